@@ -1,0 +1,32 @@
+# The two commands a new user runs: `make demo` and `make test`. Each sets itself up: a local
+# virtual environment in .venv with the project and the extras it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test lint bench clean graphviz
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,viz,demo]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# The Graphviz `dot` program renders graphs; install it where we can (root or sudo with apt).
+graphviz:
+	@sh scripts/ensure-graphviz.sh
+
+demo: $(STAMP) graphviz
+	$(BIN)/python examples/demo.py
+
+test: $(STAMP) graphviz
+	$(BIN)/ruff check autograd_mini tests examples benchmarks
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache out

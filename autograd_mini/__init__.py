@@ -1,0 +1,98 @@
+"""autograd_mini: reverse-mode automatic differentiation on NumPy, shaped like PyTorch.
+
+    import autograd_mini as am
+    x = am.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    x.grad  # tensor([2., 4.])
+"""
+
+from . import autograd, func
+from ._dtypes import get_default_dtype, set_default_dtype
+from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (
+    arange,
+    empty,
+    eye,
+    full,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .ops import (
+    abs,
+    add,
+    argmax,
+    argmin,
+    broadcast_to,
+    cat,
+    clamp,
+    clip,
+    concatenate,
+    cos,
+    div,
+    exp,
+    expand,
+    flatten,
+    log,
+    log1p,
+    log_softmax,
+    logsumexp,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mul,
+    neg,
+    pad,
+    permute,
+    pow,
+    prod,
+    relu,
+    reshape,
+    sigmoid,
+    sign,
+    sin,
+    softmax,
+    split,
+    sqrt,
+    squeeze,
+    stack,
+    std,
+    sub,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    var,
+    view,
+    where,
+)
+from .tensor import Tensor
+
+float32 = __import__("numpy").float32
+float64 = __import__("numpy").float64
+int64 = __import__("numpy").int64
+bool_ = __import__("numpy").bool_
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "autograd", "func", "gradcheck", "gradgradcheck", "GradcheckError",
+    "tensor", "zeros", "ones", "full", "empty", "arange", "eye", "rand",
+    "randn", "zeros_like", "ones_like", "manual_seed", "get_default_dtype", "set_default_dtype",
+    "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
+    "abs", "add", "argmax", "argmin", "broadcast_to", "cat", "clamp", "clip", "concatenate",
+    "cos", "div", "exp", "expand", "flatten", "log", "log1p", "log_softmax", "logsumexp",
+    "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg", "pad", "permute", "pow",
+    "prod", "relu", "reshape", "sigmoid", "sign", "sin", "softmax", "split", "sqrt", "squeeze",
+    "stack", "std", "sub", "sum", "tanh", "transpose", "unsqueeze", "var", "view", "where",
+    "float32", "float64", "int64", "bool_",
+]

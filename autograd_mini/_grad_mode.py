@@ -1,0 +1,78 @@
+"""Grad mode: one thread-local flag that says whether operations record a graph.
+
+`no_grad` and `enable_grad` flip it, as context managers or decorators. Each thread has its own flag,
+so a `no_grad` block in one thread never affects another.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _GradState(threading.local):
+    enabled = True  # class attribute: every new thread starts with grad mode on
+
+
+_state = _GradState()
+
+
+def is_grad_enabled() -> bool:
+    """Return True when operations on tensors that require grad record a graph."""
+    return _state.enabled
+
+
+def set_grad_enabled(mode: bool) -> None:
+    """Turn graph recording on or off for the current thread."""
+    _state.enabled = bool(mode)
+
+
+class _GradModeContext:
+    """Base for `no_grad`/`enable_grad`: a context manager that is also a decorator."""
+
+    _mode: bool
+
+    def __init__(self) -> None:
+        self._saved: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._saved.append(_state.enabled)
+        _state.enabled = self._mode
+
+    def __exit__(self, *exc: object) -> None:
+        _state.enabled = self._saved.pop()
+
+    def __call__(self, fn: F) -> F:
+        mode = self._mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            saved = _state.enabled
+            _state.enabled = mode
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _state.enabled = saved
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradModeContext):
+    """Context manager and decorator that disables graph recording in the current thread.
+
+    Example:
+        >>> with am.no_grad():
+        ...     w -= lr * w.grad
+    """
+
+    _mode = False
+
+
+class enable_grad(_GradModeContext):
+    """Context manager and decorator that re-enables graph recording inside a `no_grad` block."""
+
+    _mode = True

@@ -1,0 +1,347 @@
+"""The backward engine: the only graph traversal that computes gradients.
+
+1. Collect the nodes reachable from the outputs with an iterative depth-first search (no
+   recursion, so a 100,000-op chain needs no raised recursion limit), giving a topological order.
+2. Walk that order from the outputs down. Each node's output gradients are complete when it is
+   reached: run its backward (under no_grad unless create_graph), then, for each input, sum the
+   gradient back to the input's shape if it was broadcast, cast it to the input's dtype, check it,
+   and add it to that input's pending gradient. Contributions are summed into new arrays, never
+   with += into an array some backward returned.
+3. Leaves (and tensors that asked with retain_grad) get `.grad`; leaves accumulate across calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from .._grad_mode import _state
+from ..tensor import Tensor
+from . import anomaly
+from .function import Node
+
+
+def _retain_all_grads() -> bool:
+    return _retain_state.depth > 0
+
+
+class _RetainState:
+    depth = 0
+
+
+_retain_state = _RetainState()
+
+
+class retain_grads:
+    """Context manager: every backward inside keeps interior gradients on the graph's nodes
+    (`node.retained_grads`), so `am.viz.draw(..., show_grads=True)` can show them."""
+
+    def __enter__(self) -> None:
+        _retain_state.depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        _retain_state.depth -= 1
+
+
+def _topological_order(roots: list[Node]) -> list[Node]:
+    """Nodes reachable from `roots`, each after every node that consumes its output."""
+    postorder: list[Node] = []
+    visited: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(r, False) for r in reversed(roots)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            postorder.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for edge in node.next_edges:
+            if type(edge) is tuple and id(edge[0]) not in visited:
+                stack.append((edge[0], False))
+    postorder.reverse()
+    return postorder
+
+
+def _check_root_gradient(root: Tensor, grad: Any) -> Tensor:
+    if grad is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward: the output has shape {root.shape}, so its gradient is ambiguous. "
+                "Reduce it to one element first (e.g. .sum() or .mean()), pass gradient= with "
+                "the output's shape, or use am.func.jacobian for the full Jacobian")
+        return Tensor._make(np.ones(root.shape, dtype=root.dtype))
+    grad = grad if isinstance(grad, Tensor) else Tensor(np.asarray(grad, dtype=root.dtype))
+    if grad.shape != root.shape:
+        raise ValueError(f"backward: gradient has shape {grad.shape} but the output has shape "
+                         f"{root.shape}")
+    if grad.dtype != root.dtype:
+        grad = ops.cast(grad, root.dtype)
+    return grad
+
+
+def _fit(g: Any, node: Node, i: int) -> Tensor:
+    """Bring one gradient returned by `node`'s backward to input i's shape and dtype, or fail."""
+    shape = node.input_shapes[i]
+    if not isinstance(g, Tensor):
+        g = Tensor._make(np.asarray(g))
+    if g.data.shape != shape:
+        if not _reducible(g.data.shape, shape):
+            raise RuntimeError(
+                f"{type(node).__name__}: the gradient for input {i} has shape {g.data.shape}, "
+                f"but the input had shape {shape} (and {g.data.shape} does not reduce to it)")
+        g = ops.sum_to(g, shape)
+    dtype = node.input_dtypes[i]
+    if g.data.dtype != dtype:
+        g = ops.cast(g, dtype)
+    return g
+
+
+def _reducible(big: tuple, small: tuple) -> bool:
+    """True when `small` broadcasts to `big`, so summing can undo the broadcast."""
+    if len(small) > len(big):
+        return False
+    return all(s == b or s == 1 for s, b in zip(small[::-1], big[::-1]))
+
+
+def _add(a: Tensor | None, b: Tensor) -> Tensor:
+    return b if a is None else a + b
+
+
+def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: bool,
+                 create_graph: bool, capture: Sequence[Tensor] | None = None,
+                 accumulate: bool = True, retain_grads: bool = False) -> list[Tensor | None]:
+    """Propagate `grads` from `roots` through the graph.
+
+    Args:
+        capture: tensors whose total gradient should be returned (autograd.grad); when given
+            with accumulate=False, no `.grad` is written and only nodes that lead to them run.
+        accumulate: write `.grad` on leaves (and retained non-leaves).
+        retain_grads: keep every node's output gradients on the node (`node.retained_grads`),
+            for drawing the graph with its gradients.
+
+    Returns:
+        The gradients of the `capture` tensors (None where no gradient reached them).
+    """
+    pending: dict[Node, list] = {}
+    leaf_grads: dict[int, list] = {}  # id(leaf) -> [leaf, summed grad]
+    root_nodes = []
+    for root, g in zip(roots, grads):
+        if root.grad_fn is None:
+            _add_leaf(leaf_grads, root, g)
+            continue
+        slots = pending.setdefault(root.grad_fn, [None] * len(root.grad_fn.out_shapes))
+        slots[root._output_nr] = _add(slots[root._output_nr], g)
+        root_nodes.append(root.grad_fn)
+    order = _topological_order(root_nodes)
+
+    captured: dict[int, Tensor | None] = {}
+    wanted_nodes: dict[tuple, int] = {}
+    wanted_leaves: set[int] = set()
+    for k, t in enumerate(capture or ()):
+        if t.grad_fn is None:
+            wanted_leaves.add(id(t))
+        else:
+            wanted_nodes[(id(t.grad_fn), t._output_nr)] = k
+    if capture is not None and not accumulate:
+        order = _prune(order, wanted_nodes, wanted_leaves)
+
+    saved_mode = _state.enabled
+    _state.enabled = create_graph
+    try:
+        for node in order:
+            slots = pending.pop(node, None)
+            if slots is None:
+                continue  # no gradient flowed into this node
+            slots = _apply_output_hooks(node, slots, accumulate)
+            for nr, g in enumerate(slots):
+                k = wanted_nodes.get((id(node), nr))
+                if k is not None:
+                    captured[k] = g
+            if retain_grads or _retain_all_grads():
+                node.retained_grads = tuple(None if g is None else g.detach() for g in slots)
+            _run_node(node, slots, pending, leaf_grads, anomaly.enabled())
+            if not retain_graph:
+                node._release()
+    finally:
+        _state.enabled = saved_mode
+
+    for k, t in enumerate(capture or ()):
+        if id(t) in wanted_leaves:
+            entry = leaf_grads.get(id(t))
+            captured[k] = None if entry is None else entry[1]
+    if accumulate:
+        _write_leaf_grads(leaf_grads, create_graph)
+    return [captured.get(k) for k in range(len(capture or ()))]
+
+
+def _run_node(node: Node, slots: list, pending: dict, leaf_grads: dict, check: bool) -> None:
+    if any(g is None for g in slots):  # outputs nobody used get a zero gradient
+        slots = [Tensor._make(np.zeros(s, dtype=d)) if g is None else g
+                 for g, s, d in zip(slots, node.out_shapes, node.out_dtypes)]
+    result = node.fn.backward(node, *slots)
+    if not isinstance(result, tuple):
+        result = (result,)
+    edges = node.next_edges
+    if len(result) != len(edges):
+        raise RuntimeError(f"{type(node).__name__}: backward returned {len(result)} gradient(s) "
+                           f"for {len(edges)} input(s)")
+    for i, (edge, g) in enumerate(zip(edges, result)):
+        if edge is None or g is None:
+            continue
+        g = _fit(g, node, i)
+        if check:
+            anomaly.check_gradient(node, i, g)
+        if type(edge) is tuple:
+            parent, nr = edge
+            slots_p = pending.get(parent)
+            if slots_p is None:
+                slots_p = pending[parent] = [None] * len(parent.out_shapes)
+            slots_p[nr] = _add(slots_p[nr], g)
+        else:
+            _add_leaf(leaf_grads, edge, g)
+
+
+def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Tensor) -> None:
+    entry = leaf_grads.get(id(leaf))
+    if entry is None:
+        leaf_grads[id(leaf)] = [leaf, g]
+    else:
+        entry[1] = entry[1] + g
+
+
+def _apply_output_hooks(node: Node, slots: list, accumulate: bool) -> list:
+    """Run hooks registered on non-leaf outputs, and fill `.grad` of retained ones."""
+    if node._hooks:
+        for nr, hooks in node._hooks.items():
+            for hook in list(hooks):
+                if slots[nr] is not None:
+                    new = hook(slots[nr])
+                    if new is not None:
+                        slots[nr] = _check_hook_result(new, slots[nr], type(node).__name__)
+    if node._retained and accumulate:
+        for nr, ref in node._retained.items():
+            t = ref()
+            if t is not None and slots[nr] is not None:
+                _accumulate(t, slots[nr], _state.enabled)
+    return slots
+
+
+def _check_hook_result(new: Any, old: Tensor, where: str) -> Tensor:
+    new = new if isinstance(new, Tensor) else Tensor(np.asarray(new))
+    if new.shape != old.shape:
+        raise RuntimeError(f"a hook on the output of {where} returned a gradient of shape "
+                           f"{new.shape}, expected {old.shape}")
+    return new
+
+
+def _write_leaf_grads(leaf_grads: dict, create_graph: bool) -> None:
+    for leaf, g in leaf_grads.values():
+        if leaf._hooks:
+            for hook in list(leaf._hooks):
+                new = hook(g)
+                if new is not None:
+                    g = _check_hook_result(new, g, "a leaf")
+        if leaf.requires_grad:
+            _accumulate(leaf, g, create_graph)
+
+
+def _accumulate(t: Tensor, g: Tensor, create_graph: bool) -> None:
+    """t.grad += g, as a new array: never aliasing an array a backward returned."""
+    if create_graph:
+        t.grad = g if t.grad is None else t.grad + g
+        return
+    data = g.data
+    if data.dtype != t.data.dtype:
+        data = data.astype(t.data.dtype)
+    if t.grad is None:
+        t.grad = Tensor._make(np.array(data, copy=True))
+    else:
+        t.grad = Tensor._make(t.grad.data + data)
+
+
+def _prune(order: list[Node], wanted_nodes: dict, wanted_leaves: set) -> list[Node]:
+    """Keep only nodes from which a wanted tensor can be reached (order is outputs first)."""
+    wanted_ids = {key[0] for key in wanted_nodes}
+    useful: set[int] = set()
+    for node in reversed(order):  # inputs before their consumers
+        if id(node) in wanted_ids or any(
+                (type(e) is tuple and id(e[0]) in useful) or
+                (e is not None and type(e) is not tuple and id(e) in wanted_leaves)
+                for e in node.next_edges):
+            useful.add(id(node))
+    return [n for n in order if id(n) in useful]
+
+
+def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None = None,
+             retain_graph: bool | None = None, create_graph: bool = False,
+             inputs: Sequence[Tensor] | None = None, retain_grads: bool = False) -> None:
+    """Accumulate gradients of `tensors` into the `.grad` of the leaves they depend on."""
+    roots, grads = _prepare(tensors, grad_tensors, "backward")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        inputs = list(inputs)
+        got = run_backward(roots, grads, retain_graph, create_graph, inputs, accumulate=False)
+        for t, g in zip(inputs, got):
+            if g is not None:
+                _accumulate(t, g, create_graph)
+        return
+    run_backward(roots, grads, retain_graph, create_graph, retain_grads=retain_grads)
+
+
+def _prepare(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None,
+             name: str) -> tuple[list[Tensor], list[Tensor]]:
+    roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    for r in roots:
+        if not isinstance(r, Tensor):
+            raise TypeError(f"{name}: expected Tensors, got {type(r).__name__}")
+        if not r.requires_grad:
+            raise RuntimeError(
+                f"{name}: a tensor of shape {r.shape} does not require grad and has no grad_fn: "
+                "no operation on it was recorded (was it created under no_grad, or from inputs "
+                "without requires_grad=True?)")
+    if grad_tensors is None:
+        grad_tensors = [None] * len(roots)
+    elif isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors]
+    if len(grad_tensors) != len(roots):
+        raise ValueError(f"{name}: {len(roots)} output(s) but {len(grad_tensors)} gradient(s)")
+    return roots, [_check_root_gradient(r, g) for r, g in zip(roots, grad_tensors)]
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False) -> tuple[Tensor | None, ...]:
+    """The gradients of `outputs` with respect to `inputs`, returned instead of stored in .grad.
+
+    Args:
+        outputs: a Tensor or a sequence of Tensors.
+        inputs: a Tensor or a sequence of Tensors (leaves or intermediate results).
+        grad_outputs: upstream gradients, one per output (may be omitted for one-element outputs).
+        retain_graph: keep saved tensors for another backward (defaults to create_graph).
+        create_graph: record the computation so the result can be differentiated again.
+        allow_unused: return None for an input the outputs do not depend on, instead of raising.
+    """
+    roots, grads = _prepare(outputs, grad_outputs, "grad")
+    single = isinstance(inputs, Tensor)
+    ins = [inputs] if single else list(inputs)
+    for t in ins:
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError("grad: every input must be a Tensor that requires grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    got = run_backward(roots, grads, retain_graph, create_graph, ins, accumulate=False)
+    result = []
+    for i, (t, g) in enumerate(zip(ins, got)):
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; pass "
+                "allow_unused=True to get None for it")
+        if g is not None and not create_graph:
+            g = g.detach()
+        result.append(g)
+    return tuple(result)

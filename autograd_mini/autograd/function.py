@@ -1,0 +1,296 @@
+"""`Function` and its graph node: the one mechanism every differentiable operation goes through.
+
+A `Function` subclass pairs a forward with a hand-written backward (a vector-Jacobian product).
+`Function.apply` runs the forward and, when a gradient is needed, records a node (an instance of
+the subclass's `<Name>Backward` class, which doubles as the `ctx` the user saves into). The
+project's own primitives (`autograd_mini.primitives`) are Functions too: they only differ in taking
+NumPy arrays in `forward` (`array_forward = True`), which keeps the per-op path lean.
+
+A node keeps edges to its inputs' nodes (or to leaf tensors) and the tensors it saved, never its
+own outputs: after `loss.backward(); del loss` a graph is freed by reference counting alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from typing import Any
+
+import numpy as np
+
+from .._grad_mode import _state, no_grad
+
+Tensor: Any = None  # set by tensor.py once the class exists (avoids a per-call import)
+_seq = itertools.count()  # creation order: deterministic traversal and node ids for drawing
+
+
+class _NoGradContext:
+    """The ctx passed to a forward that records nothing: saving is a no-op."""
+
+    needs_input_grad: Any = None
+    params: dict = {}
+
+    def save_for_backward(self, *items: Any) -> None:
+        pass
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        pass  # attributes set on the throwaway context are never read
+
+
+_NO_CTX = _NoGradContext()
+
+
+class _SavedOutput:
+    """Stands in for an output a node saved: holding the output itself would make a cycle."""
+
+    __slots__ = ("data", "ref", "version", "output_nr")
+
+    def __init__(self, data: np.ndarray, tensor: Any, output_nr: int) -> None:
+        self.data = data
+        self.ref = weakref.ref(tensor)
+        self.version = tensor._version
+        self.output_nr = output_nr
+
+
+class Node:
+    """A recorded operation in the graph; also the `ctx` a Function's forward and backward see.
+
+    Attributes:
+        next_edges: one entry per forward input: None (no gradient flows there), a leaf Tensor,
+            or a `(node, output_nr)` pair for a computed input.
+        input_shapes / input_dtypes: what the forward saw, to check and un-broadcast gradients.
+        needs_input_grad: per input, whether a gradient is wanted.
+        params: the non-tensor arguments of the op (shown when drawing the graph).
+        seq: creation counter.
+    """
+
+    __slots__ = (
+        "next_edges", "input_shapes", "input_dtypes", "needs_input_grad", "params", "seq",
+        "out_shapes", "out_dtypes", "_to_save", "_saved", "_saved_versions", "_freed",
+        "_hooks", "_retained", "scope", "trace", "retained_grads", "__dict__", "__weakref__",
+    )
+    fn: type[Function]  # set on each generated subclass
+
+    def __init__(self) -> None:
+        self._to_save: tuple = ()
+        self._saved: tuple | None = None
+        self._saved_versions: tuple = ()
+        self._freed = False
+        self._hooks: dict[int, list] | None = None
+        self._retained: dict[int, Any] | None = None
+        self.params: dict = {}
+        self.scope: str | None = current_scope
+        self.trace: Any = None
+        self.retained_grads: tuple | None = None
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    @property
+    def next_functions(self) -> tuple:
+        """PyTorch-style view of the edges: `(node_or_leaf, output_nr)` pairs or `(None, 0)`."""
+        return tuple((None, 0) if e is None else (e if isinstance(e, tuple) else (e, 0))
+                     for e in self.next_edges)
+
+    # -- saving for backward ---------------------------------------------------------------
+    def save_for_backward(self, *items: Any) -> None:
+        """Save tensors (or, inside a primitive's array forward, the input/output arrays)."""
+        self._to_save = items
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The saved items as Tensors, checked against in-place modification since the forward."""
+        if self._freed:
+            raise RuntimeError(
+                f"{type(self).__name__}: trying to backward through the graph a second time, but "
+                "its saved tensors were already freed by the first backward. Pass "
+                "retain_graph=True to the first .backward() (or autograd.grad) to keep them.")
+        saved = self._saved or ()
+        out = []
+        for item, version in zip(saved, self._saved_versions):
+            if isinstance(item, _SavedOutput):
+                out.append(self._unpack_output(item))
+                continue
+            if version is not None and item._version != version:
+                self._raise_modified(item, version, item._version)
+            out.append(item)
+        return tuple(out)
+
+    def _unpack_output(self, item: _SavedOutput) -> Any:
+        live = item.ref()
+        if live is not None and live._version != item.version:
+            self._raise_modified(live, item.version, live._version)
+        return Tensor._make(item.data, True, self, item.output_nr)
+
+    def _raise_modified(self, tensor: Any, saved: int, now: int) -> None:
+        where = f" (created at {self.trace})" if self.trace else ""
+        raise RuntimeError(
+            f"{type(self).__name__}{where}: a tensor of shape {tuple(tensor.shape)} that this op "
+            f"saved for backward was modified in place after the forward (version {saved} -> "
+            f"{now}). Compute the in-place update out of place (x = x + y), or .clone() the "
+            "tensor before modifying it.")
+
+    def _release(self) -> None:
+        """Drop the saved tensors after a backward that did not ask to retain the graph."""
+        if self._saved is not None:
+            self._saved = None
+            self._freed = True
+
+    @property
+    def saved_arrays(self) -> list[np.ndarray]:
+        """The arrays held for backward (for drawing a memory picture); empty once freed."""
+        if not self._saved:
+            return []
+        return [s.data for s in self._saved]
+
+
+class Function:
+    """Base class for differentiable operations, used like PyTorch's `torch.autograd.Function`.
+
+    Subclasses define two static methods::
+
+        class Cube(am.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x.data ** 3          # an ndarray or a Tensor
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                return grad * 3 * x ** 2    # one gradient (or None) per forward input
+
+        y = Cube.apply(x)
+
+    `forward` runs without recording a graph; `backward` is written with Tensor operations, so it is
+    itself differentiable when the backward pass runs with `create_graph=True`. Non-tensor arguments
+    get a `None` gradient. `ctx.needs_input_grad` says which inputs want a gradient.
+    """
+
+    # Primitives set this: forward receives ndarrays (Tensors unwrapped), not Tensors.
+    array_forward = False
+    _node_cls: type[Node]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._node_cls = type(f"{cls.__name__}Backward", (Node,), {"__slots__": (), "fn": cls})
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        record = False
+        if _state.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a.requires_grad:
+                    record = True
+                    break
+        if cls.array_forward:
+            inputs = [a.data if isinstance(a, Tensor) else a for a in args]
+            if not record:
+                return _wrap(cls.forward(_NO_CTX, *inputs, **kwargs), None)
+            ctx = cls._node_cls()
+            ctx.needs_input_grad = _needs(args)
+            out = cls.forward(ctx, *inputs, **kwargs)
+        else:
+            inputs = args
+            ctx = cls._node_cls()
+            ctx.needs_input_grad = _needs(args) if record else (False,) * len(args)
+            with no_grad():
+                out = cls.forward(ctx, *args, **kwargs)
+            if not record:
+                return _wrap(out, None)
+        outputs = _wrap(out, ctx)
+        _connect(ctx, args, inputs, outputs, kwargs)
+        return outputs
+
+
+def _needs(args: tuple) -> tuple:
+    return tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+
+
+def _wrap(out: Any, node: Node | None) -> Any:
+    """Turn a forward's result (array, Tensor, or a tuple of them) into output Tensor(s)."""
+    if isinstance(out, tuple):
+        return tuple(_wrap_one(o, node, i) for i, o in enumerate(out))
+    return _wrap_one(out, node, 0)
+
+
+def _wrap_one(out: Any, node: Node | None, nr: int) -> Any:
+    if isinstance(out, Tensor):
+        out = out.data
+    elif type(out) is not np.ndarray:
+        out = np.asarray(out)  # reductions hand back NumPy scalars
+    if node is not None and out.dtype.kind != "f":
+        node = None  # integer/bool results carry no gradient
+    return Tensor._make(out, node is not None, node, nr)
+
+
+def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict) -> None:
+    """Fill in a freshly recorded node: edges to inputs, metadata, and the resolved saved items."""
+    edges = []
+    shapes = []
+    dtypes = []
+    for a, needed in zip(args, ctx.needs_input_grad):
+        if needed:
+            fn = a.grad_fn
+            edges.append(a if fn is None else (fn, a._output_nr))
+            shapes.append(a.data.shape)
+            dtypes.append(a.data.dtype)
+        else:
+            edges.append(None)
+            shapes.append(None)
+            dtypes.append(None)
+    ctx.next_edges = tuple(edges)
+    ctx.input_shapes = tuple(shapes)
+    ctx.input_dtypes = tuple(dtypes)
+    ctx.params = params
+    ctx.seq = next(_seq)
+    outs = outputs if isinstance(outputs, tuple) else (outputs,)
+    ctx.out_shapes = tuple(o.data.shape for o in outs)
+    ctx.out_dtypes = tuple(o.data.dtype for o in outs)
+    if ctx._to_save:
+        _resolve_saved(ctx, args, inputs, outs)
+    hook = _creation_hook
+    if hook is not None:
+        hook(ctx)
+
+
+# Set by detect_anomaly (to record where each node was created); None keeps the hot path short.
+_creation_hook: Any = None
+# The dotted path of the Module whose forward is running (set by Module.__call__), for drawing.
+current_scope: str | None = None
+
+
+def _resolve_saved(ctx: Node, args: tuple, inputs: Any, outs: tuple) -> None:
+    """Map what forward saved to Tensors: inputs stay graph-connected, outputs become markers."""
+    saved = []
+    versions = []
+    for item in ctx._to_save:
+        resolved: Any = None
+        for i, o in enumerate(outs):
+            if item is o or item is o.data:
+                resolved = _SavedOutput(o.data, o, i)
+                versions.append(None)
+                break
+        if resolved is None:
+            for a, x in zip(args, inputs):
+                if item is x and isinstance(a, Tensor):
+                    resolved = a
+                    break
+            if resolved is None:
+                resolved = item if isinstance(item, Tensor) else Tensor._make(np.asarray(item))
+            versions.append(resolved._version)
+        saved.append(resolved)
+    ctx._saved = tuple(saved)
+    ctx._saved_versions = tuple(versions)
+    ctx._to_save = ()

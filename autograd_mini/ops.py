@@ -1,0 +1,764 @@
+"""The public operations: argument checking, then a primitive (or a composite of primitives).
+
+Every function here is also a `Tensor` method and an `am.` function. Axis arguments accept an int,
+a tuple, negative values or None, spelled `dim`/`keepdim` (PyTorch) or `axis`/`keepdims` (NumPy).
+Errors are raised here, before anything is computed or changed, and name the shapes involved.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections import namedtuple
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import primitives as P
+from ._grad_mode import _state
+from .tensor import Tensor
+
+Axes = int | Sequence[int] | None
+_AXIS_SPELLINGS = ("axis", "keepdims", "dtype", "out")
+
+
+# ---- argument helpers -----------------------------------------------------------------------
+def normalize_axis(axis: Any, ndim: int, name: str) -> int:
+    """One axis as a non-negative int, with an error naming the op and the tensor's rank."""
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{name}: axis must be an int, got {type(axis).__name__} {axis!r}")
+    if not -ndim <= axis < builtins.max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
+        raise IndexError(f"{name}: axis {axis} is out of range for a tensor with {ndim} "
+                         f"dimension(s)")
+    return int(axis) % builtins.max(ndim, 1) if ndim else 0
+
+
+def normalize_axes(axes: Axes, ndim: int, name: str) -> tuple[int, ...] | None:
+    """An axis argument as a sorted tuple of non-negative ints, or None for all axes."""
+    if axes is None:
+        return None
+    if isinstance(axes, (int, np.integer)) and not isinstance(axes, (bool, np.bool_)):
+        axes = (axes,)
+    if not isinstance(axes, (tuple, list)):
+        raise TypeError(f"{name}: axis must be an int, a tuple of ints or None, got "
+                        f"{type(axes).__name__}")
+    out = tuple(normalize_axis(a, ndim, name) for a in axes)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name}: repeated axis in {tuple(axes)}")
+    if ndim == 0:
+        return None if out else ()
+    return tuple(sorted(out))
+
+
+def _reduction_args(x: Tensor, dim: Any, keepdim: bool, kw: dict, name: str) -> tuple:
+    """Merge the PyTorch and NumPy spellings of a reduction's arguments."""
+    axis = kw.pop("axis", None)
+    keepdims = kw.pop("keepdims", None)
+    for ignored in ("dtype", "out"):  # np.sum(t) passes these as None
+        if kw.get(ignored, None) is not None:
+            raise TypeError(f"{name}: argument {ignored!r} is not supported")
+        kw.pop(ignored, None)
+    if kw:
+        raise TypeError(f"{name}() got unexpected keyword argument(s) {sorted(kw)}")
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{name}: give dim or axis, not both")
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    return normalize_axes(dim, x.ndim, name), bool(keepdim)
+
+
+def as_tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _shape_of(x: Any) -> tuple:
+    return np.shape(_data(x))
+
+
+def _check_broadcast(name: str, *operands: Any) -> None:
+    shapes = [_shape_of(o) for o in operands]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(f"{name}: shapes {' and '.join(str(s) for s in shapes)} cannot be "
+                         "broadcast together") from None
+
+
+def _binary(prim: Any, name: str, a: Any, b: Any) -> Tensor:
+    try:
+        return prim.apply(a, b)
+    except ValueError:
+        _check_broadcast(name, a, b)
+        raise
+    except TypeError:
+        raise TypeError(f"{name}: unsupported operand types {type(a).__name__} and "
+                        f"{type(b).__name__}") from None
+
+
+# ---- arithmetic -----------------------------------------------------------------------------
+def add(a: Any, b: Any) -> Tensor:
+    """a + b with broadcasting."""
+    return _binary(P.Add, "add", a, b)
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    """a - b with broadcasting."""
+    return _binary(P.Sub, "sub", a, b)
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    """a * b with broadcasting."""
+    return _binary(P.Mul, "mul", a, b)
+
+
+def div(a: Any, b: Any) -> Tensor:
+    """a / b with broadcasting (true division)."""
+    return _binary(P.Div, "div", a, b)
+
+
+def neg(a: Tensor) -> Tensor:
+    return P.Neg.apply(a)
+
+
+def pow(a: Any, exponent: Any) -> Tensor:
+    """a ** exponent. A number exponent uses a cheaper primitive; x**0 has gradient 0."""
+    if isinstance(exponent, (int, float)) and not isinstance(exponent, bool) and \
+            isinstance(a, Tensor):
+        return P.PowConst.apply(a, exponent=exponent)
+    return _binary(P.Pow, "pow", a, exponent)
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """Matrix product with NumPy's rules (1-D promotion, broadcast batch dimensions)."""
+    sa, sb = _shape_of(a), _shape_of(b)
+    if len(sa) == 0 or len(sb) == 0:
+        raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {sa} "
+                         f"and {sb}")
+    k_a = sa[-1]
+    k_b = sb[0] if len(sb) == 1 else sb[-2]
+    if k_a != k_b:
+        raise ValueError(f"matmul: shapes {sa} and {sb} are not aligned ({k_a} != {k_b})")
+    if len(sa) > 2 and len(sb) > 2:
+        _check_broadcast("matmul (batch dimensions)", np.empty(sa[:-2], dtype=bool),
+                         np.empty(sb[:-2], dtype=bool))
+    return P.MatMul.apply(a, b)
+
+
+# ---- elementwise functions ------------------------------------------------------------------
+def exp(x: Tensor) -> Tensor:
+    return P.Exp.apply(x)
+
+
+def log(x: Tensor) -> Tensor:
+    return P.Log.apply(x)
+
+
+def log1p(x: Tensor) -> Tensor:
+    return P.Log1p.apply(x)
+
+
+def sqrt(x: Tensor) -> Tensor:
+    return P.Sqrt.apply(x)
+
+
+def abs(x: Tensor) -> Tensor:
+    """|x|, with abs'(0) = 0."""
+    return P.Abs.apply(x)
+
+
+def sin(x: Tensor) -> Tensor:
+    return P.Sin.apply(x)
+
+
+def cos(x: Tensor) -> Tensor:
+    return P.Cos.apply(x)
+
+
+def tanh(x: Tensor) -> Tensor:
+    return P.Tanh.apply(x)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + exp(-x)), stable for inputs of +-1000."""
+    return P.Sigmoid.apply(x)
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0), with relu'(0) = 0."""
+    return P.Relu.apply(x)
+
+
+def sign(x: Any) -> Tensor:
+    """-1, 0 or 1 elementwise; no gradient."""
+    return Tensor._make(np.sign(_data(x)))
+
+
+def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+    """Clamp to [min, max]; the gradient is 1 inside (bounds included) and 0 outside."""
+    if min is None and max is None:
+        raise ValueError("clip: give at least one of min and max")
+    for bound in (min, max):
+        if bound is not None and not isinstance(bound, (int, float, np.number)):
+            raise TypeError(f"clip: bounds must be numbers, got {type(bound).__name__}; use "
+                            "am.maximum/am.minimum for tensor bounds")
+    if min is not None and max is not None and min > max:
+        raise ValueError(f"clip: min ({min}) is greater than max ({max})")
+    return P.Clip.apply(x, lo=min, hi=max)
+
+
+clamp = clip
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum; at equality each side gets half the gradient."""
+    return _binary(P.Maximum, "maximum", a, b)
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum; at equality each side gets half the gradient."""
+    return _binary(P.Minimum, "minimum", a, b)
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """Elementwise choice: a where condition is true, else b. The condition carries no gradient."""
+    cond = _data(condition)
+    if not isinstance(cond, np.ndarray) or cond.dtype != np.bool_:
+        cond = np.asarray(cond)
+        if cond.dtype != np.bool_:
+            raise TypeError(f"where: condition must be boolean, got dtype {cond.dtype}")
+    try:
+        return P.Where.apply(cond, a, b)
+    except ValueError:
+        _check_broadcast("where", cond, a, b)
+        raise
+
+
+def compare(op: np.ufunc, a: Any, b: Any) -> Tensor:
+    """A comparison or logical op: a bool tensor with no gradient."""
+    try:
+        return Tensor._make(op(_data(a), _data(b)))
+    except ValueError:
+        _check_broadcast(op.__name__, a, b)
+        raise
+
+
+def logical_not(a: Any) -> Tensor:
+    return Tensor._make(np.logical_not(_data(a)))
+
+
+def cast(x: Tensor, dtype: Any) -> Tensor:
+    """x converted to dtype; differentiable between float dtypes."""
+    target = np.dtype(dtype)
+    if target == x.data.dtype:
+        return x
+    if x.requires_grad and target.kind != "f":
+        return Tensor._make(x.data.astype(target))  # integer results carry no gradient
+    return P.Cast.apply(x, dtype=target)
+
+
+def clone(x: Tensor) -> Tensor:
+    """A copy with its own memory, connected to the graph."""
+    return P.Cast.apply(x, dtype=x.data.dtype)
+
+
+# ---- reductions -----------------------------------------------------------------------------
+def sum(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """Sum over `dim` (int, tuple, negative, or None for all; `axis`/`keepdims` also accepted).
+
+    An empty tuple reduces nothing, as in NumPy.
+    """
+    axis, keepdim = _reduction_args(x, dim, keepdim, kw, "sum")
+    return P.Sum.apply(x, axis=axis, keepdims=keepdim)
+
+
+def _count(x: Tensor, axis: tuple | None) -> int:
+    shape = x.data.shape
+    return math.prod(shape) if axis is None else math.prod(shape[i] for i in axis)
+
+
+def mean(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """Mean over `dim`. The mean of an empty selection raises instead of returning NaN."""
+    axis, keepdim = _reduction_args(x, dim, keepdim, kw, "mean")
+    n = _count(x, axis)
+    if n == 0:
+        raise ValueError(f"mean: reducing over an empty selection of shape {x.shape}")
+    return P.Sum.apply(x, axis=axis, keepdims=keepdim) * (1.0 / n)
+
+
+def var(x: Tensor, dim: Axes = None, keepdim: bool = False, *, correction: float | None = None,
+        unbiased: bool | None = None, ddof: float | None = None, **kw: Any) -> Tensor:
+    """Variance over `dim` with Bessel's correction by default (PyTorch: correction=1).
+
+    `unbiased=False`, `correction=0` or NumPy's `ddof=0` give the population variance.
+    """
+    axis, keepdim = _reduction_args(x, dim, keepdim, kw, "var")
+    given = [c for c in (correction, ddof) if c is not None]
+    if unbiased is not None:
+        given.append(1 if unbiased else 0)
+    if len(given) > 1:
+        raise TypeError("var: give only one of correction, unbiased and ddof")
+    corr = given[0] if given else 1
+    n = _count(x, axis)
+    if n - corr <= 0:
+        raise ValueError(f"var: {n} element(s) over the reduced axes of shape {x.shape} with "
+                         f"correction {corr} leave no degrees of freedom")
+    centred = x - P.Sum.apply(x, axis=axis, keepdims=True) * (1.0 / n)
+    return P.Sum.apply(centred * centred, axis=axis, keepdims=keepdim) * (1.0 / (n - corr))
+
+
+def std(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """Standard deviation: sqrt(var) with the same arguments."""
+    return sqrt(var(x, dim, keepdim, **kw))
+
+
+def prod(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """Product over `dim`; the gradient is exact when elements are zero."""
+    axis, keepdim = _reduction_args(x, dim, keepdim, kw, "prod")
+    return P.Prod.apply(x, axis=axis, keepdims=keepdim)
+
+
+MaxResult = namedtuple("MaxResult", ["values", "indices"])
+
+
+def _extremum(prim: Any, arg: Any, name: str, x: Tensor, dim: Any, keepdim: bool,
+              kw: dict) -> Any:
+    torch_style = dim is not None and isinstance(dim, (int, np.integer))
+    axis, keepdim = _reduction_args(x, dim, keepdim, kw, name)
+    if x.data.size == 0 and (axis is None or builtins.any(x.shape[i] == 0 for i in axis)):
+        raise ValueError(f"{name}: reducing over an empty selection of shape {x.shape} has no "
+                         "identity")
+    values = prim.apply(x, axis=axis, keepdims=keepdim)
+    if torch_style:  # x.max(dim) returns (values, indices), as in PyTorch
+        return MaxResult(values, arg(x, axis[0] if axis else 0, keepdim))
+    return values
+
+
+def max(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Any:
+    """Maximum over `dim`; tied maxima share the gradient evenly.
+
+    As in PyTorch, `x.max(dim)` with an int `dim` returns `(values, indices)`; with NumPy's
+    `axis=` (or a tuple, or no axis) it returns the values only.
+    """
+    return _extremum(P.Max, argmax, "max", x, dim, keepdim, kw)
+
+
+def min(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Any:
+    """Minimum over `dim`; see `max` for ties and return values."""
+    return _extremum(P.Min, argmin, "min", x, dim, keepdim, kw)
+
+
+def _arg_extremum(fn: Any, name: str, x: Tensor, dim: Any, keepdim: bool, kw: dict) -> Tensor:
+    axis, keepdim = _reduction_args(x, dim, keepdim, kw, name)
+    if x.data.size == 0:
+        raise ValueError(f"{name}: empty tensor of shape {x.shape}")
+    if axis is not None and len(axis) != 1:
+        raise ValueError(f"{name}: takes one axis or None, got {axis}")
+    if axis is None:
+        return Tensor._make(np.asarray(fn(x.data)))
+    return Tensor._make(fn(x.data, axis=axis[0], keepdims=keepdim))
+
+
+def argmax(x: Tensor, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """Index of the first maximum (of the flattened tensor when dim is None); no gradient."""
+    return _arg_extremum(np.argmax, "argmax", x, dim, keepdim, kw)
+
+
+def argmin(x: Tensor, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """Index of the first minimum; no gradient."""
+    return _arg_extremum(np.argmin, "argmin", x, dim, keepdim, kw)
+
+
+def logsumexp(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """log(sum(exp(x))) over `dim`, shifted by the max: exact for +-1000, and a group that is
+    all -inf gives -inf with gradient 0."""
+    axis, keepdim = _reduction_args(x, dim, keepdim, kw, "logsumexp")
+    return P.LogSumExp.apply(x, axis=axis, keepdims=keepdim)
+
+
+def _softmax_axis(x: Tensor, dim: Any, kw: dict, name: str) -> Any:
+    if "axis" in kw:
+        dim = kw.pop("axis")
+    if kw:
+        raise TypeError(f"{name}() got unexpected keyword argument(s) {sorted(kw)}")
+    if dim is None:
+        raise TypeError(f"{name}: dim is required")
+    axes = normalize_axes(dim, x.ndim, name)
+    return axes if axes is None or len(axes) != 1 else axes[0]
+
+
+def softmax(x: Tensor, dim: Any = -1, **kw: Any) -> Tensor:
+    """exp(x - max) / sum along `dim`. A group that is all -inf gives zeros, not NaN."""
+    return P.Softmax.apply(x, axis=_softmax_axis(x, dim, kw, "softmax"))
+
+
+def log_softmax(x: Tensor, dim: Any = -1, **kw: Any) -> Tensor:
+    """x - logsumexp(x) along `dim` (never log(softmax(x)))."""
+    return P.LogSoftmax.apply(x, axis=_softmax_axis(x, dim, kw, "log_softmax"))
+
+
+# ---- shape ----------------------------------------------------------------------------------
+def _shape_args(shape: tuple, name: str) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    for n in shape:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"{name}: shape entries must be ints, got {shape}")
+    return tuple(int(n) for n in shape)
+
+
+def reshape(x: Tensor, *shape: Any) -> Tensor:
+    """Same elements in a new shape; one entry may be -1."""
+    new = _shape_args(shape, "reshape")
+    try:
+        np.empty(x.shape, dtype=bool).reshape(new)
+    except ValueError:
+        raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} "
+                         f"({x.data.size} elements) into shape {new}") from None
+    if new == x.data.shape:
+        return x
+    return P.Reshape.apply(x, shape=new)
+
+
+view = reshape
+
+
+def permute(x: Tensor, *dims: Any) -> Tensor:
+    """Reorder the axes."""
+    axes = _shape_args(dims, "permute")
+    norm = tuple(normalize_axis(a, x.ndim, "permute") for a in axes)
+    if sorted(norm) != list(range(x.ndim)):
+        raise ValueError(f"permute: {axes} is not a permutation of the {x.ndim} axes of a "
+                         f"tensor of shape {x.shape}")
+    return P.Permute.apply(x, axes=norm)
+
+
+def transpose(x: Tensor, *dims: Any) -> Tensor:
+    """`transpose(d0, d1)` swaps two axes (PyTorch); `transpose()` reverses them and
+    `transpose(axes)` permutes (NumPy)."""
+    if not dims:
+        return permute(x, tuple(range(x.ndim - 1, -1, -1)))
+    if len(dims) == 1:
+        return permute(x, *dims)
+    if len(dims) != 2:
+        raise TypeError(f"transpose: expected two axes, got {dims}")
+    d0, d1 = (normalize_axis(d, x.ndim, "transpose") for d in dims)
+    order = list(range(x.ndim))
+    order[d0], order[d1] = order[d1], order[d0]
+    return P.Permute.apply(x, axes=tuple(order))
+
+
+def squeeze(x: Tensor, dim: Axes = None, **kw: Any) -> Tensor:
+    """Drop axes of length 1 (all of them, or those in `dim` that have length 1, as PyTorch)."""
+    if "axis" in kw:
+        dim = kw.pop("axis")
+    if kw:
+        raise TypeError(f"squeeze() got unexpected keyword argument(s) {sorted(kw)}")
+    axes = normalize_axes(dim, x.ndim, "squeeze")
+    if axes is None:
+        axes = tuple(i for i, n in enumerate(x.shape) if n == 1)
+    new = tuple(n for i, n in enumerate(x.shape) if not (i in axes and n == 1))
+    return reshape(x, new)
+
+
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    """Insert an axis of length 1 at `dim` (negative counts from the end of the result)."""
+    d = normalize_axis(dim, x.ndim + 1, "unsqueeze")
+    return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
+
+
+def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """A broadcast view; the gradient is summed back over the broadcast axes."""
+    shape = _shape_args((shape,), "broadcast_to")
+    try:
+        np.broadcast_shapes(x.shape, shape)
+        np.broadcast_to(np.empty(x.shape, dtype=bool), shape)
+    except ValueError:
+        raise ValueError(f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to "
+                         f"{shape}") from None
+    if shape == x.data.shape:
+        return x
+    return P.BroadcastTo.apply(x, shape=shape)
+
+
+def expand(x: Tensor, *shape: Any) -> Tensor:
+    """PyTorch's expand: broadcast_to where -1 keeps that dimension's size."""
+    shape = _shape_args(shape, "expand")
+    lead = len(shape) - x.ndim
+    if lead < 0:
+        raise ValueError(f"expand: shape {shape} has fewer dimensions than the tensor "
+                         f"{x.shape}")
+    full = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+    return broadcast_to(x, full)
+
+
+def sum_to(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """Sum a tensor down to a shape it was broadcast from."""
+    shape = tuple(shape)
+    if x.data.shape == shape:
+        return x
+    return P.SumTo.apply(x, shape=shape)
+
+
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge the axes start_dim..end_dim into one."""
+    if x.ndim == 0:
+        return reshape(x, (1,))
+    s = normalize_axis(start_dim, x.ndim, "flatten")
+    e = normalize_axis(end_dim, x.ndim, "flatten")
+    if s > e:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    return reshape(x, x.shape[:s] + (math.prod(x.shape[s:e + 1]),) + x.shape[e + 1:])
+
+
+def cat(tensors: Sequence[Any], dim: int = 0, **kw: Any) -> Tensor:
+    """Join tensors along an existing axis (`axis=` also accepted)."""
+    if "axis" in kw:
+        dim = kw.pop("axis")
+    if kw:
+        raise TypeError(f"cat() got unexpected keyword argument(s) {sorted(kw)}")
+    if isinstance(tensors, Tensor) or not len(tensors):
+        raise TypeError("cat: expected a non-empty sequence of tensors")
+    items = [as_tensor(t) for t in tensors]
+    ndim = items[0].ndim
+    if ndim == 0:
+        raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use am.stack")
+    axis = normalize_axis(dim, ndim, "cat")
+    first = items[0].shape
+    for t in items[1:]:
+        if t.ndim != ndim or t.shape[:axis] + t.shape[axis + 1:] != \
+                first[:axis] + first[axis + 1:]:
+            raise ValueError(f"cat: shapes {first} and {t.shape} differ outside axis {axis}")
+    return P.Concat.apply(*items, axis=axis)
+
+
+concatenate = cat
+
+
+def stack(tensors: Sequence[Any], dim: int = 0, **kw: Any) -> Tensor:
+    """Join tensors of the same shape along a new axis."""
+    if "axis" in kw:
+        dim = kw.pop("axis")
+    if isinstance(tensors, Tensor) or not len(tensors):
+        raise TypeError("stack: expected a non-empty sequence of tensors")
+    items = [as_tensor(t) for t in tensors]
+    for t in items[1:]:
+        if t.shape != items[0].shape:
+            raise ValueError(f"stack: all tensors need the same shape, got {items[0].shape} "
+                             f"and {t.shape}")
+    axis = normalize_axis(dim, items[0].ndim + 1, "stack")
+    return cat([unsqueeze(t, axis) for t in items], axis, **kw)
+
+
+def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0,
+          **kw: Any) -> list[Tensor]:
+    """PyTorch's split: pieces of `split_size` along `dim` (the last may be smaller), or pieces
+    of the given sizes, which must add up to the axis length."""
+    if "axis" in kw:
+        dim = kw.pop("axis")
+    axis = normalize_axis(dim, x.ndim, "split")
+    n = x.shape[axis]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        size = int(split_size_or_sections)
+        if size <= 0:
+            raise ValueError(f"split: split size must be positive, got {size}")
+        sizes = [size] * (n // size) + ([n % size] if n % size else [])
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
+            raise ValueError(f"split: sizes {sizes} do not add up to {n}, the length of axis "
+                             f"{axis} of shape {x.shape}")
+    pieces = []
+    start = 0
+    for s in sizes:
+        pieces.append(getitem(x, (slice(None),) * axis + (slice(start, start + s),)))
+        start += s
+    return pieces
+
+
+def pad(x: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
+    """Constant padding with NumPy's `pad_width`: an int, a (before, after) pair, or one pair per
+    axis."""
+    try:
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
+    except (ValueError, TypeError):
+        raise ValueError(f"pad: pad_width {pad_width!r} does not fit a tensor of shape "
+                         f"{x.shape}") from None
+    if (widths < 0).any():
+        raise ValueError(f"pad: negative pad width in {pad_width!r}")
+    return P.Pad.apply(x, pad_width=tuple(map(tuple, widths.tolist())), value=value)
+
+
+# ---- indexing -------------------------------------------------------------------------------
+def _index_part(i: Any) -> Any:
+    if isinstance(i, Tensor):
+        i = i.data
+    if isinstance(i, list):
+        i = np.asarray(i)
+    if isinstance(i, np.ndarray):
+        if i.dtype.kind not in "biu":
+            raise IndexError(f"index arrays must be integer or boolean, got dtype {i.dtype}")
+        if i.dtype.kind == "b" and i.ndim == 0:
+            return bool(i)
+    return i
+
+
+def normalize_index(index: Any) -> Any:
+    if isinstance(index, tuple):
+        return tuple(_index_part(i) for i in index)
+    return _index_part(index)
+
+
+def is_basic_index(index: Any) -> bool:
+    """True when the index only holds ints, slices, None and Ellipsis (no repeats possible)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return builtins.all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis
+                        for i in parts)
+
+
+def getitem(x: Tensor, index: Any) -> Tensor:
+    """x[index]: ints, slices, None, Ellipsis, integer arrays (repeats accumulate in the
+    gradient) and boolean masks."""
+    index = normalize_index(index)
+    try:
+        np.empty(x.shape, dtype=bool)[index]
+    except IndexError as exc:
+        raise IndexError(f"index {_show_index(index)} is invalid for a tensor of shape "
+                         f"{x.shape}: {exc}") from None
+    return P.GetItem.apply(x, index=index)
+
+
+def _show_index(index: Any) -> str:
+    parts = index if isinstance(index, tuple) else (index,)
+    out = []
+    for i in parts:
+        if isinstance(i, slice):
+            text = ":".join("" if v is None else str(v) for v in (i.start, i.stop, i.step))
+            out.append(text[:-1] if text.endswith(":") and i.step is None else text)
+        elif i is Ellipsis:
+            out.append("...")
+        elif isinstance(i, np.ndarray):
+            out.append(f"array{i.shape}" if i.size > 6 else str(i.tolist()))
+        else:
+            out.append(repr(i))
+    return "[" + ", ".join(out) + "]"
+
+
+show_index = _show_index
+
+
+# ---- in place -------------------------------------------------------------------------------
+_INPLACE = {"add": (np.add, add), "sub": (np.subtract, sub), "mul": (np.multiply, mul),
+            "div": (np.true_divide, div)}
+
+
+def _check_inplace(x: Tensor, what: str, result_dtype: np.dtype, result_shape: tuple) -> None:
+    if _state.enabled and x.requires_grad and x.grad_fn is None:
+        raise RuntimeError(
+            f"in-place {what} on a leaf tensor of shape {x.shape} that requires grad: the "
+            "gradient would lose track of its old value. Do it inside `with am.no_grad():` (an "
+            "optimizer update), write it out of place (`x = x + y`), or work on x.detach()")
+    if result_shape != x.shape:
+        raise ValueError(f"in-place {what}: the result has shape {result_shape}, which does not "
+                         f"fit the tensor's shape {x.shape}")
+    if not np.can_cast(result_dtype, x.dtype, casting="same_kind"):
+        raise TypeError(f"in-place {what}: the result dtype {result_dtype} cannot be stored in "
+                        f"a tensor of dtype {x.dtype}")
+    if not x.data.flags.writeable:
+        raise ValueError(f"in-place {what}: the tensor's array (shape {x.shape}) is read-only; "
+                         "use .clone() first")
+
+
+def inplace(x: Tensor, op: str, other: Any) -> Tensor:
+    """`x op= other` in place. Outside a graph (or under no_grad) the array is updated; for a
+    non-leaf that is part of a graph the op is recorded and x is rebased onto its result."""
+    other_data = _data(other)
+    if op == "copy_":
+        shape = np.broadcast_shapes(x.shape, np.shape(other_data))
+        dtype = x.dtype
+    else:
+        _check_broadcast(f"in-place {op}", x, other)
+        shape = np.broadcast_shapes(x.shape, np.shape(other_data))
+        dtype = np.result_type(x.data, other_data)
+    _check_inplace(x, op, dtype, shape)
+    recording = _state.enabled and (x.requires_grad or (
+        isinstance(other, Tensor) and other.requires_grad))
+    if recording:
+        alias = Tensor._make(x.data, x.requires_grad, x.grad_fn, x._output_nr)
+        if op == "copy_":
+            result = cast(broadcast_to(as_tensor(other), x.shape), x.dtype) + alias * 0.0
+        else:
+            result = _INPLACE[op][1](alias, other)
+        _rebase(x, cast(result, x.dtype))
+    elif op == "copy_":
+        np.copyto(x.data, other_data, casting="unsafe")
+    else:
+        _INPLACE[op][0](x.data, other_data, out=x.data, casting="same_kind")
+    x._version += 1
+    return x
+
+
+def _rebase(x: Tensor, result: Tensor) -> None:
+    x.data = result.data
+    x.grad_fn = result.grad_fn
+    x._output_nr = result._output_nr
+    x.requires_grad = result.requires_grad
+
+
+def setitem(x: Tensor, index: Any, value: Any) -> None:
+    """x[index] = value, under the same rules as the other in-place ops."""
+    index = normalize_index(index)
+    try:
+        target = np.empty(x.shape, dtype=bool)[index]
+        np.broadcast_to(np.empty(_shape_of(value), dtype=bool), target.shape)
+    except (IndexError, ValueError) as exc:
+        raise type(exc)(f"setitem: cannot assign a value of shape {_shape_of(value)} to "
+                        f"index {_show_index(index)} of a tensor of shape {x.shape}") from None
+    _check_inplace(x, "setitem", x.dtype, x.shape)
+    recording = _state.enabled and (x.requires_grad or (
+        isinstance(value, Tensor) and value.requires_grad))
+    if recording:
+        alias = Tensor._make(x.data, x.requires_grad, x.grad_fn, x._output_nr)
+        _rebase(x, P.IndexPut.apply(alias, cast(as_tensor(value), x.dtype), index=index))
+    else:
+        x.data[index] = _data(value)
+    x._version += 1
+
+
+# ---- NumPy interoperation -------------------------------------------------------------------
+_UFUNCS = {
+    np.add: add, np.subtract: sub, np.multiply: mul, np.true_divide: div, np.power: pow,
+    np.negative: neg, np.exp: exp, np.log: log, np.log1p: log1p, np.sqrt: sqrt,
+    np.absolute: abs, np.sin: sin, np.cos: cos, np.tanh: tanh, np.maximum: maximum,
+    np.minimum: minimum, np.matmul: matmul,
+}
+_COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+                np.logical_and, np.logical_or}
+
+
+def dispatch_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
+    """NumPy ufuncs on tensors: the matching op when there is one (so `np.ones(2) + t` and
+    `np.exp(t)` stay differentiable), NumPy itself for tensors outside any graph, and otherwise
+    an error naming what to use."""
+    if method == "__call__" and not kwargs:
+        if ufunc in _UFUNCS:
+            return _UFUNCS[ufunc](*inputs)
+        if ufunc in _COMPARISONS:
+            return compare(ufunc, *inputs)
+    if builtins.any(isinstance(i, Tensor) and i.requires_grad for i in inputs):
+        raise TypeError(
+            f"numpy.{ufunc.__name__} ({method}) cannot record a gradient on a Tensor that "
+            "requires grad; use the am./Tensor operation of the same name (see the op table in "
+            "README), or .detach() the tensor first")
+    arrays = tuple(_data(i) for i in inputs)
+    out = kwargs.get("out")
+    if out is not None:
+        raise TypeError(f"numpy.{ufunc.__name__}: out= is not supported with Tensors")
+    result = getattr(ufunc, method)(*arrays, **kwargs)
+    return Tensor._make(np.asarray(result)) if result is not None else None

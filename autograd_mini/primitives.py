@@ -1,0 +1,748 @@
+"""The registry of primitives: each op's NumPy forward and its vector-Jacobian product together.
+
+Every primitive is an `autograd.Function` whose forward takes ndarrays (`array_forward = True`)
+and whose backward is written with Tensor operations, so gradients can be differentiated again.
+Backward returns one gradient per forward input (None where no gradient is needed); it may return
+a gradient in the *output's* broadcast shape: the engine sums it back to the input's shape, in one
+place. Argument checking happens in `ops`, before a primitive is applied.
+
+Conventions (tested exactly): ties in max/min reductions split the gradient evenly; maximum/minimum
+at equality give half to each side; relu'(0) = 0; abs'(0) = 0; d(x**0)/dx = 0, also at x = 0; the
+exponent's gradient of 0**y is 0. softmax/log_softmax/logsumexp subtract the max first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import ops
+from .autograd.function import Function
+
+PRIMITIVES: dict[str, type[Function]] = {}
+
+
+def register(cls: type[Function]) -> type[Function]:
+    """Add a primitive to the registry (the tests check every entry with gradcheck)."""
+    cls.array_forward = True
+    PRIMITIVES[cls.__name__] = cls
+    return cls
+
+
+def _const(array: Any) -> Any:
+    """A NumPy array used inside a VJP as a constant (no gradient flows into it)."""
+    from .tensor import Tensor
+
+    return Tensor._make(np.asarray(array))
+
+
+# ---- elementwise arithmetic -----------------------------------------------------------------
+@register
+class Add(Function):
+    """a + b."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a + b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g, g
+
+
+@register
+class Sub(Function):
+    """a - b."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a - b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g, (-g if ctx.needs_input_grad[1] else None)
+
+
+@register
+class Mul(Function):
+    """a * b: d/da = b, d/db = a."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (g * b if need_a else None), (g * a if need_b else None)
+
+
+@register
+class Div(Function):
+    """a / b: d/da = 1/b, d/db = -a/b**2 = -(out)/b."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        out = a / b
+        ctx.save_for_backward(b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        b, out = ctx.saved_tensors
+        ga = g / b
+        return (ga if ctx.needs_input_grad[0] else None), (
+            -ga * out if ctx.needs_input_grad[1] else None)
+
+
+@register
+class Neg(Function):
+    """-a."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return -a
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return -g
+
+
+@register
+class PowConst(Function):
+    """a ** c for a constant number c: d/da = c * a**(c-1), and exactly 0 when c == 0."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, exponent: float) -> Any:
+        ctx.save_for_backward(a)
+        return a ** exponent
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        c = ctx.params["exponent"]
+        if c == 0:
+            return g * 0.0
+        if c == 1:
+            return g
+        if c == 2:
+            return g * (2.0 * a)
+        return g * (c * a ** (c - 1))
+
+
+@register
+class Pow(Function):
+    """a ** b with a tensor exponent: d/da = b * a**(b-1) (0 where b == 0),
+    d/db = out * log(a) (0 where a == 0, so 0**y has exponent gradient 0)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        out = a ** b
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b, out = ctx.saved_tensors
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            # where b == 0 use exponent 1 instead of -1: the factor b makes it 0 without 0 * inf
+            ga = g * b * a ** ops.where(b == 0, 1.0, b - 1.0)
+        if ctx.needs_input_grad[1]:
+            gb = g * out * ops.log(ops.where(a == 0, 1.0, a))
+        return ga, gb
+
+
+# ---- elementwise functions ------------------------------------------------------------------
+@register
+class Exp(Function):
+    """exp(a): d/da = exp(a) (the saved output)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        out = np.exp(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g * out
+
+
+@register
+class Log(Function):
+    """log(a): d/da = 1/a."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.log(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return g / a
+
+
+@register
+class Log1p(Function):
+    """log(1 + a), accurate for small a: d/da = 1/(1 + a)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.log1p(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return g / (a + 1.0)
+
+
+@register
+class Sqrt(Function):
+    """sqrt(a): d/da = 1 / (2 sqrt(a))."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        out = np.sqrt(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g / (out * 2.0)
+
+
+@register
+class Abs(Function):
+    """|a|: d/da = sign(a), so abs'(0) = 0."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return g * _const(np.sign(a.data))
+
+
+@register
+class Sin(Function):
+    """sin(a): d/da = cos(a)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.sin(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return g * ops.cos(a)
+
+
+@register
+class Cos(Function):
+    """cos(a): d/da = -sin(a)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.cos(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return -g * ops.sin(a)
+
+
+@register
+class Tanh(Function):
+    """tanh(a): d/da = 1 - tanh(a)**2."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        out = np.tanh(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g * (1.0 - out * out)
+
+
+@register
+class Sigmoid(Function):
+    """1 / (1 + exp(-a)), computed from exp(-|a|) so +-1000 neither overflows nor gives NaN."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        e = np.exp(-np.abs(a))
+        out = np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g * (out * (1.0 - out))
+
+
+@register
+class Relu(Function):
+    """max(a, 0): d/da = 1 where a > 0, else 0 (relu'(0) = 0)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        out = np.maximum(a, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g * _const(out.data > 0)
+
+
+class _Extremum2(Function):
+    """maximum/minimum of two tensors; at equality each side gets half the gradient."""
+
+    pick: Any
+
+    @classmethod
+    def forward(cls, ctx: Any, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)
+        return cls.pick(a, b)
+
+    @classmethod
+    def backward(cls, ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        wins = cls.pick(a.data, b.data) == a.data
+        share = np.where(a.data == b.data, 0.5, wins.astype(float))
+        share_a = _const(share.astype(g.dtype, copy=False))
+        need_a, need_b = ctx.needs_input_grad
+        return (g * share_a if need_a else None), (g * (1.0 - share_a) if need_b else None)
+
+
+@register
+class Maximum(_Extremum2):
+    """Elementwise maximum; ties give half the gradient to each side."""
+
+    pick = staticmethod(np.maximum)
+
+
+@register
+class Minimum(_Extremum2):
+    """Elementwise minimum; ties give half the gradient to each side."""
+
+    pick = staticmethod(np.minimum)
+
+
+@register
+class Where(Function):
+    """where(cond, a, b): the gradient goes to the branch that was chosen."""
+
+    @staticmethod
+    def forward(ctx: Any, cond: Any, a: Any, b: Any) -> Any:
+        ctx.cond = cond
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        cond = ctx.cond
+        _, need_a, need_b = ctx.needs_input_grad
+        return (None, ops.where(cond, g, 0.0) if need_a else None,
+                ops.where(cond, 0.0, g) if need_b else None)
+
+
+@register
+class Clip(Function):
+    """clip(a, lo, hi): gradient 1 where lo <= a <= hi, else 0."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, lo: Any = None, hi: Any = None) -> Any:
+        ctx.save_for_backward(a)
+        return np.clip(a, lo, hi)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        lo, hi = ctx.params.get("lo"), ctx.params.get("hi")
+        inside = np.ones(a.shape, dtype=bool)
+        if lo is not None:
+            inside &= a.data >= lo
+        if hi is not None:
+            inside &= a.data <= hi
+        return g * _const(inside)
+
+
+@register
+class Cast(Function):
+    """Change dtype; the gradient is cast back by the engine."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, dtype: Any) -> Any:
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g
+
+
+# ---- reductions -----------------------------------------------------------------------------
+def _kept_shape(shape: tuple, axis: tuple | None) -> tuple:
+    """The shape a reduction over `axis` has with keepdims=True."""
+    if axis is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axis else n for i, n in enumerate(shape))
+
+
+def _expand_back(g: Any, shape: tuple, axis: tuple | None) -> Any:
+    """A reduction's output gradient, broadcast back over the reduced axes."""
+    return ops.broadcast_to(g.reshape(_kept_shape(shape, axis)), shape)
+
+
+@register
+class Sum(Function):
+    """Sum over `axis` (a tuple, or None for all)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: tuple | None = None, keepdims: bool = False) -> Any:
+        return np.sum(a, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return _expand_back(g, ctx.input_shapes[0], ctx.params.get("axis"))
+
+
+@register
+class Prod(Function):
+    """Product over `axis`. The gradient is the product of the other elements, exact with zeros.
+
+    Second derivatives are exact where no element is zero (the zero case is a constant there).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: tuple | None = None, keepdims: bool = False) -> Any:
+        out = np.prod(a, axis=axis, keepdims=keepdims)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        axis = ctx.params.get("axis")
+        shape = a.shape
+        full = _expand_back(out, shape, axis)
+        zero = a.data == 0
+        if not zero.any():
+            return _expand_back(g, shape, axis) * full / a
+        others = _const(_prod_of_others(a.data, axis).astype(a.dtype, copy=False))
+        return _expand_back(g, shape, axis) * others
+
+
+def _prod_of_others(a: np.ndarray, axis: tuple | None) -> np.ndarray:
+    """For each element, the product of the other elements in its reduction group."""
+    axes = tuple(range(a.ndim)) if axis is None else axis
+    rest = tuple(i for i in range(a.ndim) if i not in axes)
+    moved = np.transpose(a, rest + axes)
+    flat = moved.reshape(moved.shape[: len(rest)] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=a.dtype)
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    result = (left * right).reshape(moved.shape)
+    return np.transpose(result, np.argsort(rest + axes))
+
+
+class _Extremum(Function):
+    """max/min over `axis`; tied elements share the gradient evenly."""
+
+    reduce: Any
+
+    @classmethod
+    def forward(cls, ctx: Any, a: Any, axis: tuple | None = None, keepdims: bool = False) -> Any:
+        out = cls.reduce(a, axis=axis, keepdims=keepdims)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @classmethod
+    def backward(cls, ctx: Any, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        axis = ctx.params.get("axis")
+        kept = out.data.reshape(_kept_shape(a.shape, axis))
+        hit = a.data == kept
+        share = hit / np.sum(hit, axis=axis, keepdims=True)
+        return _expand_back(g, a.shape, axis) * _const(share.astype(a.dtype, copy=False))
+
+
+@register
+class Max(_Extremum):
+    """Maximum over `axis`; ties split the gradient evenly."""
+
+    reduce = staticmethod(np.max)
+
+
+@register
+class Min(_Extremum):
+    """Minimum over `axis`; ties split the gradient evenly."""
+
+    reduce = staticmethod(np.min)
+
+
+def _stable_logsumexp(a: np.ndarray, axis: tuple | None) -> np.ndarray:
+    """logsumexp with keepdims, shifted by the (finite) max; an all -inf group gives -inf."""
+    m = np.max(a, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
+    s = np.sum(np.exp(a - m), axis=axis, keepdims=True)
+    with np.errstate(divide="ignore"):
+        return np.log(s) + m
+
+
+@register
+class LogSumExp(Function):
+    """log(sum(exp(a))) over `axis`, stable for large inputs; d/da = softmax(a)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: tuple | None = None, keepdims: bool = False) -> Any:
+        ctx.save_for_backward(a)
+        out = _stable_logsumexp(a, axis)
+        return out if keepdims else out.reshape(np.sum(a, axis=axis).shape)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        axis = ctx.params.get("axis")
+        return _expand_back(g, a.shape, axis) * ops.softmax(a, axis)
+
+
+@register
+class Softmax(Function):
+    """exp(a - max) / sum over `axis`. A group that is all -inf gives zeros, not NaN."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: tuple | int = -1) -> Any:
+        m = np.max(a, axis=axis, keepdims=True)
+        e = np.exp(a - np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False))
+        s = np.sum(e, axis=axis, keepdims=True)
+        out = e / np.where(s == 0, 1, s).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        axis = ctx.params.get("axis", -1)
+        return out * (g - (g * out).sum(axis, keepdim=True))
+
+
+@register
+class LogSoftmax(Function):
+    """a - logsumexp(a) over `axis`, never log(softmax(a))."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: tuple | int = -1) -> Any:
+        out = a - _stable_logsumexp(a, axis)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        axis = ctx.params.get("axis", -1)
+        return g - ops.exp(out) * g.sum(axis, keepdim=True)
+
+
+# ---- shape ----------------------------------------------------------------------------------
+@register
+class Reshape(Function):
+    """Same elements, new shape."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, shape: tuple) -> Any:
+        return np.reshape(a, shape)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g.reshape(ctx.input_shapes[0])
+
+
+@register
+class Permute(Function):
+    """Reorder axes."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple) -> Any:
+        return np.transpose(a, axes)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g.permute(tuple(np.argsort(ctx.params["axes"]).tolist()))
+
+
+@register
+class BroadcastTo(Function):
+    """Broadcast to a larger shape (a read-only view); the engine sums the gradient back."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, shape: tuple) -> Any:
+        return np.broadcast_to(a, shape)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g
+
+
+@register
+class SumTo(Function):
+    """Sum a broadcast array back to `shape`: the adjoint of broadcasting."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, shape: tuple) -> Any:
+        return sum_to_shape(a, shape)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return ops.broadcast_to(g, ctx.input_shapes[0])
+
+
+def sum_to_shape(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum over the leading axes `shape` lacks and over the axes where `shape` has 1."""
+    lead = a.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and a.shape[lead + i] != 1)
+    out = np.sum(a, axis=axes, keepdims=True) if axes else a
+    return out.reshape(shape)
+
+
+@register
+class GetItem(Function):
+    """a[index]. The backward scatters with accumulation, so repeated indices add up."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, index: Any) -> Any:
+        return a[index]
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return ScatterAdd.apply(g, index=ctx.params["index"], shape=ctx.input_shapes[0])
+
+
+@register
+class ScatterAdd(Function):
+    """zeros(shape) with g added at `index` (accumulating repeats): the adjoint of indexing."""
+
+    @staticmethod
+    def forward(ctx: Any, g: Any, index: Any, shape: tuple) -> Any:
+        out = np.zeros(shape, dtype=g.dtype)
+        if ops.is_basic_index(index):
+            out[index] = g  # a basic index selects each element at most once
+        else:
+            np.add.at(out, index, g)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, gg: Any) -> Any:
+        return GetItem.apply(gg, index=ctx.params["index"])
+
+
+@register
+class Concat(Function):
+    """Join tensors along `axis`."""
+
+    @staticmethod
+    def forward(ctx: Any, *arrays: Any, axis: int = 0) -> Any:
+        ctx.sizes = [a.shape[axis] for a in arrays]
+        return np.concatenate(arrays, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        axis = ctx.params.get("axis", 0)
+        grads = []
+        start = 0
+        for size, needed in zip(ctx.sizes, ctx.needs_input_grad):
+            index = (slice(None),) * axis + (slice(start, start + size),)
+            grads.append(GetItem.apply(g, index=index) if needed else None)
+            start += size
+        return tuple(grads)
+
+
+@register
+class Pad(Function):
+    """Constant padding; `pad_width` is NumPy's ((before, after), ...) per axis."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, pad_width: tuple, value: float = 0.0) -> Any:
+        return np.pad(a, pad_width, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        index = tuple(slice(before, before + n) for (before, _), n in
+                      zip(ctx.params["pad_width"], ctx.input_shapes[0]))
+        return GetItem.apply(g, index=index)
+
+
+# ---- linear algebra -------------------------------------------------------------------------
+@register
+class MatMul(Function):
+    """a @ b with NumPy's rules: 1-D operands are promoted, batch dimensions broadcast."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = gb = None
+        if a.ndim == 1 and b.ndim == 1:  # dot product: g is a scalar
+            ga = g * b if need_a else None
+            gb = g * a if need_b else None
+        elif a.ndim == 1:  # (n,) @ (..., n, p) -> (..., p)
+            ga = (g.unsqueeze(-2) @ b.mT).squeeze(-2) if need_a else None
+            gb = a.unsqueeze(-1) * g.unsqueeze(-2) if need_b else None
+        elif b.ndim == 1:  # (..., m, n) @ (n,) -> (..., m)
+            ga = g.unsqueeze(-1) * b if need_a else None
+            gb = (a.mT @ g.unsqueeze(-1)).squeeze(-1) if need_b else None
+        else:
+            ga = g @ b.mT if need_a else None
+            gb = a.mT @ g if need_b else None
+        return ga, gb
+
+
+@register
+class IndexPut(Function):
+    """A copy of a with a[index] = value: the out-of-place form of `__setitem__`.
+
+    With repeated advanced indices the last write wins in the forward (as in NumPy), and the value
+    gradient counts every occurrence; avoid repeated indices when assigning.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, value: Any, index: Any) -> Any:
+        out = a.copy()
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        index = ctx.params["index"]
+        need_a, need_v = ctx.needs_input_grad
+        ga = gv = None
+        if need_a:
+            keep = np.ones(g.shape, dtype=g.dtype)
+            keep[index] = 0
+            ga = g * _const(keep)
+        if need_v:
+            gv = GetItem.apply(g, index=index)
+        return ga, gv

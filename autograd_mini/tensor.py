@@ -1,0 +1,520 @@
+"""The Tensor: an ndarray plus what reverse-mode differentiation needs to know about it.
+
+Operators and methods are thin: each calls the public function of the same name in `ops`, which
+validates arguments and applies a primitive from `primitives`. The backward pass lives in
+`autograd/engine.py`; this file only starts it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _dtypes
+
+Shape = tuple[int, ...]
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it.
+
+    Args:
+        data: array-like. Python numbers and lists become the default float dtype (float32; see
+            `am.set_default_dtype`), lists of bools stay bool; NumPy arrays keep their dtype and
+            are not copied (use `am.tensor` for a copy).
+        requires_grad: record operations on this tensor so `.backward()` can fill `.grad`.
+            Only floating-point tensors can require grad.
+        dtype: optional dtype to convert to.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_output_nr", "_version",
+                 "_hooks", "_retains_grad", "name", "__weakref__")
+    __hash__ = object.__hash__  # identity hash: == is elementwise, as in NumPy and PyTorch
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
+                 name: str | None = None) -> None:
+        array = _dtypes.as_array(data, dtype)
+        if requires_grad:
+            _dtypes.check_can_require_grad(array.dtype)
+        self.data: np.ndarray = array
+        self.grad: Tensor | None = None
+        self.requires_grad: bool = bool(requires_grad)
+        self.grad_fn: Any = None
+        self._output_nr = 0
+        self._version = 0
+        self._hooks: list | None = None
+        self._retains_grad = False
+        self.name = name
+
+    @classmethod
+    def _make(cls, data: np.ndarray, requires_grad: bool = False, grad_fn: Any = None,
+              output_nr: int = 0) -> Tensor:
+        """Wrap an ndarray without any checks: the per-op fast path."""
+        t = object.__new__(cls)
+        t.data = data
+        t.grad = None
+        t.requires_grad = requires_grad
+        t.grad_fn = grad_fn
+        t._output_nr = output_nr
+        t._version = 0
+        t._hooks = None
+        t._retains_grad = False
+        t.name = None
+        return t
+
+    # -- attributes -------------------------------------------------------------------------
+    @property
+    def shape(self) -> Shape:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors the user created (not the result of a recorded op)."""
+        return self.grad_fn is None
+
+    @property
+    def T(self) -> Tensor:
+        """All axes reversed, as NumPy's `.T`."""
+        return ops.permute(self, tuple(range(self.data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> Tensor:
+        """The last two axes swapped (batched matrix transpose)."""
+        return ops.transpose(self, -2, -1)
+
+    def size(self, dim: int | None = None) -> Shape | int:
+        """The shape, or the length of one dimension."""
+        if dim is None:
+            return self.data.shape
+        return self.data.shape[ops.normalize_axis(dim, self.data.ndim, "size")]
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied). Refused while the tensor requires grad."""
+        if self.requires_grad:
+            raise RuntimeError("numpy(): this tensor requires grad; call .detach().numpy() "
+                               "to get its values without the graph")
+        return self.data
+
+    def item(self) -> float | int | bool:
+        if self.data.size != 1:
+            raise ValueError(f"item(): only a tensor with one element can be converted to a "
+                             f"Python number, got shape {self.data.shape}")
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError(f"only a one-element integer tensor can be used as an index, got "
+                            f"shape {self.data.shape} and dtype {self.data.dtype}")
+        return int(self.data.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a tensor with {self.data.size} elements "
+                             f"(shape {self.data.shape}) is ambiguous; use .any() or .all()")
+        return bool(self.data.item())
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self.requires_grad:
+            raise TypeError(
+                "a tensor that requires grad cannot be converted to a NumPy array implicitly "
+                "(the gradient would be lost); use .detach().numpy(), or the am./Tensor op "
+                "of the same name")
+        if dtype is not None and dtype != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return ops.dispatch_ufunc(ufunc, method, inputs, kwargs)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(",
+                               precision=4, threshold=200)
+        extras = []
+        if self.data.dtype != _dtypes.get_default_dtype() and self.data.dtype.kind == "f":
+            extras.append(f"dtype={self.data.dtype}")
+        elif self.data.dtype.kind != "f":
+            extras.append(f"dtype={self.data.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{type(self.grad_fn).__name__}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    # -- autograd ---------------------------------------------------------------------------
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Sequence[Tensor] | None = None,
+                 retain_grads: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into the `.grad` of every leaf that requires grad.
+
+        Args:
+            gradient: the upstream gradient, same shape as self; may be omitted only when the
+                tensor has one element.
+            retain_graph: keep the saved tensors so backward can run through the graph again
+                (defaults to `create_graph`).
+            create_graph: record the backward pass itself, for higher-order derivatives.
+            inputs: accumulate only into these leaves.
+            retain_grads: keep every interior gradient on its graph node, for drawing the graph
+                with `am.viz.draw(..., show_grads=True)`.
+        """
+        from .autograd import engine
+
+        engine.backward([self], None if gradient is None else [gradient],
+                        retain_graph, create_graph, inputs, retain_grads)
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's data, cut from the graph."""
+        return Tensor._make(self.data)
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set `requires_grad` on a leaf in place (refused on a non-float dtype)."""
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError("requires_grad_(False) on a non-leaf tensor; use .detach()")
+        if requires_grad:
+            _dtypes.check_can_require_grad(self.data.dtype)
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Ask backward to fill `.grad` on this non-leaf tensor too."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad() on a tensor that does not require grad")
+        if self.grad_fn is None:
+            return  # leaves keep their grad anyway
+        self._retains_grad = True
+        node = self.grad_fn
+        if node._retained is None:
+            node._retained = {}
+        import weakref
+
+        node._retained[self._output_nr] = weakref.ref(self)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
+        """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor replaces it.
+
+        Returns:
+            a function that removes the hook.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("register_hook() on a tensor that does not require grad")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            node = self.grad_fn
+            if node._hooks is None:
+                node._hooks = {}
+            hooks = node._hooks.setdefault(self._output_nr, [])
+        hooks.append(hook)
+        return lambda: hooks.remove(hook) if hook in hooks else None
+
+    def _bump_version(self) -> None:
+        self._version += 1
+
+    # -- conversion ---------------------------------------------------------------------------
+    def to(self, dtype: Any) -> Tensor:
+        """This tensor converted to `dtype` (differentiable between float dtypes)."""
+        return ops.cast(self, dtype)
+
+    astype = to
+    type = to
+
+    def float(self) -> Tensor:
+        return ops.cast(self, np.float32)
+
+    def double(self) -> Tensor:
+        return ops.cast(self, np.float64)
+
+    def long(self) -> Tensor:
+        return ops.cast(self, np.int64)
+
+    def int(self) -> Tensor:
+        return ops.cast(self, np.int32)
+
+    def bool(self) -> Tensor:
+        return ops.cast(self, np.bool_)
+
+    def clone(self) -> Tensor:
+        return ops.clone(self)
+
+    def copy_(self, src: Any) -> Tensor:
+        """Copy values into this tensor in place (see in-place rules on `__iadd__`)."""
+        return ops.inplace(self, "copy_", src)
+
+    def zero_(self) -> Tensor:
+        return ops.inplace(self, "copy_", 0.0)
+
+    def fill_(self, value: float) -> Tensor:
+        return ops.inplace(self, "copy_", value)
+
+    # -- operators ----------------------------------------------------------------------------
+    def __add__(self, other: Any) -> Tensor:
+        return ops.add(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return ops.div(other, self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return ops.pow(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return ops.pow(other, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return ops.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return ops.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return ops.abs(self)
+
+    def __iadd__(self, other: Any) -> Tensor:
+        """In place: allowed under `no_grad` and outside any graph; see `ops.inplace`."""
+        return ops.inplace(self, "add", other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return ops.inplace(self, "sub", other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return ops.inplace(self, "mul", other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return ops.inplace(self, "div", other)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        ops.setitem(self, index, value)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return ops.getitem(self, index)
+
+    # Comparisons give bool tensors and carry no gradient.
+    def __lt__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.compare(np.less, self, other)
+
+    def __le__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.compare(np.less_equal, self, other)
+
+    def __gt__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.compare(np.greater, self, other)
+
+    def __ge__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.compare(np.greater_equal, self, other)
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.compare(np.equal, self, other)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.compare(np.not_equal, self, other)
+
+    def __invert__(self) -> Tensor:
+        return ops.logical_not(self)
+
+    def __and__(self, other: Any) -> Tensor:
+        return ops.compare(np.logical_and, self, other)
+
+    def __or__(self, other: Any) -> Tensor:
+        return ops.compare(np.logical_or, self, other)
+
+    # -- methods: each is the `am.` function of the same name ---------------------------------
+    def sum(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return ops.sum(self, dim, keepdim, **kw)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return ops.mean(self, dim, keepdim, **kw)
+
+    def var(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return ops.var(self, dim, keepdim, **kw)
+
+    def std(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return ops.std(self, dim, keepdim, **kw)
+
+    def prod(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return ops.prod(self, dim, keepdim, **kw)
+
+    def max(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return ops.max(self, dim, keepdim, **kw)
+
+    def min(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return ops.min(self, dim, keepdim, **kw)
+
+    def argmax(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return ops.argmax(self, dim, keepdim, **kw)
+
+    def argmin(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return ops.argmin(self, dim, keepdim, **kw)
+
+    def logsumexp(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return ops.logsumexp(self, dim, keepdim, **kw)
+
+    def softmax(self, dim: Any = -1, **kw: Any) -> Tensor:
+        return ops.softmax(self, dim, **kw)
+
+    def log_softmax(self, dim: Any = -1, **kw: Any) -> Tensor:
+        return ops.log_softmax(self, dim, **kw)
+
+    def any(self) -> bool:
+        return bool(self.data.any())
+
+    def all(self) -> bool:
+        return bool(self.data.all())
+
+    def exp(self) -> Tensor:
+        return ops.exp(self)
+
+    def log(self) -> Tensor:
+        return ops.log(self)
+
+    def log1p(self) -> Tensor:
+        return ops.log1p(self)
+
+    def sqrt(self) -> Tensor:
+        return ops.sqrt(self)
+
+    def abs(self) -> Tensor:
+        return ops.abs(self)
+
+    def sin(self) -> Tensor:
+        return ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return ops.cos(self)
+
+    def tanh(self) -> Tensor:
+        return ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return ops.relu(self)
+
+    def sign(self) -> Tensor:
+        return ops.sign(self)
+
+    def clip(self, min: Any = None, max: Any = None) -> Tensor:
+        return ops.clip(self, min, max)
+
+    clamp = clip
+
+    def pow(self, exponent: Any) -> Tensor:
+        return ops.pow(self, exponent)
+
+    def maximum(self, other: Any) -> Tensor:
+        return ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return ops.minimum(self, other)
+
+    def matmul(self, other: Any) -> Tensor:
+        return ops.matmul(self, other)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return ops.reshape(self, *shape)
+
+    def view(self, *shape: Any) -> Tensor:
+        return ops.reshape(self, *shape)
+
+    def transpose(self, dim0: int = 0, dim1: int = 1) -> Tensor:
+        return ops.transpose(self, dim0, dim1)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return ops.permute(self, *dims)
+
+    def squeeze(self, dim: Any = None, **kw: Any) -> Tensor:
+        return ops.squeeze(self, dim, **kw)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return ops.unsqueeze(self, dim)
+
+    def expand(self, *shape: Any) -> Tensor:
+        return ops.expand(self, *shape)
+
+    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
+        return ops.broadcast_to(self, shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return ops.flatten(self, start_dim, end_dim)
+
+    def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
+        return ops.pad(self, pad_width, value)
+
+    def split(self, split_size_or_sections: Any, dim: int = 0, **kw: Any) -> list[Tensor]:
+        return ops.split(self, split_size_or_sections, dim, **kw)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, numbers.Number)
+
+
+from . import ops  # noqa: E402  (ops needs Tensor defined first)
+from .autograd import function as _function  # noqa: E402
+
+_function.Tensor = Tensor
