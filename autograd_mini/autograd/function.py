@@ -52,6 +52,24 @@ class _SavedOutput:
         self.output_nr = output_nr
 
 
+class ConstantInput:
+    """An op input that takes no gradient, described for drawing: a weak reference to it (when it
+    is a Tensor), its shape and dtype, and its value when it has one element. Holding the input
+    itself would keep a data batch alive as long as the graph."""
+
+    __slots__ = ("ref", "shape", "dtype", "value")
+
+    def __init__(self, a: Any) -> None:
+        self.ref = weakref.ref(a) if isinstance(a, Tensor) else None
+        data = a.data if isinstance(a, Tensor) else a
+        if isinstance(data, np.ndarray | np.generic):
+            self.shape, self.dtype = data.shape, data.dtype
+            self.value = data.item() if data.size == 1 else None
+        else:  # a Python number (or another non-tensor argument of a custom Function)
+            self.shape, self.dtype = None, None
+            self.value = data if isinstance(data, int | float | complex | str | None) else None
+
+
 class Node:
     """A recorded operation in the graph; also the `ctx` a Function's forward and backward see.
 
@@ -67,7 +85,8 @@ class Node:
     __slots__ = (
         "next_edges", "input_shapes", "input_dtypes", "needs_input_grad", "params", "seq",
         "out_shapes", "out_dtypes", "_to_save", "_saved", "_saved_versions", "_freed",
-        "_hooks", "_retained", "scope", "trace", "retained_grads", "__dict__", "__weakref__",
+        "_hooks", "_retained", "scope", "trace", "retained_grads", "_const_inputs", "__dict__",
+        "__weakref__",
     )
     fn: type[Function]  # set on each generated subclass
 
@@ -250,6 +269,9 @@ def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict) ->
             edges.append(None)
             shapes.append(None)
             dtypes.append(None)
+    if not all(ctx.needs_input_grad):  # described for drawing the graph (am.viz)
+        ctx._const_inputs = tuple(None if needed else ConstantInput(a)
+                                  for a, needed in zip(args, ctx.needs_input_grad))
     ctx.next_edges = tuple(edges)
     ctx.input_shapes = tuple(shapes)
     ctx.input_dtypes = tuple(dtypes)
