@@ -1,0 +1,340 @@
+"""Writing a walked graph as DOT text: one statement per vertex and edge, labels in Graphviz's
+HTML-like syntax (bold op names, grey shape lines), module clusters, legend and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import _labels as L
+from ._walk import CONST, INPUT, MODULE, MORE, OP, OUTPUT, PARAM, Graph, Vertex
+
+GRAPH_NAME = "autograd_mini"
+FONT = "Helvetica"
+
+# kind -> (node attributes, fill colour, border colour). Shapes and borders keep kinds apart even
+# when show_grads fills every node with its gradient's colour.
+_STYLE = {
+    OP: ('shape=box style="rounded,filled"', "#f1f3f5", "#868e96"),
+    PARAM: ('shape=box style="filled"', "#d0ebff", "#1971c2"),
+    INPUT: ('shape=box style="filled"', "#fff3bf", "#e67700"),
+    CONST: ('shape=box style="filled,dashed" fontsize=9', "#ffffff", "#adb5bd"),
+    OUTPUT: ('shape=box style="filled" peripheries=2', "#d3f9d8", "#2b8a3e"),
+    MODULE: ('shape=box3d style="filled"', "#ffe8cc", "#d9480f"),
+    MORE: ('shape=box style="dashed"', "#ffffff", "#868e96"),
+}
+_SUBTLE = "#495057"  # secondary label lines
+_HIGHLIGHT = "#e03131"
+_TITLES = {PARAM: "parameter", INPUT: "input", CONST: "constant", OUTPUT: "output"}
+
+
+class Options:
+    """How to draw: the user's switches, resolved."""
+
+    def __init__(self, show_shapes: bool = True, show_grads: bool = False,
+                 show_saved: bool = False, rankdir: str = "TB",
+                 highlight: Callable[[Vertex], bool] | None = None,
+                 module_classes: dict[str, str] | None = None) -> None:
+        self.show_shapes = show_shapes
+        self.show_grads = show_grads
+        self.show_saved = show_saved
+        self.rankdir = rankdir
+        self.highlight = highlight
+        self.module_classes = module_classes or {}  # module path -> class name, for titles
+
+
+def emit(graph: Graph, opts: Options) -> list[str]:
+    """The DOT statements of the graph (each a line ending in a newline, indented by a tab)."""
+    _assign_ids(graph)
+    writer = _Writer(graph, opts)
+    return writer.statements()
+
+
+def source(statements: list[str]) -> str:
+    """The whole DOT text: the same bytes graphviz.Digraph(name=GRAPH_NAME, body=...) produces."""
+    return f"digraph {GRAPH_NAME} {{\n" + "".join(statements) + "}\n"
+
+
+def _assign_ids(graph: Graph) -> None:
+    k = 0
+    for v in graph.vertices:
+        if v.kind == MORE:
+            v.id = "more"
+        else:
+            v.id = f"n{k}"
+            k += 1
+
+
+class _Writer:
+    def __init__(self, graph: Graph, opts: Options) -> None:
+        self.graph = graph
+        self.opts = opts
+        self.found_leaf_grad = False
+        self.found_interior_grad = False
+        self.found_freed = False
+        self.saved: dict[int, int] = {}  # id(array) -> bytes, each saved array counted once
+
+    def statements(self) -> list[str]:
+        o = self.opts
+        lines = [
+            f'\tgraph [rankdir={o.rankdir} fontname="{FONT}" fontsize=10 nodesep=0.25 '
+            f'ranksep=0.35 labelloc=b labeljust=l newrank=true]\n',
+            f'\tnode [fontname="{FONT}" fontsize=11 margin="0.1,0.04" height=0.3 penwidth=1.2]\n',
+            f'\tedge [fontname="{FONT}" fontsize=9 fontcolor="{_SUBTLE}" color="#868e96" '
+            f'arrowsize=0.6]\n',
+        ]
+        nodes = {id(v): self._node(v) for v in self.graph.vertices}
+        lines += self._clustered(nodes)
+        lines += [self._edge(e) for e in self.graph.edges]
+        if o.show_grads:
+            lines.append(self._legend())
+        notes = self._notes()
+        if notes:
+            lines.append("\tlabel=<" + "<br/>".join(L.esc(n) for n in notes) + ">\n")
+        return lines
+
+    # -- vertices -----------------------------------------------------------------------------
+    def _node(self, v: Vertex) -> str:
+        attrs, fill, border = _STYLE[v.kind]
+        title, lines, norm, tooltip = self._describe(v)
+        font = _SUBTLE
+        penwidth = ""
+        if self.opts.show_grads and v.kind not in (MORE, CONST):
+            fill, font = ("#ffffff", _SUBTLE) if norm is None else L.grad_colour(norm)
+            penwidth = " penwidth=2"
+        if v.kind == CONST:
+            font = _SUBTLE
+        label = f"<b>{L.esc(title)}</b>"
+        title_font = "#ffffff" if font == "#ffffff" else None
+        if title_font:
+            label = f'<font color="{title_font}">{label}</font>'
+        for line in lines:
+            label += f'<br/><font point-size="9" color="{font}">{L.esc(line)}</font>'
+        extra = f" tooltip={L.quote(tooltip)}" if tooltip else ""
+        if self.opts.highlight is not None and self.opts.highlight(v):
+            border, penwidth = _HIGHLIGHT, " penwidth=3"
+        return (f'\t{v.id} [label=<{label}> {attrs} fillcolor="{fill}" color="{border}"'
+                f"{penwidth}{extra}]\n")
+
+    def _describe(self, v: Vertex) -> tuple[str, list[str], float | None, str]:
+        """(title, further lines, gradient norm or None, tooltip) for one vertex."""
+        if v.kind == OP:
+            return self._describe_op(v)
+        if v.kind in (PARAM, INPUT, OUTPUT):
+            return self._describe_tensor(v)
+        if v.kind == CONST:
+            c = v.obj
+            if c.value is not None:
+                return L.format_value(c.value), [], None, ""
+            lines = [self._shape_dtype(c.shape, c.dtype)] if self.opts.show_shapes else []
+            return "constant", [x for x in lines if x], None, ""
+        if v.kind == MODULE:
+            return self._describe_module(v)
+        n = self.graph.hidden
+        return f"… {n:,} more node{'s' if n != 1 else ''}", [], None, "cut by max_nodes"
+
+    def _shape_dtype(self, shape: tuple | None, dtype: Any) -> str:
+        parts = []
+        if shape is not None:
+            parts.append(L.format_shape(shape))
+        if dtype is not None:
+            parts.append(np.dtype(dtype).name)
+        return " ".join(parts)
+
+    def _describe_tensor(self, v: Vertex) -> tuple[str, list[str], float | None, str]:
+        t: Tensor = v.obj
+        is_output = v.kind == OUTPUT or v in self.graph.outputs
+        title = v.name or _TITLES[OUTPUT if is_output else v.kind]
+        lines = []
+        if self.opts.show_shapes:
+            lines.append(self._shape_dtype(t.shape, t.dtype))
+        if t.data.size <= L.FEW:
+            lines.append(("= " if v.name or is_output else "") + L.format_array(t.data))
+        norm = None
+        if self.opts.show_grads and t.requires_grad:
+            g = self._tensor_grad(v)
+            if g is None:
+                lines.append("grad None")
+            else:
+                lines.extend(L.grad_summary(g, not self.opts.show_shapes))
+                norm = L.grad_norm([g])
+        return title, lines, norm, ""
+
+    def _tensor_grad(self, v: Vertex) -> np.ndarray | None:
+        t: Tensor = v.obj
+        if t.grad is not None:
+            if t.grad_fn is None:
+                self.found_leaf_grad = True
+            return t.grad.data
+        node = t.grad_fn
+        kept = getattr(node, "retained_grads", None) if node is not None else None
+        if kept is not None and kept[t._output_nr] is not None:
+            return kept[t._output_nr].data
+        return None
+
+    def _describe_op(self, v: Vertex) -> tuple[str, list[str], float | None, str]:
+        node = v.obj
+        lines = []
+        if self.opts.show_shapes:
+            lines.append(", ".join(L.format_shape(s) for s in node.out_shapes))
+        norm = None
+        if self.opts.show_grads:
+            kept = getattr(node, "retained_grads", None)
+            grads = [g.data for g in kept or () if g is not None]
+            if grads:
+                self.found_interior_grad = True
+                norm = L.grad_norm(grads)
+                if len(grads) == 1:
+                    lines.extend(L.grad_summary(grads[0], not self.opts.show_shapes))
+                else:
+                    lines.append(f"grad ‖·‖ {L.format_value(norm)}")
+        if self.opts.show_saved:
+            lines.extend(self._saved_lines(node))
+        tooltip = type(node).__name__
+        if node.scope:
+            tooltip += f" in {node.scope}"
+        if node.trace:
+            tooltip += f"\ncreated at {node.trace}"
+        return L.op_label(node), lines, norm, tooltip
+
+    def _saved_lines(self, node: Any) -> list[str]:
+        arrays = node.saved_arrays
+        if not arrays:
+            if getattr(node, "_freed", False):
+                self.found_freed = True
+                return ["saved: freed by backward"]
+            return []
+        lines = []
+        for a in arrays[:3]:
+            lines.append(f"saved {self._shape_dtype(a.shape, a.dtype)} · {L.format_bytes(a.nbytes)}")
+        if len(arrays) > 3:
+            rest = sum(a.nbytes for a in arrays[3:])
+            lines.append(f"+ {len(arrays) - 3} more · {L.format_bytes(rest)}")
+        for a in arrays:
+            self.saved[id(a)] = a.nbytes
+        return lines
+
+    def _describe_module(self, v: Vertex) -> tuple[str, list[str], float | None, str]:
+        classes = self.opts.module_classes or {}
+        cls = classes.get(v.scope or "")
+        title = v.name if cls is None or cls == v.name else f"{v.name}: {cls}"
+        lines = []
+        if self.opts.show_shapes:
+            ins = ", ".join(L.format_shape(s) for s in v.ins) or "—"
+            outs = ", ".join(L.format_shape(node.out_shapes[nr]) for node, nr in v.outs) or "—"
+            lines.append(f"{ins} → {outs}")
+        params = [m.obj for m in v.members if m.kind == PARAM]
+        if params:
+            count = sum(p.data.size for p in params)
+            lines.append(f"{len(params)} parameter{'s' if len(params) > 1 else ''}, {count:,} values")
+        ops = [m for m in v.members if m.kind == OP]
+        lines.append(f"{len(ops)} op{'s' if len(ops) > 1 else ''}")
+        norm = None
+        if self.opts.show_grads:
+            grads = [p.grad.data for p in params if p.grad is not None]
+            if grads:  # what the optimizer sees
+                self.found_leaf_grad = True
+                norm = L.grad_norm(grads)
+                lines.append(f"param grad ‖·‖ {L.format_value(norm)}")
+            else:  # a module without parameters: the gradient of its output
+                grads = [node.retained_grads[nr].data for node, nr in v.outs
+                         if node.retained_grads is not None and node.retained_grads[nr] is not None]
+                if grads:
+                    self.found_interior_grad = True
+                    norm = L.grad_norm(grads)
+                    lines.append(f"grad ‖·‖ {L.format_value(norm)}")
+        if self.opts.show_saved:
+            for m in ops:
+                for a in m.obj.saved_arrays:
+                    self.saved[id(a)] = a.nbytes
+        return title, lines, norm, v.scope or ""
+
+    # -- clusters, edges, legend ----------------------------------------------------------------
+    def _clustered(self, nodes: dict[int, str]) -> list[str]:
+        """Node statements, nested in one cluster per module path (in order of first use)."""
+        children: dict[str | None, list[Any]] = {None: []}  # path -> vertices and sub-paths
+        for v in self.graph.vertices:
+            path = v.cluster
+            if path not in children:
+                self._open(path, children)
+            children[path].append(v)
+        lines: list[str] = []
+        stack: list[tuple[Any, int]] = [(item, 1) for item in reversed(children[None])]
+        ids = {path: k for k, path in enumerate(p for p in children if p is not None)}
+        while stack:  # an explicit stack: the nesting of modules, not of the graph
+            item, depth = stack.pop()
+            tab = "\t" * depth
+            if isinstance(item, Vertex):
+                lines.append(tab + nodes[id(item)].lstrip("\t"))
+            elif isinstance(item, tuple):  # ("end", path)
+                lines.append(tab + "}\n")
+            else:
+                lines.append(f"{tab}subgraph cluster_{ids[item]} {{\n")
+                lines.append(f"{tab}\t{self._cluster_attrs(item, depth)}\n")
+                stack.append((("end", item), depth))
+                stack.extend((child, depth + 1) for child in reversed(children[item]))
+        return lines
+
+    def _open(self, path: str, children: dict) -> None:
+        parts = path.split(".")
+        parent = ".".join(parts[:-1]) or None
+        if parent not in children:
+            self._open(parent, children)  # type: ignore[arg-type]
+        children[path] = []
+        children[parent].append(path)
+
+    def _cluster_attrs(self, path: str, depth: int) -> str:
+        name = path.split(".")[-1]
+        cls = (self.opts.module_classes or {}).get(path)
+        title = L.esc(name) if cls is None or cls == name else f"{L.esc(name)}: {L.esc(cls)}"
+        fill = "#f8f9fa" if depth % 2 else "#e9ecef"
+        return (f'graph [label=<<b>{title}</b>> style="rounded,filled" fillcolor="{fill}" '
+                f'color="#adb5bd" fontsize=10 labeljust=l tooltip={L.quote(path)}]')
+
+    def _edge(self, e: Any) -> str:
+        attrs = []
+        src_outputs = e.src.obj.out_shapes if e.src.kind == OP else ()
+        if len(src_outputs) > 1:
+            text = f"[{e.nr}]"
+            if self.opts.show_shapes:
+                text += " " + L.format_shape(e.shape)
+            attrs.append(f"label=<{L.esc(text)}>")
+        elif e.src.kind == MODULE and self.opts.show_shapes:
+            attrs.append(f"label=<{L.esc(L.format_shape(e.shape))}>")
+        if e.src.kind == MORE:
+            attrs.append('style=dashed')
+        hl = self.opts.highlight
+        if hl is not None and hl(e.src) and hl(e.dst):
+            attrs.append(f'color="{_HIGHLIGHT}" penwidth=2')
+        tail = f" [{' '.join(attrs)}]" if attrs else ""
+        return f"\t{e.src.id} -> {e.dst.id}{tail}\n"
+
+    def _legend(self) -> str:
+        rows = ['<tr><td colspan="2"><b>gradient norm</b></td></tr>']
+        for fill, _font, text in (L.ZERO_COLOUR, *((f, c, t) for _, f, c, t in L.GRAD_BINS),
+                                  L.NONFINITE_COLOUR):
+            rows.append(f'<tr><td bgcolor="{fill}" width="16"> </td>'
+                        f'<td align="left">{L.esc(text)}</td></tr>')
+        table = ('<table border="0" cellborder="1" cellspacing="0" cellpadding="2">'
+                 + "".join(rows) + "</table>")
+        return f"\tlegend [label=<{table}> shape=plaintext fontsize=9]\n"
+
+    def _notes(self) -> list[str]:
+        notes = []
+        if self.opts.show_grads:
+            if not (self.found_leaf_grad or self.found_interior_grad):
+                notes.append("show_grads: no gradients yet; call backward() first.")
+            elif not self.found_interior_grad and any(v.kind == OP for v in self.graph.vertices):
+                notes.append("Interior gradients were not kept: run backward(retain_grads=True), "
+                             "or the backward pass inside am.autograd.retain_grads().")
+        if self.opts.show_saved:
+            total = sum(self.saved.values())
+            notes.append(f"Saved for backward: {L.format_bytes(total)} in {len(self.saved)} "
+                         f"array{'s' if len(self.saved) != 1 else ''}.")
+            if self.found_freed:
+                notes.append("Some saved arrays were freed by backward(): draw before it, or "
+                             "pass retain_graph=True, to see them.")
+        return notes
