@@ -1,0 +1,402 @@
+"""The fused primitives of `nn`, registered in the one registry next to the core's.
+
+Each is fused where a composite would be slower (one `Linear` instead of matmul + transpose + add)
+or less stable (cross-entropy and binary cross-entropy from logits, softplus). Forward takes
+NumPy arrays; backward is written with Tensor operations, so every one of them can be
+differentiated again (`create_graph=True`). Argument checking lives in `nn.functional`, before a
+primitive is applied; the primitives trust their inputs.
+
+`Unfold` (im2col) and `Fold` (col2im) are each other's vector-Jacobian products. Their column
+layout is `(N, out_h, out_w, C, kh, kw)`: reshaped to `(N * out_h * out_w, C * kh * kw)` it is
+the left operand of one large matrix product (`Linear`), which is how `conv2d` uses it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from .._grad_mode import _state
+from ..autograd.function import Function
+from ..primitives import MatMul, Permute, Reshape, Sum, _stable_logsumexp, register
+from ..tensor import Tensor
+
+
+def _const(array: Any) -> Tensor:
+    """An array used inside a VJP as a constant (no gradient flows into it)."""
+    return Tensor._make(np.asarray(array))
+
+
+def _weighted(term: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """coef * term, with 0 where coef is 0 (so 0 * inf gives 0, not NaN)."""
+    return np.where(coef == 0, 0, coef * term)
+
+
+# ---- linear ---------------------------------------------------------------------------------
+@register
+class Linear(Function):
+    """x @ W.T + b over the last axis of x, for any number of leading axes (one BLAS call)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, weight: Any, bias: Any = None) -> Any:
+        ctx.save_for_backward(x, weight)
+        if x.ndim > 2:  # one large matrix product instead of a batch of small ones
+            out = (x.reshape(-1, x.shape[-1]) @ weight.T).reshape(x.shape[:-1] + (weight.shape[0],))
+        else:
+            out = x @ weight.T
+        if bias is not None:
+            out += bias  # out is a fresh array
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, weight = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = None
+        if need[0]:
+            if g.ndim > 2:  # one large matrix product, as in the forward
+                gx = Reshape.apply(MatMul.apply(Reshape.apply(g, shape=(-1, weight.shape[0])), weight),
+                                   shape=x.shape)
+            else:
+                gx = MatMul.apply(g, weight)
+        gw = gb = None
+        if need[1] or (len(need) > 2 and need[2]):
+            g2 = g if g.ndim == 2 else Reshape.apply(g, shape=(-1, weight.shape[0]))
+            if need[1]:
+                x2 = x if x.ndim == 2 else Reshape.apply(x, shape=(-1, weight.shape[1]))
+                gw = MatMul.apply(Permute.apply(g2, axes=(1, 0)), x2)
+            if len(need) > 2 and need[2]:
+                gb = Sum.apply(g2, axis=(0,), keepdims=False)
+        return (gx, gw, gb) if len(need) > 2 else (gx, gw)
+
+
+# ---- elementwise helpers --------------------------------------------------------------------
+@register
+class Softplus(Function):
+    """log(1 + exp(x)), exact for +-1000 and +-inf; d/dx = sigmoid(x)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.logaddexp(0, x).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return g * ops.sigmoid(x)
+
+
+_erf_impl: Any = None
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf elementwise: SciPy's when it is installed, else the standard library's, per element."""
+    global _erf_impl
+    if _erf_impl is None:
+        try:
+            from scipy.special import erf as scipy_erf  # optional: faster, same values
+
+            _erf_impl = scipy_erf
+        except ImportError:
+            _erf_impl = np.frompyfunc(math.erf, 1, 1)
+    return np.asarray(_erf_impl(x), dtype=x.dtype)
+
+
+@register
+class Erf(Function):
+    """The error function; d/dx = 2/sqrt(pi) * exp(-x**2). Used by the exact GELU."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return _erf(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return g * (ops.exp(-(x * x)) * (2.0 / math.sqrt(math.pi)))
+
+
+@register
+class ClampedLog(Function):
+    """max(log(x), floor): BCELoss's log, finite at x = 0. The gradient is 1/x where the log is
+    above the floor and 0 where it is clamped (never 0 * inf)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, floor: float = -100.0) -> Any:
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore"):
+            return np.maximum(np.log(x), floor).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        with np.errstate(divide="ignore"):
+            above = np.log(x.data) > ctx.params.get("floor", -100.0)
+        safe = ops.where(above, x, 1.0)  # 1/x only where it is used, so no inf reaches the graph
+        return ops.where(above, g / safe, 0.0)
+
+
+# ---- losses from logits ---------------------------------------------------------------------
+def _class_weights(weight: np.ndarray | None, ndim: int, dtype: np.dtype) -> np.ndarray | None:
+    """Per-class weights shaped to broadcast along axis 1 of an (N, C, d1, ...) array."""
+    if weight is None:
+        return None
+    return weight.astype(dtype, copy=False).reshape((1, -1) + (1,) * (ndim - 2))
+
+
+def _gather_classes(a: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """a[n, index[n, ...], ...]: pick one class per sample along axis 1."""
+    if a.ndim == 2:
+        return a[np.arange(a.shape[0]), index]
+    return np.take_along_axis(a, index[:, None], axis=1)[:, 0]
+
+
+class _IndexTargets:
+    """Per-sample coefficients of cross-entropy with class-index targets (all constants).
+
+    The loss of sample n is  A_n * logsumexp(z_n) - sum_c B_nc * z_nc,  with
+    A_n = (1 - eps) w_t + (eps / C) * sum_c w_c  and  B_nc = (1 - eps) w_t [c == t] + (eps / C) w_c,
+    both zero for an ignored sample, so the gradient is  A_n * softmax(z_n) - B_n.
+    """
+
+    def __init__(self, z: np.ndarray, target: np.ndarray, weight: np.ndarray | None,
+                 ignore_index: int, eps: float) -> None:
+        n_classes = z.shape[1]
+        valid = target != ignore_index
+        self.valid = valid
+        self.index = np.where(valid, target, 0)
+        w = _class_weights(weight, z.ndim, z.dtype)
+        self.w = w
+        self.w_t = (valid.astype(z.dtype) if weight is None
+                    else np.where(valid, weight.astype(z.dtype, copy=False)[self.index], 0))
+        self.eps = eps
+        self.n_classes = n_classes
+        self.total_w = float(n_classes) if weight is None else float(np.sum(weight))
+
+    def losses(self, logp: np.ndarray) -> np.ndarray:
+        loss = _weighted(-_gather_classes(logp, self.index), self.w_t)
+        if self.eps:
+            smooth = -np.sum(logp if self.w is None else _weighted(logp, self.w), axis=1)
+            smooth = np.where(self.valid, smooth, 0)
+            loss = (1.0 - self.eps) * loss + (self.eps / self.n_classes) * smooth
+        return loss.astype(logp.dtype, copy=False)
+
+    def denominator(self) -> float:
+        return float(np.sum(self.w_t))
+
+    def coefficients(self, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+        eps, n_classes = self.eps, self.n_classes
+        a = (1.0 - eps) * self.w_t + (eps / n_classes) * self.total_w * self.valid
+        shape = list(self.index.shape)
+        shape.insert(1, n_classes)
+        b = np.zeros(shape, dtype=dtype)
+        if b.ndim == 2:
+            b[np.arange(b.shape[0]), self.index] = (1.0 - eps) * self.w_t
+        else:
+            np.put_along_axis(b, self.index[:, None], ((1.0 - eps) * self.w_t)[:, None], axis=1)
+        if eps:
+            per_class = np.ones((1, n_classes) + (1,) * (b.ndim - 2), dtype) if self.w is None \
+                else self.w
+            b += (eps / n_classes) * per_class * np.expand_dims(self.valid, 1)
+        return np.expand_dims(a, 1).astype(dtype, copy=False), b
+
+
+def _reduce_array(loss: np.ndarray, reduction: str, denominator: float) -> np.ndarray:
+    if reduction == "none":
+        return loss
+    total = np.sum(loss)
+    if reduction == "sum":
+        return total
+    with np.errstate(invalid="ignore", divide="ignore"):  # all samples ignored: 0/0, as PyTorch
+        return np.asarray(total / denominator, dtype=loss.dtype)
+
+
+def _upstream(g: Tensor, reduction: str, denominator: float, ndim: int) -> Tensor:
+    """The upstream gradient shaped to broadcast against (N, C, d1, ...)."""
+    if reduction == "none":
+        return ops.unsqueeze(g, 1)
+    if reduction == "mean":
+        # nothing counted (every target ignored): the loss is 0/0 as in PyTorch, the gradient 0
+        return g * (1.0 / denominator if denominator else 0.0)
+    return g
+
+
+@register
+class CrossEntropy(Function):
+    """Cross-entropy from logits z of shape (N, C, d1, ...), class axis 1, as
+    logsumexp(z) - z[target] without ever forming log(softmax(z)) from a softmax.
+
+    `target` holds class indices (integer, shape (N, d1, ...)) or probabilities (float, z's
+    shape; it may require grad). `weight` (C,) rescales classes, samples whose target is
+    `ignore_index` add nothing, `label_smoothing` mixes the target with the uniform distribution.
+    'mean' divides by the summed weights of the counted samples (index targets) or by the number of
+    samples (probability targets), as PyTorch does.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, z: Any, target: Any, weight: Any = None, ignore_index: int = -100,
+                label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
+        logp = z - _stable_logsumexp(z, 1)
+        if target.dtype.kind == "f":
+            ctx.save_for_backward(z, target)
+            return CrossEntropy._probability_forward(ctx, logp, target, weight, label_smoothing,
+                                                     reduction)
+        ctx.save_for_backward(z)
+        terms = _IndexTargets(z, target, weight, ignore_index, label_smoothing)
+        denominator = terms.denominator() if reduction == "mean" else 1.0
+        ctx.terms = terms
+        ctx.logp = logp  # softmax for a backward that is not recorded: exp(logp), no recompute
+        ctx.denominator = denominator
+        return _reduce_array(terms.losses(logp), reduction, denominator)
+
+    @staticmethod
+    def _probability_forward(ctx: Any, logp: np.ndarray, target: np.ndarray, weight: Any,
+                             eps: float, reduction: str) -> np.ndarray:
+        n_classes = logp.shape[1]
+        mixed = target if not eps else (1.0 - eps) * target + eps / n_classes
+        w = _class_weights(weight, logp.ndim, logp.dtype)
+        coef = mixed if w is None else mixed * w
+        loss = -np.sum(_weighted(logp, coef), axis=1).astype(logp.dtype)
+        denominator = loss.size if reduction == "mean" else 1.0
+        ctx.denominator = denominator
+        return _reduce_array(loss, reduction, denominator)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        p = ctx.params
+        reduction = p.get("reduction", "mean")
+        eps = p.get("label_smoothing", 0.0)
+        saved = ctx.saved_tensors
+        z = saved[0]
+        up = _upstream(g, reduction, ctx.denominator, z.ndim)
+        if len(saved) == 2:
+            return CrossEntropy._probability_backward(ctx, z, saved[1], up, eps)
+        # create_graph: softmax as an op so the gradient can be differentiated again
+        soft = ops.softmax(z, 1) if _state.enabled else _const(np.exp(ctx.logp))
+        a, b = ctx.terms.coefficients(z.dtype)
+        return (soft * _const(a) - _const(b)) * up, None
+
+    @staticmethod
+    def _probability_backward(ctx: Any, z: Tensor, target: Tensor, up: Tensor,
+                              eps: float) -> tuple:
+        n_classes = z.shape[1]
+        w = _class_weights(ctx.params.get("weight"), z.ndim, z.dtype)
+        mixed = target if not eps else target * (1.0 - eps) + eps / n_classes
+        coef = mixed if w is None else mixed * _const(w)
+        gz = (ops.softmax(z, 1) * coef.sum(1, keepdim=True) - coef) * up
+        gt = None
+        if ctx.needs_input_grad[1]:
+            scale = -(1.0 - eps) if w is None else _const(-(1.0 - eps) * w)
+            gt = ops.log_softmax(z, 1) * scale * up
+        return gz, gt
+
+
+@register
+class BCEWithLogits(Function):
+    """Elementwise binary cross-entropy from logits x:
+    w * [p * y * softplus(-x) + (1 - y) * softplus(x)], with softplus(t) = log(1 + exp(t)).
+
+    Exact for x = +-1000 and +-inf (a zero coefficient makes its term 0, never 0 * inf).
+    `weight` and `pos_weight` (p) are constants that broadcast against x.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any, weight: Any = None, pos_weight: Any = None) -> Any:
+        ctx.save_for_backward(x, y)
+        pos = y if pos_weight is None else y * pos_weight
+        loss = _weighted(np.logaddexp(0, -x), pos) + _weighted(np.logaddexp(0, x), 1 - y)
+        if weight is not None:
+            loss = loss * weight
+        return loss.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y = ctx.saved_tensors
+        weight, pos_weight = ctx.params.get("weight"), ctx.params.get("pos_weight")
+        if weight is not None:
+            g = g * _const(weight.astype(x.dtype, copy=False))
+        pw = None if pos_weight is None else _const(pos_weight.astype(x.dtype, copy=False))
+        pos = y if pw is None else y * pw
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            gx = g * ((1.0 - y) * ops.sigmoid(x) - pos * ops.sigmoid(-x))
+        if ctx.needs_input_grad[1]:
+            neg_x = Softplus.apply(-x)
+            gy = g * ((neg_x if pw is None else neg_x * pw) - Softplus.apply(x))
+        return gx, gy
+
+
+# ---- im2col ---------------------------------------------------------------------------------
+def conv_output_size(size: int, kernel: int, stride: int, pad_before: int, pad_after: int,
+                     dilation: int) -> int:
+    """Number of window positions along one spatial axis."""
+    return (size + pad_before + pad_after - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def _windows(xp: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple,
+             out_hw: tuple) -> np.ndarray:
+    """A strided (read-only) view (N, oh, ow, C, kh, kw) of the padded input: no copy, no loop."""
+    n, c = xp.shape[:2]
+    sn, sc, sh, sw = xp.strides
+    return np.lib.stride_tricks.as_strided(
+        xp, shape=(n, out_hw[0], out_hw[1], c, kernel[0], kernel[1]),
+        strides=(sn, sh * stride[0], sw * stride[1], sc, sh * dilation[0], sw * dilation[1]),
+        writeable=False)
+
+
+@register
+class Unfold(Function):
+    """im2col: every kernel window of x (N, C, H, W) as columns (N, oh, ow, C, kh, kw).
+
+    `padding` is (top, bottom, left, right), filled with `pad_value` (0 for convolution, -inf for
+    max pooling). The VJP is `Fold` (col2im), which sums overlapping windows back.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                pad_value: float = 0.0) -> Any:
+        top, bottom, left, right = padding
+        if any(padding):
+            x = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)),
+                       constant_values=pad_value)
+        out_hw = (conv_output_size(x.shape[2], kernel[0], stride[0], 0, 0, dilation[0]),
+                  conv_output_size(x.shape[3], kernel[1], stride[1], 0, 0, dilation[1]))
+        return np.ascontiguousarray(_windows(x, kernel, stride, dilation, out_hw))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        p = ctx.params
+        return Fold.apply(g, size=ctx.input_shapes[0][2:], kernel=p["kernel"], stride=p["stride"],
+                          padding=p["padding"], dilation=p["dilation"])
+
+
+@register
+class Fold(Function):
+    """col2im: columns (N, oh, ow, C, kh, kw) summed back into an (N, C, H, W) image, where
+    overlapping windows add up. The VJP is `Unfold` (with zero padding). The loop runs over the
+    kh * kw kernel offsets, each a strided slice of the whole batch, never over pixels."""
+
+    @staticmethod
+    def forward(ctx: Any, cols: Any, size: tuple, kernel: tuple, stride: tuple, padding: tuple,
+                dilation: tuple) -> Any:
+        n, oh, ow, c, kh, kw = cols.shape
+        top, bottom, left, right = padding
+        out = np.zeros((n, c, size[0] + top + bottom, size[1] + left + right), dtype=cols.dtype)
+        moved = cols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, oh, ow)
+        for i in range(kh):
+            rows = slice(i * dilation[0], i * dilation[0] + stride[0] * (oh - 1) + 1, stride[0])
+            for j in range(kw):
+                columns = slice(j * dilation[1], j * dilation[1] + stride[1] * (ow - 1) + 1,
+                                stride[1])
+                out[:, :, rows, columns] += moved[:, :, i, j]
+        return out[:, :, top:top + size[0], left:left + size[1]]
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        p = ctx.params
+        return Unfold.apply(g, kernel=p["kernel"], stride=p["stride"], padding=p["padding"],
+                            dilation=p["dilation"])

@@ -1,0 +1,666 @@
+"""The functional forms of every layer and loss (`import autograd_mini.nn.functional as F`).
+
+The maths of `nn` lives here, once: the Modules in `nn.layers` and `nn.losses` hold parameters and
+options and call these functions. Arguments are checked up front, before anything is computed,
+and errors name the shapes and dtypes involved. Fused primitives (`nn._primitives`) do the work
+where stability or speed asks for it: `linear`, `cross_entropy`,
+`binary_cross_entropy_with_logits`, and the im2col pair behind `conv2d`/`max_pool2d`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .. import creation, ops
+from ..tensor import Tensor
+from . import _primitives as P
+
+__all__ = [
+    "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", "softmax", "log_softmax",
+    "linear", "dropout", "conv2d", "max_pool2d", "unfold", "fold", "one_hot", "embedding",
+    "layer_norm", "batch_norm", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits",
+]
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+# ---- argument helpers -----------------------------------------------------------------------
+def _tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _describe(t: Any) -> str:
+    return f"shape {tuple(np.shape(t.data if isinstance(t, Tensor) else t))} and dtype " \
+           f"{(t.data if isinstance(t, Tensor) else np.asarray(t)).dtype}"
+
+
+def _check_float(name: str, what: str, t: Tensor) -> None:
+    if t.data.dtype.kind != "f":
+        raise TypeError(f"{name}: {what} must be a floating-point tensor, got {_describe(t)}")
+
+
+def _check_reduction(name: str, reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _constant_array(name: str, what: str, value: Any, dtype: np.dtype) -> np.ndarray | None:
+    """A loss weight as a constant array; a weight that requires grad is refused, not ignored."""
+    if value is None:
+        return None
+    if isinstance(value, Tensor):
+        if value.requires_grad:
+            raise ValueError(f"{name}: {what} is a constant of the loss and gets no gradient; pass "
+                             f"{what}.detach()")
+        value = value.data
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: {what} must be numeric, got dtype {array.dtype}")
+    return array.astype(dtype, copy=False)
+
+
+def _pair(name: str, what: str, value: Any) -> tuple[int, int]:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (value, value)
+    try:
+        a, b = (int(v) for v in value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: {what} must be an int or a pair of ints, got {value!r}") from None
+    if (a, b) != tuple(value):
+        raise TypeError(f"{name}: {what} must be an int or a pair of ints, got {value!r}")
+    return a, b
+
+
+# ---- activations ----------------------------------------------------------------------------
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0), with relu'(0) = 0. `inplace` is accepted for ported code; the result is new."""
+    return ops.relu(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x where x > 0, else negative_slope * x (the slope at 0 is negative_slope, as PyTorch)."""
+    return ops.where(input.data > 0, input, input * negative_slope)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """1 / (1 + exp(-x)), stable for +-1000."""
+    return ops.sigmoid(input)
+
+
+def tanh(input: Tensor) -> Tensor:
+    return ops.tanh(input)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x) with Phi the standard normal CDF: 0.5 x (1 + erf(x / sqrt(2))); with
+    approximate='tanh', 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3)))."""
+    if approximate == "none":
+        return input * (P.Erf.apply(input * (1.0 / math.sqrt(2.0))) + 1.0) * 0.5
+    if approximate == "tanh":
+        inner = (input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)
+        return input * (ops.tanh(inner) + 1.0) * 0.5
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def silu(input: Tensor) -> Tensor:
+    """x * sigmoid(x)."""
+    return input * ops.sigmoid(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, and x itself where beta * x > threshold (as PyTorch)."""
+    if beta <= 0:
+        raise ValueError(f"softplus: beta must be positive, got {beta}")
+    smooth = P.Softplus.apply(input if beta == 1 else input * beta)
+    if beta != 1:
+        smooth = smooth * (1.0 / beta)
+    return ops.where(input.data * beta > threshold, input, smooth)
+
+
+def _legacy_softmax_dim(name: str, ndim: int) -> int:
+    warnings.warn(f"{name}: implicit dimension choice is deprecated (as in PyTorch); pass dim=",
+                  UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """exp(x - max) / sum along `dim` (PyTorch's legacy choice of dim, with a warning, if None)."""
+    if dtype is not None:
+        input = ops.cast(input, dtype)
+    if dim is None:
+        dim = _legacy_softmax_dim("softmax", input.ndim)
+    return ops.softmax(input, dim)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """x - logsumexp(x) along `dim`, never log(softmax(x))."""
+    if dtype is not None:
+        input = ops.cast(input, dtype)
+    if dim is None:
+        dim = _legacy_softmax_dim("log_softmax", input.ndim)
+    return ops.log_softmax(input, dim)
+
+
+# ---- linear and dropout ---------------------------------------------------------------------
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """input @ weight.T + bias, one fused primitive; input may have any number of leading axes.
+
+    Args:
+        input: (..., in_features).
+        weight: (out_features, in_features).
+        bias: (out_features,) or None.
+
+    Raises:
+        ValueError: the shapes do not fit. TypeError: dtypes differ (as PyTorch; convert the input
+            with `.float()`/`.double()` or the model with `model.to(dtype)`).
+    """
+    x_shape, w_shape = input.data.shape, weight.data.shape
+    if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
+        raise ValueError(f"linear: input of shape {x_shape} does not fit weight of shape "
+                         f"{w_shape} (expected weight (out_features, in_features) with "
+                         f"in_features = the input's last dimension)")
+    if input.data.dtype != weight.data.dtype:
+        raise TypeError(f"linear: input dtype {input.data.dtype} differs from weight dtype "
+                        f"{weight.data.dtype}; convert one of them (x.to(...) or model.to(...))")
+    if bias is None:
+        return P.Linear.apply(input, weight)
+    if bias.data.shape != w_shape[:1] or bias.data.dtype != weight.data.dtype:
+        raise ValueError(f"linear: bias of {_describe(bias)} does not fit weight of "
+                         f"{_describe(weight)}: expected shape ({w_shape[0]},)")
+    return P.Linear.apply(input, weight, bias)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1/(1-p) (inverted dropout), so
+    the expected value is unchanged; the identity when not training. The mask comes from the
+    generator seeded by `am.manual_seed`."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: probability p must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    dtype = input.data.dtype if input.data.dtype.kind == "f" else np.float64
+    keep = creation.generator().random(input.data.shape, dtype=dtype) >= p
+    return input * Tensor._make(keep * dtype.type(1.0 / (1.0 - p)))
+
+
+# ---- convolution and pooling ----------------------------------------------------------------
+def _batched_image(name: str, input: Tensor) -> tuple[Tensor, bool]:
+    if input.ndim == 3:
+        return ops.unsqueeze(input, 0), True
+    if input.ndim != 4:
+        raise ValueError(f"{name}: expected input of shape (N, C, H, W) or (C, H, W), got "
+                         f"{input.shape}")
+    return input, False
+
+
+def _same_padding(kernel: tuple, dilation: tuple) -> tuple[int, int, int, int]:
+    """'same' padding; when the total is odd the extra row/column goes after, as PyTorch."""
+    total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+    return total[0] // 2, total[0] - total[0] // 2, total[1] // 2, total[1] - total[1] // 2
+
+
+def _conv_padding(name: str, padding: Any, kernel: tuple, stride: tuple,
+                  dilation: tuple) -> tuple[int, int, int, int]:
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0, 0, 0)
+        if padding == "same":
+            if stride != (1, 1):
+                raise ValueError(f"{name}: padding='same' needs stride 1, got stride {stride}")
+            return _same_padding(kernel, dilation)
+        raise ValueError(f"{name}: padding must be an int, a pair, 'valid' or 'same', got "
+                         f"{padding!r}")
+    ph, pw = _pair(name, "padding", padding)
+    if ph < 0 or pw < 0:
+        raise ValueError(f"{name}: padding must be non-negative, got {padding!r}")
+    return (ph, ph, pw, pw)
+
+
+def _output_hw(name: str, hw: tuple, kernel: tuple, stride: tuple, padding: tuple,
+               dilation: tuple) -> tuple[int, int]:
+    oh = P.conv_output_size(hw[0], kernel[0], stride[0], padding[0], padding[1], dilation[0])
+    ow = P.conv_output_size(hw[1], kernel[1], stride[1], padding[2], padding[3], dilation[1])
+    if oh <= 0 or ow <= 0:
+        raise ValueError(f"{name}: the input's spatial size {hw} (padding {padding}) is smaller "
+                         f"than the kernel {kernel} with dilation {dilation}")
+    return oh, ow
+
+
+def _window_args(name: str, kernel_size: Any, stride: Any, dilation: Any) -> tuple:
+    kernel = _pair(name, "kernel_size", kernel_size)
+    stride_ = _pair(name, "stride", stride)
+    dilation_ = _pair(name, "dilation", dilation)
+    for what, pair in (("kernel_size", kernel), ("stride", stride_), ("dilation", dilation_)):
+        if min(pair) <= 0:
+            raise ValueError(f"{name}: {what} must be positive, got {pair}")
+    return kernel, stride_, dilation_
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D cross-correlation, as PyTorch's conv2d, computed as im2col + one matrix product.
+
+    Args:
+        input: (N, C_in, H, W) or unbatched (C_in, H, W).
+        weight: (C_out, C_in / groups, kh, kw).
+        bias: (C_out,) or None.
+        stride, dilation: an int or a pair. padding: an int, a pair, 'valid' or 'same'.
+        groups: split the channels into this many independent convolutions.
+
+    Returns:
+        (N, C_out, H_out, W_out), H_out = (H + 2 pad - dilation (kh - 1) - 1) // stride + 1.
+    """
+    x, unbatched = _batched_image("conv2d", input)
+    if weight.ndim != 4:
+        raise ValueError(f"conv2d: weight must have shape (C_out, C_in / groups, kh, kw), got "
+                         f"{weight.shape}")
+    out_channels, per_group, kh, kw = weight.shape
+    if groups <= 0 or x.shape[1] != per_group * groups or out_channels % groups:
+        raise ValueError(f"conv2d: input of shape {tuple(input.shape)} does not fit weight of shape "
+                         f"{weight.shape} with groups={groups} (expected {per_group * groups} "
+                         f"input channels and C_out divisible by groups)")
+    if x.dtype != weight.dtype:
+        raise TypeError(f"conv2d: input dtype {x.dtype} differs from weight dtype {weight.dtype}")
+    if bias is not None and bias.shape != (out_channels,):
+        raise ValueError(f"conv2d: bias of shape {bias.shape} does not fit {out_channels} output "
+                         "channels")
+    kernel, stride_, dilation_ = _window_args("conv2d", (kh, kw), stride, dilation)
+    pads = _conv_padding("conv2d", padding, kernel, stride_, dilation_)
+    n = x.shape[0]
+    oh, ow = _output_hw("conv2d", x.shape[2:], kernel, stride_, pads, dilation_)
+    cols = P.Unfold.apply(x, kernel=kernel, stride=stride_, padding=pads, dilation=dilation_)
+    if groups == 1:
+        rows = ops.reshape(cols, (n * oh * ow, per_group * kh * kw))
+        out = linear(rows, ops.reshape(weight, (out_channels, -1)), bias)
+    else:  # one batched product per group: (G, N*L, K) @ (G, K, C_out/G)
+        rows = ops.reshape(cols, (n * oh * ow, groups, per_group * kh * kw)).permute(1, 0, 2)
+        w = ops.reshape(weight, (groups, out_channels // groups, -1)).permute(0, 2, 1)
+        out = ops.reshape((rows @ w).permute(1, 0, 2), (n * oh * ow, out_channels))
+        if bias is not None:
+            out = out + bias
+    out = ops.reshape(out, (n, oh, ow, out_channels)).permute(0, 3, 1, 2)
+    return out[0] if unbatched else out
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Maximum over each kernel window, built on im2col with -inf padding.
+
+    Tied maxima in a window share the gradient evenly (the project's convention for max);
+    `return_indices=True` also returns the flat index (h * W + w) of each window's first maximum.
+    """
+    x, unbatched = _batched_image("max_pool2d", input)
+    kernel, stride_, dilation_ = _window_args(
+        "max_pool2d", kernel_size, kernel_size if stride is None else stride, dilation)
+    ph, pw = _pair("max_pool2d", "padding", padding)
+    if not (0 <= ph <= kernel[0] // 2 and 0 <= pw <= kernel[1] // 2):
+        raise ValueError(f"max_pool2d: padding {(ph, pw)} must be at most half the kernel size "
+                         f"{kernel}")
+    h, w = x.shape[2:]
+    out_hw = []
+    extra = []
+    for size, k, s, p, d in zip((h, w), kernel, stride_, (ph, pw), dilation_):
+        span = size + 2 * p - d * (k - 1) - 1
+        out = (-(-span // s) if ceil_mode else span // s) + 1
+        if ceil_mode and (out - 1) * s >= size + p:  # the last window must start inside
+            out -= 1
+        if out <= 0:
+            raise ValueError(f"max_pool2d: input of spatial size {(h, w)} is smaller than the "
+                             f"kernel {kernel} (padding {(ph, pw)}, dilation {dilation_})")
+        out_hw.append(out)
+        extra.append(max(0, (out - 1) * s + d * (k - 1) + 1 - (size + 2 * p)))
+    pads = (ph, ph + extra[0], pw, pw + extra[1])
+    cols = P.Unfold.apply(x, kernel=kernel, stride=stride_, padding=pads, dilation=dilation_,
+                          pad_value=-np.inf)
+    n, oh, ow, c = cols.shape[:4]
+    flat = ops.reshape(cols, (n, oh, ow, c, kernel[0] * kernel[1]))
+    out = ops.max(flat, axis=-1).permute(0, 3, 1, 2)
+    if unbatched:
+        out = out[0]
+    if not return_indices:
+        return out
+    first = np.argmax(flat.data, axis=-1).transpose(0, 3, 1, 2)  # (N, C, oh, ow)
+    rows = np.arange(oh)[:, None] * stride_[0] - ph + (first // kernel[1]) * dilation_[0]
+    columns = np.arange(ow) * stride_[1] - pw + (first % kernel[1]) * dilation_[1]
+    indices = Tensor._make((rows * w + columns).astype(np.int64))
+    return out, (indices[0] if unbatched else indices)
+
+
+def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+           stride: Any = 1) -> Tensor:
+    """Sliding local blocks as columns, PyTorch's layout: (N, C * kh * kw, L), L = oh * ow."""
+    if input.ndim != 4:
+        raise ValueError(f"unfold: expected input of shape (N, C, H, W), got {input.shape}")
+    kernel, stride_, dilation_ = _window_args("unfold", kernel_size, stride, dilation)
+    ph, pw = _pair("unfold", "padding", padding)
+    pads = (ph, ph, pw, pw)
+    _output_hw("unfold", input.shape[2:], kernel, stride_, pads, dilation_)
+    cols = P.Unfold.apply(input, kernel=kernel, stride=stride_, padding=pads, dilation=dilation_)
+    n, oh, ow, c = cols.shape[:4]
+    return ops.reshape(cols, (n, oh * ow, c * kernel[0] * kernel[1])).permute(0, 2, 1)
+
+
+def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+         stride: Any = 1) -> Tensor:
+    """The adjoint of `unfold`: columns (N, C * kh * kw, L) summed into (N, C, H, W)."""
+    kernel, stride_, dilation_ = _window_args("fold", kernel_size, stride, dilation)
+    size = _pair("fold", "output_size", output_size)
+    ph, pw = _pair("fold", "padding", padding)
+    pads = (ph, ph, pw, pw)
+    oh, ow = _output_hw("fold", size, kernel, stride_, pads, dilation_)
+    k = kernel[0] * kernel[1]
+    if input.ndim != 3 or input.shape[1] % k or input.shape[2] != oh * ow:
+        raise ValueError(f"fold: input of shape {input.shape} does not fit kernel {kernel} and "
+                         f"output size {size}: expected (N, C * {k}, {oh * ow})")
+    n, ck = input.shape[:2]
+    cols = ops.reshape(input.permute(0, 2, 1), (n, oh, ow, ck // k, kernel[0], kernel[1]))
+    return P.Fold.apply(cols, size=size, kernel=kernel, stride=stride_, padding=pads,
+                        dilation=dilation_)
+
+
+# ---- embedding and normalisation ------------------------------------------------------------
+def _index_array(name: str, indices: Any, size: int) -> np.ndarray:
+    array = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{name}: indices must be integers, got {_describe(array)}")
+    if array.size and (array.min() < 0 or array.max() >= size):
+        bad = array[(array < 0) | (array >= size)].flat[0]
+        raise IndexError(f"{name}: index {bad} is out of range for {size} rows (indices of "
+                         f"{_describe(array)})")
+    return array
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """int64 one-hot encoding with a new last axis of length num_classes (max + 1 if -1)."""
+    array = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: expected integer class indices, got {_describe(array)}")
+    if num_classes == -1:
+        num_classes = int(array.max()) + 1 if array.size else 0
+    _index_array("one_hot", array, num_classes)
+    return Tensor._make((array[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Rows of `weight` picked by integer `input` (any shape): output (*input.shape, dim).
+
+    Repeated ids accumulate their gradients; the row at `padding_idx` gets no gradient.
+    """
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, dim), got {weight.shape}")
+    ids = _index_array("embedding", input, weight.shape[0])
+    out = P.GetItem.apply(weight, index=ids)
+    if padding_idx is None:
+        return out
+    pad = padding_idx + weight.shape[0] if padding_idx < 0 else padding_idx
+    # the padding row still reads its value, but as a constant
+    return ops.where((ids != pad)[..., None], out, out.detach())
+
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """(x - mean) / sqrt(var + eps) * weight + bias over the trailing `normalized_shape` axes,
+    with the biased variance (as PyTorch)."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) \
+        else tuple(normalized_shape)
+    k = len(shape)
+    if k == 0 or input.shape[input.ndim - k:] != shape or input.ndim < k:
+        raise ValueError(f"layer_norm: normalized_shape {shape} does not match the trailing "
+                         f"dimensions of input of shape {input.shape}")
+    axes = tuple(range(input.ndim - k, input.ndim))
+    centred = input - input.mean(axes, keepdim=True)
+    var = (centred * centred).mean(axes, keepdim=True)
+    out = centred * (var + eps) ** -0.5
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (axis 1) of (N, C) or (N, C, L) input.
+
+    Training (or without running statistics): the batch mean and biased variance normalise, and
+    the running statistics (when given) are updated in place:
+    running = (1 - momentum) * running + momentum * batch, with the unbiased batch variance.
+    Evaluation: the running statistics normalise.
+    """
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm: expected input of shape (N, C, ...), got {input.shape}")
+    channels = input.shape[1]
+    axes = (0,) + tuple(range(2, input.ndim))
+    shape = (1, channels) + (1,) * (input.ndim - 2)
+    for what, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and t.shape != (channels,):
+            raise ValueError(f"batch_norm: {what} of shape {t.shape} does not fit input of shape "
+                             f"{input.shape} ({channels} channels)")
+    if training or running_mean is None or running_var is None:
+        count = input.data.size // channels
+        if training and count <= 1:
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
+                             f"got input of shape {input.shape}")
+        mean = input.mean(axes, keepdim=True)
+        centred = input - mean
+        var = (centred * centred).mean(axes, keepdim=True)
+        if training and running_mean is not None and running_var is not None:
+            _update_running(running_mean, running_var, mean.data, var.data, count, momentum)
+    else:
+        centred = input - Tensor._make(running_mean.data.reshape(shape))
+        var = Tensor._make(running_var.data.reshape(shape))
+    out = centred * (var + eps) ** -0.5
+    if weight is not None:
+        out = out * ops.reshape(weight, shape)
+    if bias is not None:
+        out = out + ops.reshape(bias, shape)
+    return out
+
+
+def _update_running(running_mean: Tensor, running_var: Tensor, mean: np.ndarray, var: np.ndarray,
+                    count: int, momentum: float) -> None:
+    unbiased = var.reshape(-1) * (count / (count - 1))
+    for buffer, batch in ((running_mean, mean.reshape(-1)), (running_var, unbiased)):
+        buffer.data *= 1.0 - momentum
+        buffer.data += momentum * batch.astype(buffer.data.dtype, copy=False)
+        buffer._version += 1
+
+
+# ---- losses ---------------------------------------------------------------------------------
+def _class_target(name: str, input: Tensor, target: Any, ignore_index: int) -> Tensor:
+    """Check a class-index or probability target against input (N, C, d1, ...) or (C,)."""
+    target = _tensor(target)
+    _check_float(name, "input", input)
+    if input.ndim == 0:
+        raise ValueError(f"{name}: input must have a class dimension, got a 0-d tensor")
+    kind = target.data.dtype.kind
+    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    index_shape = (input.shape[0],) + input.shape[2:] if input.ndim > 1 else ()
+    if kind in "iu":
+        if target.shape != index_shape:
+            raise ValueError(f"{name}: target of {_describe(target)} does not fit input of "
+                             f"{_describe(input)}: class-index targets need shape {index_shape}, "
+                             f"probability targets a float tensor of shape {input.shape}")
+        t = target.data
+        bad = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise IndexError(f"{name}: target value {t[where]} at {where} is not a class index in "
+                             f"[0, {n_classes}) nor ignore_index={ignore_index} (target of "
+                             f"{_describe(target)}, input of {_describe(input)})")
+        return target
+    if kind == "f" and name == "cross_entropy":
+        if target.shape != input.shape:
+            raise ValueError(f"{name}: target of {_describe(target)} does not fit input of "
+                             f"{_describe(input)}: probability targets need the input's shape, "
+                             f"class-index targets an integer tensor of shape {index_shape} "
+                             "(convert with target.long())")
+        return ops.cast(target, input.dtype)
+    expected = "integer class indices or float probabilities" if name == "cross_entropy" \
+        else "integer class indices"
+    raise TypeError(f"{name}: target must hold {expected}, got target of {_describe(target)} "
+                    f"for input of {_describe(input)}")
+
+
+def _class_weight(name: str, weight: Any, input: Tensor) -> np.ndarray | None:
+    w = _constant_array(name, "weight", weight, input.dtype)
+    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    if w is not None and w.shape != (n_classes,):
+        raise ValueError(f"{name}: weight of shape {w.shape} does not fit {n_classes} classes "
+                         f"(input of shape {input.shape})")
+    return w
+
+
+def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy between logits and targets, fused and stable (logsumexp(z) - z[t]).
+
+    Args:
+        input: logits (N, C), (N, C, d1, ...) or unbatched (C,).
+        target: class indices (integer, (N,) / (N, d1, ...) / ()) in [0, C) or equal to
+            `ignore_index`; or class probabilities (float, the input's shape).
+        weight: (C,) per-class rescaling (a constant).
+        ignore_index: class-index targets equal to it add nothing (nor to the mean's denominator).
+        reduction: 'none' | 'mean' | 'sum'.
+        label_smoothing: eps in [0, 1]: the target becomes (1 - eps) target + eps / C.
+
+    With class indices, l_n = -w_{y_n} log softmax(x_n)_{y_n} (plus the smoothing term
+    -(eps / C) sum_c w_c log softmax(x_n)_c, both 0 for ignored n), and 'mean' divides the sum by
+    sum_n w_{y_n} over the samples not ignored. With probabilities,
+    l_n = -sum_c w_c y_nc log softmax(x_n)_c and 'mean' divides by the number of samples.
+    Every target with 'mean' ignored gives NaN, as in PyTorch (and a zero gradient).
+    """
+    _check_reduction("cross_entropy", reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    target = _class_target("cross_entropy", input, target, ignore_index)
+    w = _class_weight("cross_entropy", weight, input)
+    unbatched = input.ndim == 1
+    if unbatched:
+        input = ops.unsqueeze(input, 0)
+        target = ops.unsqueeze(target, 0)
+    out = P.CrossEntropy.apply(input, target, weight=w, ignore_index=int(ignore_index),
+                               label_smoothing=float(label_smoothing), reduction=reduction)
+    return out[0] if unbatched and reduction == "none" else out
+
+
+def _masked_mean(total: Tensor, denominator: float) -> Tensor:
+    if denominator:
+        return total * (1.0 / denominator)
+    return total * 0.0 + float("nan")  # nothing counted: NaN as PyTorch, with a zero gradient
+
+
+def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of log-probabilities `input` (N, C, d1, ...) or (C,) at class-index
+    targets: l_n = -w_{y_n} input[n, y_n], 0 where y_n == ignore_index; 'mean' divides by the sum
+    of w_{y_n} over the samples not ignored."""
+    _check_reduction("nll_loss", reduction)
+    target = _class_target("nll_loss", input, target, ignore_index)
+    w = _class_weight("nll_loss", weight, input)
+    if input.ndim == 1:
+        input, target = ops.unsqueeze(input, 0), ops.unsqueeze(target, 0)
+        out = nll_loss(input, target, weight, ignore_index=ignore_index, reduction=reduction)
+        return out[0] if reduction == "none" else out
+    t = target.data
+    valid = t != ignore_index
+    index = np.where(valid, t, 0)
+    grid = np.indices(t.shape, sparse=True)
+    picked = P.GetItem.apply(input, index=(grid[0], index) + tuple(grid[1:]))
+    w_t = valid.astype(input.dtype) if w is None else np.where(valid, w[index], 0).astype(input.dtype)
+    loss = picked * Tensor._make(-w_t)
+    if reduction == "mean":
+        return _masked_mean(loss.sum(), float(w_t.sum()))
+    return _reduce(loss, reduction)
+
+
+def _check_pair(name: str, input: Tensor, target: Tensor) -> None:
+    if input.shape != target.shape:
+        raise ValueError(f"{name}: target of {_describe(target)} does not match input of "
+                         f"{_describe(input)}; shapes must be equal (broadcasting them is a "
+                         "classic silent bug)")
+    _check_float(name, "input", input)
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """(input - target)**2, reduced. Input and target must have the same shape."""
+    _check_reduction("mse_loss", reduction)
+    target = _tensor(target)
+    _check_pair("mse_loss", input, target)
+    diff = input - ops.cast(target, input.dtype)
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """|input - target|, reduced (the gradient at 0 is 0). Same shapes required."""
+    _check_reduction("l1_loss", reduction)
+    target = _tensor(target)
+    _check_pair("l1_loss", input, target)
+    return _reduce(ops.abs(input - ops.cast(target, input.dtype)), reduction)
+
+
+def _broadcast_weight(name: str, what: str, value: Any, input: Tensor) -> np.ndarray | None:
+    w = _constant_array(name, what, value, input.dtype)
+    if w is not None:
+        try:
+            ok = np.broadcast_shapes(w.shape, input.shape) == input.shape
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"{name}: {what} of shape {w.shape} does not broadcast to the input's "
+                             f"shape {input.shape}")
+    return w
+
+
+def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,
+                         reduction: str = "mean") -> Tensor:
+    """-w [y log(x) + (1 - y) log(1 - x)] for probabilities x in [0, 1], each log clamped at
+    -100 as in PyTorch (so x = 0 or 1 gives a finite loss; where a log is clamped its gradient
+    is 0). Prefer `binary_cross_entropy_with_logits`, which is stable."""
+    _check_reduction("binary_cross_entropy", reduction)
+    target = _tensor(target)
+    _check_pair("binary_cross_entropy", input, target)
+    x = input.data
+    if x.size and not (np.all(x >= 0) and np.all(x <= 1)):
+        raise ValueError(f"binary_cross_entropy: input values must be probabilities in [0, 1], got "
+                         f"min {np.nanmin(x)} and max {np.nanmax(x)} (input of {_describe(input)}); "
+                         "for logits use binary_cross_entropy_with_logits")
+    w = _broadcast_weight("binary_cross_entropy", "weight", weight, input)
+    y = ops.cast(target, input.dtype)
+    loss = -(y * P.ClampedLog.apply(input) + (1.0 - y) * P.ClampedLog.apply(1.0 - input))
+    if w is not None:
+        loss = loss * Tensor._make(w)
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None,
+                                     reduction: str = "mean", pos_weight: Any = None) -> Tensor:
+    """Binary cross-entropy from logits, fused and stable for logits of +-1000 and -inf:
+    l = w [p y softplus(-x) + (1 - y) softplus(x)], where p = pos_weight broadcasts along the
+    last (class) axis and w = weight broadcasts against the input."""
+    _check_reduction("binary_cross_entropy_with_logits", reduction)
+    target = _tensor(target)
+    _check_pair("binary_cross_entropy_with_logits", input, target)
+    name = "binary_cross_entropy_with_logits"
+    w = _broadcast_weight(name, "weight", weight, input)
+    pw = _broadcast_weight(name, "pos_weight", pos_weight, input)
+    loss = P.BCEWithLogits.apply(input, ops.cast(target, input.dtype), weight=w, pos_weight=pw)
+    return _reduce(loss, reduction)

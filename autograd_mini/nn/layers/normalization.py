@@ -1,0 +1,102 @@
+"""LayerNorm and BatchNorm1d."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ... import _dtypes
+from ...tensor import Tensor
+from .. import functional as F
+from ..module import Module
+from ..parameter import Parameter
+
+
+class LayerNorm(Module):
+    """Normalise over the trailing `normalized_shape` axes, then scale by `weight` (ones) and
+    shift by `bias` (zeros) when `elementwise_affine`."""
+
+    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, dtype: Any = None) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) \
+            else tuple(normalized_shape)
+        self.normalized_shape = tuple(int(n) for n in shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        dtype = dtype or _dtypes.get_default_dtype()
+        if elementwise_affine:
+            self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype))
+            self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype)) if bias else None
+        else:
+            self.weight = None
+            self.bias = None
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class BatchNorm1d(Module):
+    """Batch normalisation over the channel axis of (N, C) or (N, C, L) input.
+
+    Training: normalise with the batch mean and biased variance, and update the buffers
+    running_mean / running_var with `momentum` (the unbiased batch variance goes into
+    running_var); with momentum=None, a cumulative average over `num_batches_tracked` batches.
+    Eval: normalise with the running statistics.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        self.num_features = num_features
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        dtype = dtype or _dtypes.get_default_dtype()
+        if affine:
+            self.weight = Parameter(np.ones(num_features, dtype=dtype))
+            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
+        else:
+            self.weight = None
+            self.bias = None
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dtype)))
+            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dtype)))
+            self.register_buffer("num_batches_tracked", Tensor(np.zeros((), dtype=np.int64)))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in (2, 3) or input.shape[1] != self.num_features:
+            raise ValueError(f"BatchNorm1d({self.num_features}): expected input of shape (N, "
+                             f"{self.num_features}) or (N, {self.num_features}, L), got "
+                             f"{input.shape}")
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data += 1
+            if self.momentum is None:  # cumulative moving average
+                momentum = 1.0 / float(self.num_batches_tracked.data)
+        # without running statistics the batch statistics normalise in eval mode too
+        use_batch = self.training or not self.track_running_stats
+        return F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
+                            use_batch, momentum, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
