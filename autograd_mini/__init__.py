@@ -6,7 +6,7 @@
     x.grad  # tensor([2., 4.])
 """
 
-from . import autograd, func, viz
+from . import autograd, func, nn, optim, viz
 from ._dtypes import get_default_dtype, set_default_dtype
 from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
@@ -75,6 +75,7 @@ from .ops import (
     view,
     where,
 )
+from .serialization import load, save
 from .tensor import Tensor
 
 float32 = __import__("numpy").float32
@@ -85,7 +86,8 @@ bool_ = __import__("numpy").bool_
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "autograd", "func", "viz", "gradcheck", "gradgradcheck", "GradcheckError",
+    "Tensor", "autograd", "func", "nn", "optim", "save", "load", "viz", "gradcheck",
+    "gradgradcheck", "GradcheckError",
     "tensor", "zeros", "ones", "full", "empty", "arange", "eye", "rand",
     "randn", "zeros_like", "ones_like", "manual_seed", "get_default_dtype", "set_default_dtype",
     "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
