@@ -81,7 +81,7 @@ class _Writer:
         o = self.opts
         lines = [
             f'\tgraph [rankdir={o.rankdir} fontname="{FONT}" fontsize=10 nodesep=0.25 '
-            f'ranksep=0.35 labelloc=b labeljust=l newrank=true]\n',
+            f'ranksep=0.35 labelloc=b labeljust=l]\n',
             f'\tnode [fontname="{FONT}" fontsize=11 margin="0.1,0.04" height=0.3 penwidth=1.2]\n',
             f'\tedge [fontname="{FONT}" fontsize=9 fontcolor="{_SUBTLE}" color="#868e96" '
             f'arrowsize=0.6]\n',
@@ -102,7 +102,9 @@ class _Writer:
         title, lines, norm, tooltip = self._describe(v)
         font = _SUBTLE
         penwidth = ""
-        if self.opts.show_grads and v.kind not in (MORE, CONST):
+        gradable = v.kind in (OP, MODULE) or (v.kind in (PARAM, INPUT, OUTPUT)
+                                               and v.obj.requires_grad)
+        if self.opts.show_grads and gradable:
             fill, font = ("#ffffff", _SUBTLE) if norm is None else L.grad_colour(norm)
             penwidth = " penwidth=2"
         if v.kind == CONST:

@@ -82,7 +82,7 @@ def _same(value: Any, default: Any) -> bool:
         return False
     numbers = (int, float, np.integer, np.floating)
     if isinstance(value, numbers) and isinstance(default, numbers):  # 0 and 0.0 alike
-        return not isinstance(value, bool) and not isinstance(default, bool) and value == default
+        return isinstance(value, bool) == isinstance(default, bool) and value == default
     try:
         return bool(type(value) is type(default) and value == default)
     except Exception:  # an argument with an unusual __eq__: show it
@@ -202,7 +202,10 @@ def esc(text: str) -> str:
 
 
 _HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                               "'": "&#39;", "\n": "<br/>", "\t": " "})
+                               "'": "&#39;", "\n": "<br/>", "\t": " ",
+                               # Graphviz expands \N, \G, \l ... even in HTML-like labels
+                               # (after decoding entities): only a doubled backslash is one
+                               "\\": "\\\\"})
 
 
 def quote(text: str) -> str:
