@@ -28,7 +28,8 @@ def normalize_axis(axis: Any, ndim: int, name: str) -> int:
     """One axis as a non-negative int, with an error naming the op and the tensor's rank."""
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"{name}: axis must be an int, got {type(axis).__name__} {axis!r}")
-    if not -ndim <= axis < builtins.max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
+    # a 0-d tensor accepts axis 0 and -1, as in PyTorch
+    if not (axis in (0, -1) if ndim == 0 else -ndim <= axis < ndim):
         raise IndexError(f"{name}: axis {axis} is out of range for a tensor with {ndim} "
                          f"dimension(s)")
     return int(axis) % builtins.max(ndim, 1) if ndim else 0

@@ -521,7 +521,8 @@ class LogSumExp(Function):
     def backward(ctx: Any, g: Any) -> Any:
         (a,) = ctx.saved_tensors
         axis = ctx.params.get("axis")
-        return _expand_back(g, a.shape, axis) * ops.softmax(a, axis)
+        over = tuple(range(a.ndim)) if axis is None else axis  # softmax needs explicit axes
+        return _expand_back(g, a.shape, axis) * ops.softmax(a, over)
 
 
 @register

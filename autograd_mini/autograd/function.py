@@ -229,7 +229,7 @@ class Function:
             if not record:
                 return _wrap(out, None)
         outputs = _wrap(out, ctx)
-        _connect(ctx, args, inputs, outputs, kwargs)
+        _connect(ctx, args, inputs, outputs, kwargs, out)
         return outputs
 
 
@@ -254,7 +254,7 @@ def _wrap_one(out: Any, node: Node | None, nr: int) -> Any:
     return Tensor._make(out, node is not None, node, nr)
 
 
-def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict) -> None:
+def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict, raw: Any) -> None:
     """Fill in a freshly recorded node: edges to inputs, metadata, and the resolved saved items."""
     edges = []
     shapes = []
@@ -281,7 +281,7 @@ def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict) ->
     ctx.out_shapes = tuple(o.data.shape for o in outs)
     ctx.out_dtypes = tuple(o.data.dtype for o in outs)
     if ctx._to_save:
-        _resolve_saved(ctx, args, inputs, outs)
+        _resolve_saved(ctx, args, inputs, outs, raw if isinstance(raw, tuple) else (raw,))
     hook = _creation_hook
     if hook is not None:
         hook(ctx)
@@ -293,14 +293,17 @@ _creation_hook: Any = None
 current_scope: str | None = None
 
 
-def _resolve_saved(ctx: Node, args: tuple, inputs: Any, outs: tuple) -> None:
-    """Map what forward saved to Tensors: inputs stay graph-connected, outputs become markers."""
+def _resolve_saved(ctx: Node, args: tuple, inputs: Any, outs: tuple, raws: tuple) -> None:
+    """Map what forward saved to Tensors: inputs stay graph-connected, outputs become markers.
+
+    `raws` are the forward's results before wrapping: a 0-d result comes back from NumPy as a
+    scalar that wrapping copies into a new array, so only the raw object identifies it."""
     saved = []
     versions = []
     for item in ctx._to_save:
         resolved: Any = None
-        for i, o in enumerate(outs):
-            if item is o or item is o.data:
+        for i, (o, r) in enumerate(zip(outs, raws)):
+            if item is o or item is o.data or item is r:
                 resolved = _SavedOutput(o.data, o, i)
                 versions.append(None)
                 break

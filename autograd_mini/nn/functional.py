@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .. import creation, ops
+from .. import primitives as _core
 from ..tensor import Tensor
 from . import _primitives as P
 
@@ -405,7 +406,7 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Ten
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-D (num_embeddings, dim), got {weight.shape}")
     ids = _index_array("embedding", input, weight.shape[0])
-    out = P.GetItem.apply(weight, index=ids)
+    out = _core.GetItem.apply(weight, index=ids)
     if padding_idx is None:
         return out
     pad = padding_idx + weight.shape[0] if padding_idx < 0 else padding_idx
@@ -584,7 +585,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: in
     valid = t != ignore_index
     index = np.where(valid, t, 0)
     grid = np.indices(t.shape, sparse=True)
-    picked = P.GetItem.apply(input, index=(grid[0], index) + tuple(grid[1:]))
+    picked = _core.GetItem.apply(input, index=(grid[0], index) + tuple(grid[1:]))
     w_t = valid.astype(input.dtype) if w is None else np.where(valid, w[index], 0).astype(input.dtype)
     loss = picked * Tensor._make(-w_t)
     if reduction == "mean":

@@ -1,0 +1,157 @@
+"""Every registered primitive and every public op, checked against finite differences.
+
+The rules come from every `tests/op_rules*.py` module (each defines `RULES`). The test is
+parametrised over the union of the rules and the registry `PRIMITIVES`, so a primitive that
+has no rule fails here, and so does a public op of `autograd_mini` without one. Each case draws
+shapes with hypothesis and runs `am.gradcheck` and `am.gradgradcheck` in float64.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import pkgutil
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import autograd_mini as am
+from autograd_mini import ops
+from autograd_mini.primitives import PRIMITIVES
+
+TESTS = Path(__file__).parent
+# Public ops that have no derivative at all (their results are integers or signs).
+NOT_DIFFERENTIABLE = {"argmax", "argmin", "sign"}
+# Examples per op; raise it (AM_GRADCHECK_EXAMPLES=200) for a deeper search before a release.
+EXAMPLES = int(os.environ.get("AM_GRADCHECK_EXAMPLES", "12"))
+
+
+def _import_package_modules() -> None:
+    """Import every autograd_mini module, so primitives registered outside the core count too."""
+    for info in pkgutil.walk_packages(am.__path__, "autograd_mini."):
+        try:
+            importlib.import_module(info.name)
+        except ModuleNotFoundError as exc:  # an optional dependency that is not installed
+            if exc.name and exc.name.startswith("autograd_mini"):
+                raise
+
+
+def _load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"_rules_{path.stem}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _collect_rules() -> dict[str, Callable]:
+    rules: dict[str, Callable] = {}
+    for path in sorted(TESTS.glob("op_rules*.py")):
+        for key, fn in _load(path).RULES.items():
+            if key in rules:
+                raise AssertionError(f"rule {key!r} is defined twice (again in {path.name})")
+            rules[key] = fn
+    return rules
+
+
+_import_package_modules()
+RULES = _collect_rules()
+
+
+def _cases() -> dict[str, tuple[list[str], Callable | None]]:
+    """One case per distinct rule (keys sharing a rule are joined), plus one per primitive
+    without a rule (which fails)."""
+    by_rule: dict[int, list[str]] = {}
+    for key, fn in RULES.items():
+        by_rule.setdefault(id(fn), []).append(key)
+    cases: dict[str, tuple[list[str], Callable | None]] = {}
+    for keys in by_rule.values():
+        cases[" | ".join(keys)] = (keys, RULES[keys[0]])
+    for name in PRIMITIVES:
+        if name not in RULES:
+            cases[name] = ([name], None)
+    return cases
+
+
+CASES = _cases()
+
+
+def _primitives_in_graph(outputs: Any) -> set[str]:
+    """Names of the Functions recorded in the graph behind `outputs` (iteratively)."""
+    outs = outputs if isinstance(outputs, (tuple, list)) else (outputs,)
+    stack = [o.grad_fn for o in outs if o.grad_fn is not None]
+    seen: set[int] = set()
+    names: set[str] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.add(node.fn.__name__)
+        stack.extend(e[0] for e in node.next_edges if type(e) is tuple)
+    return names
+
+
+def _check_args(args: tuple) -> None:
+    tensors = [a for a in args if isinstance(a, am.Tensor) and a.requires_grad]
+    assert tensors, "a rule must give at least one tensor that requires grad"
+    for t in tensors:
+        assert t.dtype == np.float64 and t.is_leaf
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_gradcheck_and_gradgradcheck(case: str) -> None:
+    keys, make = CASES[case]
+    if make is None:
+        pytest.fail(f"primitive {case!r} is registered in PRIMITIVES but has no rule in "
+                    "tests/op_rules*.py: add one (sample inputs inside its domain)")
+
+    recorded: set[str] = set()
+
+    @settings(max_examples=EXAMPLES, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        fn, args = make(data.draw)
+        _check_args(args)
+        snapshot = [np.copy(a.data) for a in args if isinstance(a, am.Tensor)]
+        recorded.update(_primitives_in_graph(fn(*args)))
+        assert am.gradcheck(fn, args)
+        assert am.gradgradcheck(fn, args)
+        after = [a.data for a in args if isinstance(a, am.Tensor)]
+        for before, now in zip(snapshot, after):
+            np.testing.assert_array_equal(before, now)  # gradcheck works on copies
+
+    check()
+    for key in keys:  # a rule keyed by a primitive must really exercise it
+        if key in PRIMITIVES:
+            assert key in recorded, f"the rule for {key} never recorded a {key} node: {recorded}"
+
+
+def _public_ops() -> list[str]:
+    return [name for name in am.__all__
+            if callable(getattr(am, name)) and getattr(getattr(am, name), "__module__", "")
+            == ops.__name__]
+
+
+def test_every_public_op_has_a_rule() -> None:
+    """A public op in am.__all__ (from autograd_mini.ops) needs a rule, under its own name, a
+    variant `name[...]`, or the name of an alias (clamp -> clip)."""
+    covered_functions = {id(getattr(am, k.split("[")[0])) for k in RULES
+                         if hasattr(am, k.split("[")[0])}
+    missing = [name for name in _public_ops()
+               if name not in NOT_DIFFERENTIABLE and id(getattr(am, name)) not in covered_functions]
+    assert not missing, f"public ops without a gradcheck rule in tests/op_rules*.py: {missing}"
+
+
+def test_every_primitive_has_a_rule() -> None:
+    missing = sorted(set(PRIMITIVES) - set(RULES))
+    assert not missing, f"primitives without a rule in tests/op_rules*.py: {missing}"
+
