@@ -85,6 +85,15 @@ bool_ = __import__("numpy").bool_
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    # am.testing needs hypothesis for its strategies: import it on first use, never on import.
+    if name == "testing":
+        import importlib
+
+        return importlib.import_module(".testing", __name__)
+    raise AttributeError(f"module 'autograd_mini' has no attribute {name!r}")
+
 __all__ = [
     "Tensor", "autograd", "func", "nn", "optim", "save", "load", "viz", "gradcheck",
     "gradgradcheck", "GradcheckError",
