@@ -39,7 +39,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 # ---- reading DOT text back -------------------------------------------------------------------
-NODE_RE = re.compile(r"^\t+(n\d+|more|legend) \[(.*)\]$")
+NODE_RE = re.compile(r"^\t+(n\d+|more) \[(.*)\]$")
 EDGE_RE = re.compile(r"^\t+(\S+) -> (\S+)(?: \[(.*)\])?$")
 
 
@@ -70,7 +70,7 @@ class Dot:
 
     def find(self, title: str) -> list[str]:
         """Ids of the nodes whose first label line is `title`."""
-        return [n for n in self.nodes if n != "legend" and self.title(n) == title]
+        return [n for n in self.nodes if self.title(n) == title]
 
     def one(self, title: str) -> str:
         found = self.find(title)
@@ -321,7 +321,7 @@ def test_grad_colour_follows_the_norm_on_a_log_scale():
     assert fill["tiny"] == _labels.grad_colour(np.sqrt(10) * 1e-10)[0] == _labels.GRAD_BINS[0][1]
     assert fill["huge"] == _labels.GRAD_BINS[-1][1]
     assert fill["healthy"] == _labels.grad_colour(np.sqrt(10) * 0.1)[0] == "#ffffbf"
-    assert "legend" in d.nodes and "gradient norm" in d.nodes["legend"]
+    assert "grad norm" in d.text and all(f'bgcolor="{b[1]}"' in d.text for b in _labels.GRAD_BINS)
     # Without retain_grads the ops have no gradient: white, and a note says how to keep them
     assert all(d.attr(n, "fillcolor") == "#ffffff" for n in d.find("mul"))
     assert "retain_grads" in d.text
@@ -351,7 +351,7 @@ def test_interior_grads_with_retain_grads(how):
     grads = sorted(next(line for line in d.label(n) if line.startswith("grad")) for n in muls)
     # d loss / d h = 2h = [6, 12, 18]; d loss / d (h*h) = [1, 1, 1]
     assert grads == ["grad [1, 1, 1]", "grad [6, 12, 18]"]
-    assert "retain_grads" not in d.text.split("legend")[-1]  # no note asking for them
+    assert "retain_grads" not in d.text  # no note asking for them
     for n in muls:
         assert d.attr(n, "fillcolor") != "#ffffff"
 
@@ -380,6 +380,10 @@ def test_show_saved_lists_arrays_and_total_then_freed():
     lines = d.label(d.one("matmul"))
     assert "saved (4, 3) float32 · 48 B" in lines and "saved (3, 5) float32 · 60 B" in lines
     assert "Saved for backward: 108 B in 2 arrays." in d.text
+    h = a.relu()
+    shared = (h * h.exp()).sum()  # relu's output is saved by relu and by both multiplications
+    d = Dot(am.viz.to_dot(shared, show_saved=True))
+    assert "each array counted once" in d.text
     out.backward()
     d = Dot(am.viz.to_dot(out, show_saved=True))
     assert "saved: freed by backward" in d.label(d.one("matmul"))
@@ -619,7 +623,7 @@ def test_same_program_draws_byte_identical_dot_in_fresh_processes(tmp_path):
     second = run_program(tmp_path, 0, "2")
     shifted = run_program(tmp_path, 7, "3")  # other nodes created first: same drawing
     assert first == second == shifted
-    assert b"loss" in first and b"cluster_" in first and b"legend" in first
+    assert b"loss" in first and b"cluster_" in first and b"grad norm" in first
 
 
 # ---- rendering -------------------------------------------------------------------------------------
@@ -636,7 +640,7 @@ def test_render_svg_parses_and_contains_labels(tmp_path):
     assert os.fspath(result) == str(tmp_path / "mlp.svg")
     texts = svg_texts(tmp_path / "mlp.svg")
     for label in ("fc1.weight", "matmul", "relu", "log_softmax(axis=1)", "getitem[:, 0]",
-                  "(8, 16)", "fc1", "gradient norm"):
+                  "(8, 16)", "fc1", "grad norm", "< 1e-8"):
         assert label in texts, label
     assert result._repr_svg_().lstrip().startswith("<?xml")
 

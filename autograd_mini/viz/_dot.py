@@ -76,6 +76,7 @@ class _Writer:
         self.found_interior_grad = False
         self.found_freed = False
         self.saved: dict[int, int] = {}  # id(array) -> bytes, each saved array counted once
+        self.saved_entries = 0  # arrays listed, counting an array saved by two ops twice
 
     def statements(self) -> list[str]:
         o = self.opts
@@ -89,11 +90,12 @@ class _Writer:
         nodes = {id(v): self._node(v) for v in self.graph.vertices}
         lines += self._clustered(nodes)
         lines += [self._edge(e) for e in self.graph.edges]
-        if o.show_grads:
-            lines.append(self._legend())
-        notes = self._notes()
-        if notes:
-            lines.append("\tlabel=<" + "<br/>".join(L.esc(n) for n in notes) + ">\n")
+        rows = [self._legend()] if o.show_grads else []
+        rows += [L.esc(n) for n in self._notes()]
+        if rows:  # legend and notes go in the graph's label, under the drawing
+            cells = "".join(f'<tr><td align="left">{r}</td></tr>' for r in rows)
+            lines.append(f'\tlabel=<<table border="0" cellspacing="4">{cells}</table>> '
+                         "fontsize=9\n")
         return lines
 
     # -- vertices -----------------------------------------------------------------------------
@@ -217,6 +219,7 @@ class _Writer:
             lines.append(f"+ {len(arrays) - 3} more · {L.format_bytes(rest)}")
         for a in arrays:
             self.saved[id(a)] = a.nbytes
+        self.saved_entries += len(arrays)
         return lines
 
     def _describe_module(self, v: Vertex) -> tuple[str, list[str], float | None, str]:
@@ -249,9 +252,13 @@ class _Writer:
                     norm = L.grad_norm(grads)
                     lines.append(f"grad ‖·‖ {L.format_value(norm)}")
         if self.opts.show_saved:
-            for m in ops:
-                for a in m.obj.saved_arrays:
-                    self.saved[id(a)] = a.nbytes
+            arrays = [a for m in ops for a in m.obj.saved_arrays]
+            for a in arrays:
+                self.saved[id(a)] = a.nbytes
+            self.saved_entries += len(arrays)
+            if arrays:
+                lines.append(f"saved {len(arrays)} array{'s' if len(arrays) > 1 else ''} · "
+                             f"{L.format_bytes(sum(a.nbytes for a in arrays))}")
         return title, lines, norm, v.scope or ""
 
     # -- clusters, edges, legend ----------------------------------------------------------------
@@ -315,14 +322,13 @@ class _Writer:
         return f"\t{e.src.id} -> {e.dst.id}{tail}\n"
 
     def _legend(self) -> str:
-        rows = ['<tr><td colspan="2"><b>gradient norm</b></td></tr>']
-        for fill, _font, text in (L.ZERO_COLOUR, *((f, c, t) for _, f, c, t in L.GRAD_BINS),
-                                  L.NONFINITE_COLOUR):
-            rows.append(f'<tr><td bgcolor="{fill}" width="16"> </td>'
-                        f'<td align="left">{L.esc(text)}</td></tr>')
-        table = ('<table border="0" cellborder="1" cellspacing="0" cellpadding="2">'
-                 + "".join(rows) + "</table>")
-        return f"\tlegend [label=<{table}> shape=plaintext fontsize=9]\n"
+        """One row of colour swatches, the log scale of gradient norms, read left to right."""
+        cells = ['<td><b>grad norm</b></td>']
+        for fill, font, text in (L.ZERO_COLOUR, *((f, c, t) for _, f, c, t in L.GRAD_BINS),
+                                 L.NONFINITE_COLOUR):
+            cells.append(f'<td bgcolor="{fill}"><font color="{font}">{L.esc(text)}</font></td>')
+        return ('<table border="0" cellborder="1" cellspacing="0" cellpadding="3"><tr>'
+                + "".join(cells) + "</tr></table>")
 
     def _notes(self) -> list[str]:
         notes = []
@@ -334,8 +340,9 @@ class _Writer:
                              "or the backward pass inside am.autograd.retain_grads().")
         if self.opts.show_saved:
             total = sum(self.saved.values())
+            shared = " (each array counted once)" if self.saved_entries > len(self.saved) else ""
             notes.append(f"Saved for backward: {L.format_bytes(total)} in {len(self.saved)} "
-                         f"array{'s' if len(self.saved) != 1 else ''}.")
+                         f"array{'s' if len(self.saved) != 1 else ''}{shared}.")
             if self.found_freed:
                 notes.append("Some saved arrays were freed by backward(): draw before it, or "
                              "pass retain_graph=True, to see them.")

@@ -166,16 +166,16 @@ def grad_summary(g: np.ndarray, with_shape: bool) -> list[str]:
 # red for exploding. Each entry: (upper bound of the bin, fill, text colour, legend text).
 GRAD_BINS = (
     (1e-8, "#313695", "#ffffff", "< 1e-8"),
-    (1e-6, "#4575b4", "#ffffff", "1e-8 … 1e-6"),
-    (1e-4, "#74add1", "#000000", "1e-6 … 1e-4"),
-    (1e-2, "#c6e4ef", "#000000", "1e-4 … 0.01"),
-    (1e0, "#ffffbf", "#000000", "0.01 … 1"),
-    (1e2, "#fdae61", "#000000", "1 … 100"),
-    (1e4, "#f46d43", "#000000", "100 … 1e4"),
-    (math.inf, "#a50026", "#ffffff", "> 1e4"),
+    (1e-6, "#4575b4", "#ffffff", "< 1e-6"),
+    (1e-4, "#74add1", "#000000", "< 1e-4"),
+    (1e-2, "#c6e4ef", "#000000", "< 0.01"),
+    (1e0, "#ffffbf", "#000000", "< 1"),
+    (1e2, "#fdae61", "#000000", "< 100"),
+    (1e4, "#f46d43", "#000000", "< 1e4"),
+    (math.inf, "#a50026", "#ffffff", "≥ 1e4"),
 )
-ZERO_COLOUR = ("#dee2e6", "#000000", "exactly 0")
-NONFINITE_COLOUR = ("#000000", "#ffffff", "NaN or inf")
+ZERO_COLOUR = ("#dee2e6", "#000000", "0")
+NONFINITE_COLOUR = ("#000000", "#ffffff", "NaN, inf")
 
 
 def grad_colour(norm: float) -> tuple[str, str]:
