@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import warnings
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 from pathlib import Path
@@ -248,6 +249,7 @@ def test_output_that_is_a_leaf_and_output_without_graph():
     d = Dot(am.viz.to_dot(x))
     assert len(d.nodes) == 1 and not d.edges
     assert d.attr("n0", "fillcolor") == PARAM_FILL["input"]
+    assert d.attr("n0", "peripheries") == "2" and d.title("n0") == "output"
     c = am.tensor([1.0]) * 3
     d = Dot(am.viz.to_dot(c))
     assert len(d.nodes) == 1
@@ -537,6 +539,16 @@ def len_stack() -> int:
     while frame is not None:
         frame, n = frame.f_back, n + 1
     return n
+
+
+def test_drawing_a_large_graph_without_max_nodes_warns():
+    pytest.importorskip("graphviz")
+    y = chain(am.viz.LARGE + 10, am.tensor([1.0], requires_grad=True))
+    with pytest.warns(UserWarning, match="max_nodes"):
+        am.viz.draw(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        am.viz.draw(y, max_nodes=100)
 
 
 # ---- options ---------------------------------------------------------------------------------------

@@ -109,15 +109,14 @@ class _Writer:
         if self.opts.show_grads and gradable:
             fill, font = ("#ffffff", _SUBTLE) if norm is None else L.grad_colour(norm)
             penwidth = " penwidth=2"
-        if v.kind == CONST:
-            font = _SUBTLE
         label = f"<b>{L.esc(title)}</b>"
-        title_font = "#ffffff" if font == "#ffffff" else None
-        if title_font:
-            label = f'<font color="{title_font}">{label}</font>'
+        if font == "#ffffff":  # on a dark fill every line is white
+            label = f'<font color="{font}">{label}</font>'
         for line in lines:
             label += f'<br/><font point-size="9" color="{font}">{L.esc(line)}</font>'
         extra = f" tooltip={L.quote(tooltip)}" if tooltip else ""
+        if v.kind != OUTPUT and any(v is o for o in self.graph.outputs):
+            extra += " peripheries=2"  # a leaf that is also an output
         if self.opts.highlight is not None and self.opts.highlight(v):
             border, penwidth = _HIGHLIGHT, " penwidth=3"
         return (f'\t{v.id} [label=<{label}> {attrs} fillcolor="{fill}" color="{border}"'
@@ -150,7 +149,7 @@ class _Writer:
 
     def _describe_tensor(self, v: Vertex) -> tuple[str, list[str], float | None, str]:
         t: Tensor = v.obj
-        is_output = v.kind == OUTPUT or v in self.graph.outputs
+        is_output = v.kind == OUTPUT or any(v is o for o in self.graph.outputs)
         title = v.name or _TITLES[OUTPUT if is_output else v.kind]
         lines = []
         if self.opts.show_shapes:

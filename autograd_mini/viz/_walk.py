@@ -15,8 +15,6 @@ from ..tensor import Tensor
 
 OP, PARAM, INPUT, CONST, OUTPUT, MODULE, MORE = (
     "op", "param", "input", "const", "output", "module", "more")
-
-
 _EMPTY: tuple = ()  # shared by the vertices that are not collapsed modules (most of them)
 
 
@@ -150,7 +148,6 @@ class _Walk:
                 continue
             if consumer.kind != MORE:
                 self.edges.append((src, consumer, i, nr, shape))
-
 
     def count_rest(self) -> None:
         """Count the vertices beyond max_nodes without building anything for them."""
