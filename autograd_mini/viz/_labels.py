@@ -20,8 +20,18 @@ _MAX_LABEL = 48  # characters of an op's arguments before they are cut with an e
 FEW = 4  # tensors with at most this many elements show their values, not a summary
 
 
+_NAMES: dict[type, str] = {}  # node class -> op name (computed once per class)
+
+
 def op_name(node: Any) -> str:
     """`SumBackward` -> `sum`; a user's own Function keeps its class name (`Cube`)."""
+    name = _NAMES.get(type(node))
+    if name is None:
+        name = _NAMES[type(node)] = _op_name(node)
+    return name
+
+
+def _op_name(node: Any) -> str:
     base = type(node).__name__
     if base.endswith("Backward"):
         base = base[: -len("Backward")]
@@ -197,7 +207,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def esc(text: str) -> str:
     """Text made safe inside an HTML-like label: markup characters become entities, control
     characters become visible escapes (they are not allowed in XML), line breaks stay breaks."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    text = str(text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     return text.translate(_HTML_ESCAPES)
 
 
