@@ -658,6 +658,16 @@ def test_render_svg_parses_and_contains_labels(tmp_path):
 
 
 @needs_dot
+def test_draw_displays_inline_as_svg():
+    pytest.importorskip("graphviz")
+    a, b, loss = small_graph()
+    bundle = am.viz.draw(loss, params={"a": a})._repr_mimebundle_()
+    svg = bundle["image/svg+xml"]
+    texts = ["".join(t.itertext()) for t in ET.fromstring(svg.encode()).iter(f"{SVG}text")]
+    assert "a" in texts and "mul" in texts
+
+
+@needs_dot
 def test_render_png_with_dpi(tmp_path):
     loss, p = scoped_mlp()
     small = am.viz.render(loss, tmp_path / "a.png", params=p, collapse="module")
