@@ -464,6 +464,23 @@ def test_collapse_module_draws_one_box_per_submodule():
     assert d.find("log_softmax(axis=1)")  # outside every module: still drawn as ops
 
 
+def test_collapse_boxes_modules_without_submodules_above_the_depth():
+    x = am.randn(4, 3, requires_grad=True)
+    with module_scope("Net.blocks.0.fc"):
+        h = x * 2.0
+    with module_scope("Net"):  # an op of Net's own forward: Net has sub-modules, stays expanded
+        h = h.relu()
+    with module_scope("Net.head"):  # a module without sub-modules, above depth 2: one box
+        h = h.sum(dim=1)
+    with module_scope("MSELoss"):  # a loss module called on its own: one box
+        loss = (h * h).mean()
+    d = Dot(am.viz.to_dot(loss, collapse="module", depth=2))
+    boxes = sorted(d.title(n) for n in d.nodes if d.attr(n, "shape") == "box3d")
+    assert boxes == ["0", "MSELoss", "head"]
+    assert d.find("relu")
+    assert d.label(d.one("MSELoss"))[1] == "(4,) → scalar"
+
+
 def test_collapse_depth_zero_is_one_box_for_the_model():
     loss, p = scoped_mlp()
     d = Dot(am.viz.to_dot(loss, params=p, collapse="module", depth=0, show_grads=True))
@@ -487,14 +504,15 @@ def test_real_modules_record_scopes_clusters_and_collapse():
     am.manual_seed(0)
     model = MLP()
     x = am.randn(8, 2)
-    loss = model(x).log_softmax(dim=1)[:, 0].mean()
+    y = am.tensor(np.array([0, 1, 2, 0, 1, 2, 0, 1]))
+    loss = nn.CrossEntropyLoss()(model(x), y)
     c = clusters(am.viz.to_dot(loss, params=model))
-    assert set(c) == {"MLP", "fc1: Linear", "act: ReLU", "fc2: Linear"}
+    assert set(c) == {"MLP", "fc1: Linear", "act: ReLU", "fc2: Linear", "CrossEntropyLoss"}
     assert {"fc1.weight", "fc1.bias"} <= set(c["fc1: Linear"][1])
     assert c["fc1: Linear"][0] == "MLP"
     d = Dot(am.viz.to_dot(loss, params=model, collapse="module"))
     boxes = sorted(d.title(n) for n in d.nodes if d.attr(n, "shape") == "box3d")
-    assert boxes == ["act: ReLU", "fc1: Linear", "fc2: Linear"]
+    assert boxes == ["CrossEntropyLoss", "act: ReLU", "fc1: Linear", "fc2: Linear"]
     assert "(8, 2) → (8, 16)" in d.label(d.one("fc1: Linear"))
     assert "2 parameters, 51 values" in d.label(d.one("fc2: Linear"))
 

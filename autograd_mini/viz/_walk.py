@@ -288,18 +288,36 @@ def assign_clusters(graph: Graph, depth: int | None) -> None:
                                        for u in users.get(id(v), [])])
 
 
+def _box_path(scope: str | None, depth: int, parents: set[str]) -> str | None:
+    """The module drawn as one box for an op made in `scope`: its ancestor `depth` levels below
+    the outermost module, or, above that level, the module itself when it has no sub-modules
+    (a Linear called by the model or a loss module: nothing to expand). None: draw the op."""
+    if scope is None:
+        return None
+    parts = scope.split(".")
+    if len(parts) > depth:
+        return ".".join(parts[: depth + 1])
+    return None if scope in parents else scope
+
+
 def collapse_modules(graph: Graph, depth: int) -> None:
-    """Replace the ops of each module `depth` levels below the outermost by one box, which
-    absorbs the parameters and constants used only inside it."""
+    """Replace the ops of each module `depth` levels below the outermost (and of modules without
+    sub-modules above that level) by one box, which absorbs the parameters and constants used
+    only inside it."""
+    parents: set[str] = set()  # modules that contain a sub-module that made an op
+    for v in graph.vertices:
+        if v.kind == OP and v.scope is not None:
+            parts = v.scope.split(".")
+            parents.update(".".join(parts[:k]) for k in range(1, len(parts)))
     boxes: dict[str, Vertex] = {}
     rep: dict[int, Vertex] = {}  # id(vertex) -> the vertex drawn for it
     for v in graph.vertices:
-        if v.kind != OP or v.scope is None or len(v.scope.split(".")) <= depth:
+        path = _box_path(v.scope, depth, parents) if v.kind == OP else None
+        if path is None:
             continue
-        path = _truncate(v.scope, depth + 1)
-        box = boxes.get(path)  # type: ignore[arg-type]
+        box = boxes.get(path)
         if box is None:
-            box = boxes[path] = Vertex(MODULE, None, path.split(".")[-1])  # type: ignore[union-attr]
+            box = boxes[path] = Vertex(MODULE, None, path.split(".")[-1])
             box.scope, box.order = path, v.order
             box.members, box.ins, box.outs = [], [], []
         box.members.append(v)
