@@ -743,6 +743,21 @@ _COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, 
                 np.logical_and, np.logical_or}
 
 
+_UFUNC_REDUCTIONS = {np.add: "am.sum", np.multiply: "am.prod", np.maximum: "am.max",
+                     np.minimum: "am.min"}
+
+
+def _ufunc_advice(ufunc: np.ufunc, method: str) -> str:
+    """What to write instead of a NumPy ufunc call that cannot be recorded."""
+    if method == "reduce" and ufunc in _UFUNC_REDUCTIONS:
+        return f"use {_UFUNC_REDUCTIONS[ufunc]}"
+    if ufunc in _UFUNCS:
+        return (f"use am.{_UFUNCS[ufunc].__name__} (called directly, without NumPy's out=/where= "
+                "arguments)")
+    return (f"autograd_mini has no op for numpy.{ufunc.__name__}: compose it from am operations "
+            "or write an am.autograd.Function for it")
+
+
 def dispatch_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     """NumPy ufuncs on tensors: the matching op when there is one (so `np.ones(2) + t` and
     `np.exp(t)` stay differentiable), NumPy itself for tensors outside any graph, and otherwise
@@ -755,8 +770,8 @@ def dispatch_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) ->
     if builtins.any(isinstance(i, Tensor) and i.requires_grad for i in inputs):
         raise TypeError(
             f"numpy.{ufunc.__name__} ({method}) cannot record a gradient on a Tensor that "
-            "requires grad; use the am./Tensor operation of the same name (see the op table in "
-            "README), or .detach() the tensor first")
+            f"requires grad; {_ufunc_advice(ufunc, method)}, or .detach() the tensor if no "
+            "gradient is needed")
     arrays = tuple(_data(i) for i in inputs)
     out = kwargs.get("out")
     if out is not None:
