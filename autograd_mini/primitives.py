@@ -551,7 +551,12 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, axis: tuple | int = -1) -> Any:
-        out = a - _stable_logsumexp(a, axis)
+        # (a - max) - log(sum(exp(a - max))): the max never enters the result, so logits of
+        # +-1000 keep full precision (a - (max + log s) would round at the scale of the max)
+        m = np.max(a, axis=axis, keepdims=True)
+        shifted = a - np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
+        with np.errstate(divide="ignore"):
+            out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
         ctx.save_for_backward(out)
         return out
 
