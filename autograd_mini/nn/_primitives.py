@@ -32,7 +32,8 @@ def _const(array: Any) -> Tensor:
 
 def _weighted(term: np.ndarray, coef: np.ndarray) -> np.ndarray:
     """coef * term, with 0 where coef is 0 (so 0 * inf gives 0, not NaN)."""
-    return np.where(coef == 0, 0, coef * term)
+    with np.errstate(invalid="ignore"):
+        return np.where(coef == 0, 0, coef * term)
 
 
 # ---- linear ---------------------------------------------------------------------------------
