@@ -62,8 +62,8 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         outer = _function.current_scope
-        _function.current_scope = self._scope_name if outer is None \
-            else outer + "." + self._scope_name
+        name = self._scope_name  # also the clear error when super().__init__() was skipped
+        _function.current_scope = type(self).__name__ if outer is None else outer + "." + name
         try:
             return self.forward(*args, **kwargs)
         finally:
