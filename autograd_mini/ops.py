@@ -468,9 +468,18 @@ def squeeze(x: Tensor, dim: Axes = None, **kw: Any) -> Tensor:
     return reshape(x, new)
 
 
+def _new_axis(dim: Any, shape: tuple, name: str) -> int:
+    """A position for a new axis in a tensor of `shape` (the result has one more dimension)."""
+    try:
+        return normalize_axis(dim, len(shape) + 1, name)
+    except IndexError:
+        raise IndexError(f"{name}: dim {dim} is out of range for inserting an axis into a tensor "
+                         f"of shape {shape} (valid: {-len(shape) - 1} to {len(shape)})") from None
+
+
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
     """Insert an axis of length 1 at `dim` (negative counts from the end of the result)."""
-    d = normalize_axis(dim, x.ndim + 1, "unsqueeze")
+    d = _new_axis(dim, x.shape, "unsqueeze")
     return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
 
 
@@ -553,7 +562,7 @@ def stack(tensors: Sequence[Any], dim: int = 0, **kw: Any) -> Tensor:
         if t.shape != items[0].shape:
             raise ValueError(f"stack: all tensors need the same shape, got {items[0].shape} "
                              f"and {t.shape}")
-    axis = normalize_axis(dim, items[0].ndim + 1, "stack")
+    axis = _new_axis(dim, items[0].shape, "stack")
     return cat([unsqueeze(t, axis) for t in items], axis, **kw)
 
 

@@ -329,9 +329,12 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     roots, grads = _prepare(outputs, grad_outputs, "grad")
     single = isinstance(inputs, Tensor)
     ins = [inputs] if single else list(inputs)
-    for t in ins:
+    for i, t in enumerate(ins):
         if not isinstance(t, Tensor) or not t.requires_grad:
-            raise RuntimeError("grad: every input must be a Tensor that requires grad")
+            what = (f"a tensor of shape {t.shape} that does not require grad"
+                    if isinstance(t, Tensor) else f"a {type(t).__name__}, not a Tensor")
+            raise RuntimeError(f"grad: input {i} is {what}; every input must be a Tensor that "
+                               "requires grad")
     if retain_graph is None:
         retain_graph = create_graph
     got = run_backward(roots, grads, retain_graph, create_graph, ins, accumulate=False)

@@ -151,7 +151,8 @@ class Node:
             f"{type(self).__name__}{where}: a tensor of shape {tuple(tensor.shape)} that this op "
             f"saved for backward was modified in place after the forward (version {saved} -> "
             f"{now}). Compute the in-place update out of place (x = x + y), or .clone() the "
-            "tensor before modifying it.")
+            "tensor before modifying it." + ("" if self.trace else " To see the line that "
+            "created this op, run the forward under am.autograd.detect_anomaly()."))
 
     def _release(self) -> None:
         """Drop the saved tensors after a backward that did not ask to retain the graph."""
