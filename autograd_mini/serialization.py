@@ -50,7 +50,7 @@ class _Encoder:
             raise TypeError(f"save: {where} has dtype {array.dtype}; only bool, integer and "
                             "floating-point arrays can be saved")
         name = f"a{len(self.arrays)}"
-        self.arrays[name] = np.ascontiguousarray(array)
+        self.arrays[name] = np.asarray(array, order="C")  # (ascontiguousarray makes 0-d 1-d)
         return name
 
     def encode(self, obj: Any, where: str, depth: int = 0) -> dict[str, Any]:
@@ -289,7 +289,8 @@ def load(f: str | os.PathLike | BinaryIO) -> Any:
         opened = lambda: path  # noqa: E731  (zipfile and np.load open the path themselves)
     if not data.startswith(b"PK"):
         hint = " (it looks like a pickle)" if data[:1] == b"\x80" else ""
-        raise _fail(source, f"not a zip archive{hint}; autograd_mini never reads pickles")
+        raise _fail(source, f"not a zip archive{hint}; am.save writes an .npz (zip) archive and "
+                            "load never reads pickles")
     members = _check_archive(opened(), source)
     try:
         with np.load(opened(), allow_pickle=False) as archive:
