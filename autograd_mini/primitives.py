@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from ._grad_mode import is_grad_enabled
 from .autograd.function import Function
 
 PRIMITIVES: dict[str, type[Function]] = {}
@@ -428,7 +429,8 @@ class Sum(Function):
 class Prod(Function):
     """Product over `axis`. The gradient is the product of the other elements, exact with zeros.
 
-    Second derivatives are exact where no element is zero (the zero case is a constant there).
+    With zeros in the input and create_graph=True, the product of the others is built from
+    differentiable ops (an n x n matrix per reduced group), so higher derivatives stay exact.
     """
 
     @staticmethod
@@ -446,8 +448,23 @@ class Prod(Function):
         zero = a.data == 0
         if not zero.any():
             return _expand_back(g, shape, axis) * full / a
+        if is_grad_enabled():  # create_graph: d(others)/da is not zero where a has zeros
+            return _expand_back(g, shape, axis) * _prod_of_others_differentiable(a, axis)
         others = _const(_prod_of_others(a.data, axis).astype(a.dtype, copy=False))
         return _expand_back(g, shape, axis) * others
+
+
+def _prod_of_others_differentiable(a: Any, axis: tuple | None) -> Any:
+    """The product of the other elements of each group, as Tensor ops: row i of an n x n matrix
+    holds the group with element i replaced by 1, and the rows are multiplied out."""
+    axes = tuple(range(a.ndim)) if axis is None else axis
+    rest = tuple(i for i in range(a.ndim) if i not in axes)
+    moved = a.permute(rest + axes)
+    n = int(np.prod([a.shape[i] for i in axes]))
+    flat = moved.reshape(moved.shape[:len(rest)] + (n,))
+    rows = ops.where(np.eye(n, dtype=bool), 1.0, flat.unsqueeze(-2))
+    others = rows.prod(-1).reshape(moved.shape)
+    return others.permute(tuple(np.argsort(rest + axes).tolist()))
 
 
 def _prod_of_others(a: np.ndarray, axis: tuple | None) -> np.ndarray:

@@ -272,6 +272,16 @@ def _prod(draw: Any) -> tuple:
     return (lambda a: am.prod(a, **kw)), (away_from_zero(draw, shp, lo=0.5, hi=1.5),)
 
 
+@rule("prod[with zeros]")
+def _prod_zeros(draw: Any) -> tuple:
+    """Exact zeros: the product is a polynomial, so differences are exact there too."""
+    shp = shape(draw, min_dims=1)
+    r = rng(draw)
+    values = r.uniform(0.5, 1.5, shp) * (r.random(shp) < 0.6)
+    kw = reduction_kwargs(draw, len(shp), axes(draw, len(shp)))
+    return (lambda a: a.prod(**kw)), (leaf(values),)
+
+
 def _extremum_rule(name: str) -> Callable:
     def make(draw: Any) -> tuple:
         shp = shape(draw)

@@ -222,3 +222,16 @@ def test_var_and_std_of_constant_data_are_exactly_zero():
     assert v.item() == 0.0
     v.backward()
     np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0])
+
+
+def test_prod_second_derivatives_at_zeros_are_exact():
+    # d2/dxi dxj prod(x) = product of the elements other than i and j
+    hess = am.func.hessian(lambda t: t.prod())
+    np.testing.assert_array_equal(hess(am.tensor(np.array([0.0, 2.0, 3.0]))).data,
+                                  [[0.0, 3.0, 2.0], [3.0, 0.0, 0.0], [2.0, 0.0, 0.0]])
+    expected = np.zeros((4, 4))
+    expected[0, 1] = expected[1, 0] = 6.0
+    np.testing.assert_array_equal(hess(am.tensor(np.array([0.0, 0.0, 3.0, 2.0]))).data, expected)
+    x = leaf([[0.0, 2.0], [1.5, 0.0], [2.0, 3.0]])
+    assert am.gradgradcheck(lambda t: am.prod(t, dim=1), (x,))
+    assert am.gradgradcheck(lambda t: am.prod(t, dim=0, keepdim=True), (x,))
