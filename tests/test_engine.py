@@ -236,6 +236,16 @@ def test_hook_returning_none_keeps_the_gradient_and_can_be_removed():
     np.testing.assert_array_equal(x.grad.data, [4.0, 4.0])
 
 
+def test_leaf_hooks_apply_in_autograd_grad_and_backward_inputs():
+    x = leaf([1.0, 2.0])
+    x.register_hook(lambda g: g * 10.0)
+    (g,) = am.autograd.grad((x * x).sum(), [x])
+    np.testing.assert_array_equal(g.data, 20 * x.data)  # d/dx sum(x^2) = 2x, hooked x10
+    assert x.grad is None
+    (x * x).sum().backward(inputs=[x])
+    np.testing.assert_array_equal(x.grad.data, 20 * x.data)
+
+
 def test_hooks_run_once_with_the_summed_gradient():
     x = leaf(1.0)
     h = x * 1.0

@@ -167,6 +167,7 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
             _run_node(node, slots, pending, leaf_grads, anomaly.enabled())
             if not retain_graph:
                 node._release()
+        _run_leaf_hooks(leaf_grads)  # before capture: autograd.grad sees hooked gradients too
     finally:
         _state.enabled = saved_mode
 
@@ -239,13 +240,19 @@ def _check_hook_result(new: Any, old: Tensor, where: str) -> Tensor:
     return new
 
 
-def _write_leaf_grads(leaf_grads: dict, create_graph: bool) -> None:
-    for leaf, g in leaf_grads.values():
+def _run_leaf_hooks(leaf_grads: dict) -> None:
+    """Let each leaf's hooks see (and replace) its summed gradient, once per backward."""
+    for entry in leaf_grads.values():
+        leaf = entry[0]
         if leaf._hooks:
             for hook in list(leaf._hooks):
-                new = hook(g)
+                new = hook(entry[1])
                 if new is not None:
-                    g = _check_hook_result(new, g, "a leaf")
+                    entry[1] = _check_hook_result(new, entry[1], "a leaf")
+
+
+def _write_leaf_grads(leaf_grads: dict, create_graph: bool) -> None:
+    for leaf, g in leaf_grads.values():
         if leaf.requires_grad:
             _accumulate(leaf, g, create_graph)
 
