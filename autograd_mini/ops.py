@@ -750,6 +750,10 @@ _UFUNCS = {
 }
 _COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
                 np.logical_and, np.logical_or}
+# `ndarray + tensor` reaches us as np.add(ndarray, tensor): answer it with the Tensor's reflected
+# operator, exactly as Python would have called it had NumPy stepped aside.
+_REFLECTED = {np.add: "__radd__", np.subtract: "__rsub__", np.multiply: "__rmul__",
+              np.true_divide: "__rtruediv__", np.power: "__rpow__", np.matmul: "__rmatmul__"}
 
 
 _UFUNC_REDUCTIONS = {np.add: "am.sum", np.multiply: "am.prod", np.maximum: "am.max",
@@ -772,6 +776,8 @@ def dispatch_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) ->
     `np.exp(t)` stay differentiable), NumPy itself for tensors outside any graph, and otherwise
     an error naming what to use."""
     if method == "__call__" and not kwargs:
+        if len(inputs) == 2 and ufunc in _REFLECTED and not isinstance(inputs[0], Tensor):
+            return getattr(inputs[1], _REFLECTED[ufunc])(inputs[0])
         if ufunc in _UFUNCS:
             return _UFUNCS[ufunc](*inputs)
         if ufunc in _COMPARISONS:

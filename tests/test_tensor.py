@@ -263,6 +263,28 @@ def test_ndarray_on_the_left_gives_a_tensor_not_an_object_array():
     np.testing.assert_array_equal(x.grad.data, [-1.0, -1.0])
 
 
+def test_ndarray_on_the_left_calls_the_tensors_reflected_operator():
+    calls = []
+
+    class Recording(am.Tensor):
+        __slots__ = ()
+
+        def __radd__(self, other):
+            calls.append(("radd", type(other).__name__))
+            return super().__radd__(other)
+
+        def __rmatmul__(self, other):
+            calls.append(("rmatmul", type(other).__name__))
+            return super().__rmatmul__(other)
+
+    t = Recording(np.array([1.0, 2.0]), requires_grad=True)
+    y = np.ones(2) + t
+    z = np.eye(2) @ t
+    assert calls == [("radd", "ndarray"), ("rmatmul", "ndarray")]
+    (y + z).sum().backward()
+    np.testing.assert_array_equal(t.grad.data, [2.0, 2.0])
+
+
 def test_matmul_and_unary_operators():
     a = leaf([[1.0, 2.0], [3.0, 4.0]])
     v = np.array([1.0, -1.0])
