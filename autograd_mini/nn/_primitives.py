@@ -21,7 +21,7 @@ import numpy as np
 from .. import ops
 from .._grad_mode import _state
 from ..autograd.function import Function
-from ..primitives import MatMul, Permute, Reshape, Sum, _stable_logsumexp, register
+from ..primitives import MatMul, Permute, Reshape, Sum, register
 from ..tensor import Tensor
 
 
@@ -162,48 +162,73 @@ class _IndexTargets:
     The loss of sample n is  A_n * logsumexp(z_n) - sum_c B_nc * z_nc,  with
     A_n = (1 - eps) w_t + (eps / C) * sum_c w_c  and  B_nc = (1 - eps) w_t [c == t] + (eps / C) w_c,
     both zero for an ignored sample, so the gradient is  A_n * softmax(z_n) - B_n.
+    The common case (no weight, nothing ignored) keeps w_t = None: every w_t is 1.
     """
 
     def __init__(self, z: np.ndarray, target: np.ndarray, weight: np.ndarray | None,
                  ignore_index: int, eps: float) -> None:
-        n_classes = z.shape[1]
         valid = target != ignore_index
+        self.all_valid = bool(valid.all())
         self.valid = valid
-        self.index = np.where(valid, target, 0)
-        w = _class_weights(weight, z.ndim, z.dtype)
-        self.w = w
-        self.w_t = (valid.astype(z.dtype) if weight is None
-                    else np.where(valid, weight.astype(z.dtype, copy=False)[self.index], 0))
+        self.index = target if self.all_valid else np.where(valid, target, 0)
+        self.w = _class_weights(weight, z.ndim, z.dtype)
+        if weight is None:
+            self.w_t = None if self.all_valid else valid.astype(z.dtype)
+        else:
+            picked = weight.astype(z.dtype, copy=False)[self.index]
+            self.w_t = picked if self.all_valid else np.where(valid, picked, 0).astype(z.dtype)
         self.eps = eps
-        self.n_classes = n_classes
-        self.total_w = float(n_classes) if weight is None else float(np.sum(weight))
+        self.n_classes = z.shape[1]
+        self.total_w = float(self.n_classes) if weight is None else float(np.sum(weight))
 
     def losses(self, logp: np.ndarray) -> np.ndarray:
-        loss = _weighted(-_gather_classes(logp, self.index), self.w_t)
+        picked = _gather_classes(logp, self.index)
+        loss = -picked if self.w_t is None else _weighted(-picked, self.w_t)
         if self.eps:
             smooth = -np.sum(logp if self.w is None else _weighted(logp, self.w), axis=1)
-            smooth = np.where(self.valid, smooth, 0)
+            if not self.all_valid:
+                smooth = np.where(self.valid, smooth, 0)
             loss = (1.0 - self.eps) * loss + (self.eps / self.n_classes) * smooth
         return loss.astype(logp.dtype, copy=False)
 
     def denominator(self) -> float:
-        return float(np.sum(self.w_t))
+        return float(self.index.size) if self.w_t is None else float(np.sum(self.w_t))
 
-    def coefficients(self, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    def coefficients(self, dtype: np.dtype) -> tuple[Any, np.ndarray]:
+        """(A shaped to broadcast along axis 1, or a number; B)."""
         eps, n_classes = self.eps, self.n_classes
-        a = (1.0 - eps) * self.w_t + (eps / n_classes) * self.total_w * self.valid
+        w_t = 1.0 if self.w_t is None else self.w_t
         shape = list(self.index.shape)
         shape.insert(1, n_classes)
         b = np.zeros(shape, dtype=dtype)
+        values = (1.0 - eps) * w_t
         if b.ndim == 2:
-            b[np.arange(b.shape[0]), self.index] = (1.0 - eps) * self.w_t
+            b[np.arange(b.shape[0]), self.index] = values
         else:
-            np.put_along_axis(b, self.index[:, None], ((1.0 - eps) * self.w_t)[:, None], axis=1)
-        if eps:
+            np.put_along_axis(b, self.index[:, None],
+                              values if np.ndim(values) == 0 else values[:, None], axis=1)
+        if not eps:
+            a = w_t
+        else:
             per_class = np.ones((1, n_classes) + (1,) * (b.ndim - 2), dtype) if self.w is None \
                 else self.w
-            b += (eps / n_classes) * per_class * np.expand_dims(self.valid, 1)
-        return np.expand_dims(a, 1).astype(dtype, copy=False), b
+            valid = 1.0 if self.all_valid else np.expand_dims(self.valid, 1)
+            b += (eps / n_classes) * per_class * valid
+            a = (1.0 - eps) * w_t + (eps / n_classes) * self.total_w * (
+                1.0 if self.all_valid else self.valid)
+        if np.ndim(a):
+            a = np.expand_dims(a, 1).astype(dtype, copy=False)
+        return a, b
+
+
+def _shifted_exp(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(z - max, exp(z - max), its sum) along axis 1; an all -inf group is shifted by 0."""
+    m = np.max(z, axis=1, keepdims=True)
+    if not np.isfinite(m).all():
+        m = np.where(np.isfinite(m), m, 0).astype(z.dtype, copy=False)
+    shifted = z - m
+    e = np.exp(shifted)
+    return shifted, e, np.sum(e, axis=1, keepdims=True)
 
 
 def _reduce_array(loss: np.ndarray, reduction: str, denominator: float) -> np.ndarray:
@@ -241,7 +266,9 @@ class CrossEntropy(Function):
     @staticmethod
     def forward(ctx: Any, z: Any, target: Any, weight: Any = None, ignore_index: int = -100,
                 label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
-        logp = z - _stable_logsumexp(z, 1)
+        shifted, e, total = _shifted_exp(z)
+        with np.errstate(divide="ignore"):
+            logp = shifted - np.log(total)
         if target.dtype.kind == "f":
             ctx.save_for_backward(z, target)
             return CrossEntropy._probability_forward(ctx, logp, target, weight, label_smoothing,
@@ -250,7 +277,8 @@ class CrossEntropy(Function):
         terms = _IndexTargets(z, target, weight, ignore_index, label_smoothing)
         denominator = terms.denominator() if reduction == "mean" else 1.0
         ctx.terms = terms
-        ctx.logp = logp  # softmax for a backward that is not recorded: exp(logp), no recompute
+        if ctx.needs_input_grad is not None:  # kept for a backward that is not recorded
+            ctx.softmax = e / total
         ctx.denominator = denominator
         return _reduce_array(terms.losses(logp), reduction, denominator)
 
@@ -276,10 +304,14 @@ class CrossEntropy(Function):
         up = _upstream(g, reduction, ctx.denominator, z.ndim)
         if len(saved) == 2:
             return CrossEntropy._probability_backward(ctx, z, saved[1], up, eps)
-        # create_graph: softmax as an op so the gradient can be differentiated again
-        soft = ops.softmax(z, 1) if _state.enabled else _const(np.exp(ctx.logp))
         a, b = ctx.terms.coefficients(z.dtype)
-        return (soft * _const(a) - _const(b)) * up, None
+        if _state.enabled:  # create_graph: softmax as an op, so this can be differentiated again
+            soft = ops.softmax(z, 1)
+            return (soft * (a if np.ndim(a) == 0 else _const(a)) - _const(b)) * up, None
+        # not recorded: softmax and coefficients are constants, combined in NumPy
+        soft = ctx.softmax
+        np.subtract(soft if np.ndim(a) == 0 and a == 1.0 else soft * a, b, out=b)
+        return _const(b) * up, None
 
     @staticmethod
     def _probability_backward(ctx: Any, z: Tensor, target: Tensor, up: Tensor,

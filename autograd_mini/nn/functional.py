@@ -501,8 +501,11 @@ def _class_target(name: str, input: Tensor, target: Any, ignore_index: int) -> T
                              f"{_describe(input)}: class-index targets need shape {index_shape}, "
                              f"probability targets a float tensor of shape {input.shape}")
         t = target.data
-        bad = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
-        if bad.any():
+        if t.size and (t.min() < 0 or t.max() >= n_classes):
+            bad = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
+        else:
+            bad = None
+        if bad is not None and bad.any():
             where = tuple(int(i) for i in np.argwhere(bad)[0])
             raise IndexError(f"{name}: target value {t[where]} at {where} is not a class index in "
                              f"[0, {n_classes}) nor ignore_index={ignore_index} (target of "
