@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from my_functions import BuggySoftplus, Hypot, Softplus, swish
 
@@ -20,7 +20,10 @@ import autograd_mini as am
 from autograd_mini.testing import assert_grads_match, broadcastable_shapes, shapes, tensors
 
 # Few, varied examples keep the suite quick; `--gradcheck-examples N` raises the count for a deep run.
-checks = settings(max_examples=am.testing.max_examples(25), deadline=None)
+# No deadline and no "too slow" health check: finite differences take time, and on a busy machine
+# the first example (which imports and builds the strategies) can take over a second.
+checks = settings(max_examples=am.testing.max_examples(25), deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow])
 
 
 @checks
