@@ -326,3 +326,15 @@ def test_functional_and_module_give_the_same_numbers():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         nn.Sequential(nn.Linear(3, 2))(x)  # no warnings on the normal path
+
+
+def test_deepcopy_gives_an_independent_model():
+    import copy
+
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    clone = copy.deepcopy(model)
+    assert clone[0].weight is not model[0].weight
+    np.testing.assert_array_equal(clone[0].weight.data, model[0].weight.data)
+    clone(am.randn(4, 2)).sum().backward()
+    assert clone[0].weight.grad is not None and model[0].weight.grad is None
+    assert int(model[1].num_batches_tracked.data) == 0

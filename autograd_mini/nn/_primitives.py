@@ -372,9 +372,10 @@ def conv_output_size(size: int, kernel: int, stride: int, pad_before: int, pad_a
 
 def _windows(xp: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple,
              out_hw: tuple) -> np.ndarray:
-    """A strided (read-only) view (N, oh, ow, C, kh, kw) of the padded input: no copy, no loop."""
-    n, c = xp.shape[:2]
-    sn, sc, sh, sw = xp.strides
+    """A strided (read-only) view (N, oh, ow, C, kh, kw) of a padded channels-last (N, H, W, C)
+    image: every window without a copy or a loop."""
+    n, _, _, c = xp.shape
+    sn, sh, sw, sc = xp.strides
     return np.lib.stride_tricks.as_strided(
         xp, shape=(n, out_hw[0], out_hw[1], c, kernel[0], kernel[1]),
         strides=(sn, sh * stride[0], sw * stride[1], sc, sh * dilation[0], sw * dilation[1]),
@@ -392,13 +393,15 @@ class Unfold(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
                 pad_value: float = 0.0) -> Any:
+        n, c, h, w = x.shape
         top, bottom, left, right = padding
-        if any(padding):
-            x = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)),
-                       constant_values=pad_value)
-        out_hw = (conv_output_size(x.shape[2], kernel[0], stride[0], 0, 0, dilation[0]),
-                  conv_output_size(x.shape[3], kernel[1], stride[1], 0, 0, dilation[1]))
-        return np.ascontiguousarray(_windows(x, kernel, stride, dilation, out_hw))
+        # channels last first: the window copy below then reads C contiguous values at a time
+        shape = (n, h + top + bottom, w + left + right, c)
+        xp = np.zeros(shape, x.dtype) if pad_value == 0 else np.full(shape, pad_value, x.dtype)
+        xp[:, top:top + h, left:left + w, :] = x.transpose(0, 2, 3, 1)
+        out_hw = (conv_output_size(shape[1], kernel[0], stride[0], 0, 0, dilation[0]),
+                  conv_output_size(shape[2], kernel[1], stride[1], 0, 0, dilation[1]))
+        return np.ascontiguousarray(_windows(xp, kernel, stride, dilation, out_hw))
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -418,15 +421,15 @@ class Fold(Function):
                 dilation: tuple) -> Any:
         n, oh, ow, c, kh, kw = cols.shape
         top, bottom, left, right = padding
-        out = np.zeros((n, c, size[0] + top + bottom, size[1] + left + right), dtype=cols.dtype)
-        moved = cols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, oh, ow)
+        # accumulate channels last, the columns' own order; the result is an (N, C, H, W) view
+        out = np.zeros((n, size[0] + top + bottom, size[1] + left + right, c), dtype=cols.dtype)
         for i in range(kh):
             rows = slice(i * dilation[0], i * dilation[0] + stride[0] * (oh - 1) + 1, stride[0])
             for j in range(kw):
                 columns = slice(j * dilation[1], j * dilation[1] + stride[1] * (ow - 1) + 1,
                                 stride[1])
-                out[:, :, rows, columns] += moved[:, :, i, j]
-        return out[:, :, top:top + size[0], left:left + size[1]]
+                out[:, rows, columns, :] += cols[:, :, :, :, i, j]
+        return out[:, top:top + size[0], left:left + size[1], :].transpose(0, 3, 1, 2)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
