@@ -91,6 +91,8 @@ class Program:
                                             for k, (i, _) in enumerate(self.outputs)))
         return "\n".join(lines)
 
+    __repr__ = __str__  # hypothesis prints the falsifying program this way
+
 
 # ---- op specifications --------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def _groups(x: np.ndarray, axis: Any) -> np.ndarray:
     rest = tuple(i for i in range(x.ndim) if i not in reduced)
     moved = np.transpose(x, rest + reduced)
     width = math.prod(x.shape[i] for i in reduced)
-    return moved.reshape(-1, width)
+    return moved.reshape(math.prod(x.shape[i] for i in rest), width)
 
 
 def _gap_ok(x: np.ndarray, axis: Any, largest: bool = True) -> bool:
@@ -923,3 +925,40 @@ def check_program(program: Program, order: int = 2) -> None:
         if got.shape != leaf.shape or not np.array_equal(got, want):
             raise AssertionError(f"leaf {k}: .backward() gave {got!r}, autograd.grad {want!r}")
     assert_grads_match(program.run, *leaves, order=order)
+
+
+# The ops of am.nn.functional register themselves into OPS (and EXCLUDED) on import.
+from . import _programs_nn  # noqa: E402,F401
+
+
+def minimize(program: Program, order: int = 2) -> Program:
+    """A smaller program that still fails `check_program`: one loss term, and only the steps it
+    depends on (for reports: hypothesis's own shrinking is slow on programs this expensive)."""
+    def fails(p: Program) -> bool:
+        try:
+            check_program(p, order)
+        except Exception:
+            return True
+        return False
+
+    for term in program.outputs:
+        small = _only_needed(program, [term])
+        if fails(small):
+            return small
+    return program
+
+
+def _only_needed(program: Program, outputs: list) -> Program:
+    n = len(program.leaves)
+    needed = {i for i, _ in outputs}
+    for k in range(len(program.steps) - 1, -1, -1):
+        if n + k in needed:
+            needed.update(program.steps[k].args)
+    keep = [k for k in range(len(program.steps)) if n + k in needed]
+    renumber = {i: i for i in range(n)}
+    steps = []
+    for k in keep:
+        s = program.steps[k]
+        steps.append(Step(s.op, tuple(renumber[i] for i in s.args), s.params))
+        renumber[n + k] = n + len(steps) - 1
+    return Program(program.leaves, steps, [(renumber[i], w) for i, w in outputs])

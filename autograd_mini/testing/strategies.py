@@ -105,20 +105,25 @@ def _push_away(value: float, kinks: tuple[float, ...], margin: float) -> float:
     return value
 
 
-def _distinct_values(n: int, low: float, high: float, kinks: tuple[float, ...],
-                     margin: float) -> st.SearchStrategy[list[float]]:
-    """n values in [low, high], pairwise at least `margin` apart and `margin` from every kink.
-
-    Values sit on a grid of spacing 2 * margin, each jittered by up to margin / 2.
-    """
+def _distinct_grid(low: float, high: float, kinks: tuple[float, ...], margin: float) -> list[float]:
+    """Points 2 * margin apart in [low, high], each at least 1.5 * margin from every kink."""
     spacing = 2 * margin
-    count = int((high - low) // spacing)
+    count = int((high - low) // spacing) if spacing else 0
     grid = [low + (i + 0.5) * spacing for i in range(count)]
-    grid = [g for g in grid if all(abs(g - k) >= 1.5 * margin for k in kinks)]
+    return [g for g in grid if all(abs(g - k) >= 1.5 * margin for k in kinks)]
+
+
+def _check_distinct(n: int, grid: list[float], low: float, high: float,
+                    kinks: tuple[float, ...], margin: float) -> None:
     if len(grid) < n:
         raise ValueError(f"tensors: distinct=True needs {n} values at least {margin} apart in "
                          f"[{low}, {high}] away from {list(kinks)}, but only {len(grid)} fit; "
                          "widen min_value/max_value or lower margin")
+
+
+def _distinct_values(n: int, grid: list[float], margin: float) -> st.SearchStrategy[list[float]]:
+    """n values pairwise at least `margin` apart: distinct grid points, each jittered by up to
+    margin / 2 (so they keep margin from each other and from the kinks)."""
     jitter = st.floats(-0.5 * margin, 0.5 * margin, allow_nan=False)
     return st.lists(st.sampled_from(grid), min_size=n, max_size=n, unique=True).flatmap(
         lambda picks: st.lists(jitter, min_size=n, max_size=n).map(
@@ -161,8 +166,12 @@ def tensors(shape: Shape | st.SearchStrategy[Shape] | None = None, dtype: Any = 
         raise ValueError("tensors: give either elements or distinct=True, not both")
     kinks = _check_kinks(avoid, margin) if dt.kind == "f" else ()
     shape_strategy = shapes() if shape is None else shape
+    grid = _distinct_grid(min_value, max_value, kinks, margin) if distinct else []
     if not isinstance(shape_strategy, st.SearchStrategy):
-        shape_strategy = st.just(tuple(int(n) for n in shape_strategy))
+        fixed = tuple(int(n) for n in shape_strategy)
+        if distinct:  # an impossible request fails here, not at the first draw
+            _check_distinct(math.prod(fixed), grid, min_value, max_value, kinks, margin)
+        shape_strategy = st.just(fixed)
 
     @st.composite
     def draw_tensor(draw: Any) -> Tensor:
@@ -174,7 +183,8 @@ def tensors(shape: Shape | st.SearchStrategy[Shape] | None = None, dtype: Any = 
             ints = elements or st.integers(int(math.ceil(min_value)), int(math.floor(max_value)))
             values = draw(st.lists(ints, min_size=size, max_size=size))
         elif distinct:
-            values = draw(_distinct_values(size, min_value, max_value, kinks, margin))
+            _check_distinct(size, grid, min_value, max_value, kinks, margin)
+            values = draw(_distinct_values(size, grid, margin))
         else:
             floats = elements or st.floats(min_value, max_value, allow_nan=False,
                                            allow_infinity=False)

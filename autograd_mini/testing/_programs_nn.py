@@ -1,0 +1,355 @@
+"""The ops of `am.nn.functional` for random programs (see `_programs`): activations, linear,
+convolution, pooling, unfold/fold, embedding, normalisation and every loss.
+
+Image ops reshape a value into (N, C, H, W) (and another into the kernel), so the random graphs
+mix them with everything else. Losses take their targets as constants, or as another value where
+the target is differentiable (mse, l1, binary cross-entropy with logits).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+
+from ..nn import functional as F
+from ..tensor import Tensor
+from ._programs import EXCLUDED, MARGIN, MAX_SIZE, _any, _away, _groups, _pick, op
+
+EXCLUDED.update({
+    "F.dropout": "random: finite differences need a deterministic function (nn's tests check it)",
+    "F.one_hot": "integer output, no gradient",
+})
+
+
+def _const(draw: Any, shape: tuple, low: float, high: float) -> np.ndarray:
+    seed = draw(st.integers(0, 2**32 - 1))
+    return np.random.default_rng(seed).uniform(low, high, size=shape)
+
+
+# ---- activations ----------------------------------------------------------------------------
+_ACTIVATIONS: dict[str, tuple[Any, Any]] = {
+    "relu": (lambda x: F.relu(x), lambda v: _away(v, 0.0)),
+    "leaky_relu": (lambda x: F.leaky_relu(x, 0.1), lambda v: _away(v, 0.0)),
+    "sigmoid": (lambda x: F.sigmoid(x), _any),
+    "tanh": (lambda x: F.tanh(x), _any),
+    "gelu": (lambda x: F.gelu(x), _any),
+    "gelu_tanh": (lambda x: F.gelu(x, approximate="tanh"), _any),
+    "silu": (lambda x: F.silu(x), _any),
+    "softplus": (lambda x: F.softplus(x), lambda v: _away(v, 20.0)),
+    "softplus_beta": (lambda x: F.softplus(x, beta=2.0, threshold=3.0), lambda v: _away(v, 1.5)),
+}
+
+
+@op("nn_activation", ("F.relu", "F.leaky_relu", "F.sigmoid", "F.tanh", "F.gelu", "F.silu",
+                      "F.softplus"), lambda x, kind: _ACTIVATIONS[kind][0](x))
+def _propose_activation(draw: Any, values: list) -> Any:
+    kind = draw(st.sampled_from(sorted(_ACTIVATIONS)))
+    i = _pick(draw, values, _ACTIVATIONS[kind][1])
+    return None if i is None else ((i,), {"kind": kind})
+
+
+@op("nn_softmax", ("F.softmax", "F.log_softmax"),
+    lambda x, dim, log: (F.log_softmax if log else F.softmax)(x, dim))
+def _propose_softmax(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.ndim >= 1 and v.size > 0)
+    if i is None:
+        return None
+    n = values[i].ndim
+    return (i,), {"dim": draw(st.integers(-n, n - 1)), "log": draw(st.booleans())}
+
+
+# ---- linear and embedding -------------------------------------------------------------------
+@op("linear", ("F.linear",), lambda x, w, *b: F.linear(x, w, *b))
+def _propose_linear(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.ndim >= 1 and v.shape[-1] > 0)
+    if i is None:
+        return None
+    k = values[i].shape[-1]
+    j = _pick(draw, values, lambda v: v.ndim == 2 and v.shape[1] == k and
+              values[i].size // k * v.shape[0] <= MAX_SIZE)
+    if j is None:
+        return None
+    out = values[j].shape[0]
+    b = _pick(draw, values, lambda v: v.shape == (out,))
+    return ((i, j) if b is None or draw(st.booleans()) else (i, j, b)), {}
+
+
+def _embedding(w: Tensor, ids: np.ndarray, padding_idx: int | None) -> Tensor:
+    return F.embedding(Tensor(ids), w, padding_idx)
+
+
+@op("embedding", ("F.embedding",), _embedding)
+def _propose_embedding(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.ndim == 2 and v.shape[0] > 0)
+    if i is None:
+        return None
+    rows, dim = values[i].shape
+    shape = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    if math.prod(shape) * dim > MAX_SIZE:
+        return None
+    ids = np.array(draw(st.lists(st.integers(0, rows - 1), min_size=math.prod(shape),
+                                 max_size=math.prod(shape))), dtype=np.int64).reshape(shape)
+    # padding_idx gives its row no gradient by definition, so only a row never looked up
+    unused = sorted(set(range(rows)) - set(ids.reshape(-1).tolist()))
+    pad = draw(st.one_of(st.none(), st.sampled_from([r - rows for r in unused] + unused))) \
+        if unused else None
+    return (i,), {"ids": ids, "padding_idx": pad}
+
+
+# ---- normalisation --------------------------------------------------------------------------
+def _spread_ok(x: np.ndarray, axes: tuple) -> bool:
+    rows = _groups(x, axes)
+    return rows.shape[1] >= 2 and bool(np.all(np.var(rows, axis=1) >= 1e-2))
+
+
+@op("layer_norm", ("F.layer_norm",), lambda x, *wb, k, with_bias: F.layer_norm(
+    x, x.shape[x.ndim - k:], wb[0] if wb else None, wb[1] if with_bias else None))
+def _propose_layer_norm(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.ndim >= 1)
+    if i is None:
+        return None
+    x = values[i]
+    k = draw(st.integers(1, x.ndim))
+    if not _spread_ok(x, tuple(range(x.ndim - k, x.ndim))):
+        return None
+    trailing = x.shape[x.ndim - k:]
+    fits = [j for j, v in enumerate(values) if v.shape == trailing]
+    if not fits or draw(st.booleans()):
+        return (i,), {"k": k, "with_bias": False}
+    w, b = draw(st.sampled_from(fits)), draw(st.sampled_from(fits))
+    return (i, w, b), {"k": k, "with_bias": True}
+
+
+def _batch_norm(x: Tensor, training: bool, stats: tuple | None) -> Tensor:
+    if stats is None:
+        return F.batch_norm(x, None, None, training=training)
+    mean, var = (Tensor(s.copy()) for s in stats)  # fresh: training updates them in place
+    return F.batch_norm(x, mean, var, training=training)
+
+
+@op("batch_norm", ("F.batch_norm",), _batch_norm)
+def _propose_batch_norm(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: 2 <= v.ndim <= 3)
+    if i is None:
+        return None
+    x = values[i]
+    training = draw(st.booleans())
+    axes = (0,) + tuple(range(2, x.ndim))
+    if training and not _spread_ok(x, axes):
+        return None
+    c = x.shape[1]
+    stats = None if training and draw(st.booleans()) else (
+        _const(draw, (c,), -1, 1), _const(draw, (c,), 0.5, 2))
+    if not training and stats is None:
+        return None
+    return (i,), {"training": training, "stats": stats}
+
+
+# ---- images ---------------------------------------------------------------------------------
+def _image_shapes(size: int) -> list[tuple[int, int, int, int]]:
+    """Every (N, C, H, W) with N * C * H * W == size, small N and C."""
+    out = []
+    for n, c in itertools.product(range(1, 3), range(1, 3)):
+        if size % (n * c):
+            continue
+        rest = size // (n * c)
+        out += [(n, c, h, rest // h) for h in range(1, rest + 1) if rest % h == 0]
+    return out
+
+
+def _conv2d(x: Tensor, w: Tensor, *b: Tensor, image: tuple, kernel: tuple, stride: int,
+            padding: Any, dilation: int) -> Tensor:
+    return F.conv2d(x.reshape(image), w.reshape(kernel), b[0].reshape(-1) if b else None,
+                    stride=stride, padding=padding, dilation=dilation)
+
+
+@op("conv2d", ("F.conv2d",), _conv2d)
+def _propose_conv2d(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.size >= 2)
+    if i is None:
+        return None
+    image = draw(st.sampled_from(_image_shapes(values[i].size)))
+    n, c, h, w = image
+    stride = draw(st.sampled_from([1, 1, 2]))
+    dilation = draw(st.sampled_from([1, 1, 2]))
+    padding = draw(st.sampled_from([0, 0, 1, "same", "valid"]))
+    if padding == "same" and stride != 1:
+        return None
+    pad = 1 if padding == 1 else 0
+
+    def kernel_fits(v: np.ndarray) -> bool:
+        return v.size % c == 0 and any(_kernel_shape(v.size // c, c, h, w, pad, dilation, o)
+                                       for o in (1, 2))
+
+    j = _pick(draw, values, kernel_fits)
+    if j is None:
+        return None
+    out_channels = draw(st.sampled_from([o for o in (1, 2) if _kernel_shape(
+        values[j].size // c, c, h, w, pad, dilation, o)]))
+    kernel = draw(st.sampled_from(_kernel_shape(values[j].size // c, c, h, w, pad, dilation,
+                                                out_channels)))
+    b = _pick(draw, values, lambda v: v.size == out_channels)
+    args = (i, j) if b is None or draw(st.booleans()) else (i, j, b)
+    params = {"image": image, "kernel": kernel, "stride": stride, "padding": padding,
+              "dilation": dilation}
+    oh = (h + 2 * pad - dilation * (kernel[2] - 1) - 1) // stride + 1
+    ow = (w + 2 * pad - dilation * (kernel[3] - 1) - 1) // stride + 1
+    if padding == "same":
+        oh, ow = h, w
+    return None if n * out_channels * oh * ow > MAX_SIZE else (args, params)
+
+
+def _kernel_shape(per_channel: int, c: int, h: int, w: int, pad: int, dilation: int,
+                  out_channels: int) -> list[tuple[int, int, int, int]]:
+    """The kernel shapes (C_out, C, kh, kw) holding per_channel * c elements that fit the image."""
+    if per_channel % out_channels:
+        return []
+    k = per_channel // out_channels
+    return [(out_channels, c, kh, k // kh) for kh in range(1, k + 1) if k % kh == 0 and
+            dilation * (kh - 1) < h + 2 * pad and dilation * (k // kh - 1) < w + 2 * pad]
+
+
+def _max_pool(x: Tensor, image: tuple, kernel: Any, stride: Any, padding: int,
+              ceil_mode: bool) -> Tensor:
+    return F.max_pool2d(x.reshape(image), kernel, stride, padding, ceil_mode=ceil_mode)
+
+
+@op("max_pool2d", ("F.max_pool2d",), _max_pool)
+def _propose_max_pool(draw: Any, values: list) -> Any:
+    # distinct values everywhere keep every window free of ties
+    i = _pick(draw, values, lambda v: v.size >= 2 and _distinct(v))
+    if i is None:
+        return None
+    image = draw(st.sampled_from(_image_shapes(values[i].size)))
+    h, w = image[2:]
+    kernel = (draw(st.integers(1, min(h, 3))), draw(st.integers(1, min(w, 3))))
+    if kernel == (1, 1):
+        return None
+    stride = draw(st.one_of(st.none(), st.integers(1, 2)))
+    padding = draw(st.integers(0, min(kernel) // 2))
+    return (i,), {"image": image, "kernel": kernel, "stride": stride, "padding": padding,
+                  "ceil_mode": draw(st.booleans())}
+
+
+def _distinct(v: np.ndarray) -> bool:
+    s = np.sort(v.reshape(-1))
+    return bool(np.all(np.diff(s) >= MARGIN))
+
+
+def _unfold_fold(x: Tensor, image: tuple, kernel: tuple, fold: bool) -> Tensor:
+    cols = F.unfold(x.reshape(image), kernel)
+    return F.fold(cols, image[2:], kernel) if fold else cols
+
+
+@op("unfold", ("F.unfold", "F.fold"), _unfold_fold)
+def _propose_unfold(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.size >= 2)
+    if i is None:
+        return None
+    image = draw(st.sampled_from(_image_shapes(values[i].size)))
+    n, c, h, w = image
+    kernel = (draw(st.integers(1, h)), draw(st.integers(1, w)))
+    cols = n * c * kernel[0] * kernel[1] * (h - kernel[0] + 1) * (w - kernel[1] + 1)
+    if cols > MAX_SIZE:
+        return None
+    return (i,), {"image": image, "kernel": kernel, "fold": draw(st.booleans())}
+
+
+# ---- losses ---------------------------------------------------------------------------------
+_REDUCTIONS = ["none", "mean", "sum"]
+
+
+def _cross_entropy(x: Tensor, *target_value: Tensor, target: Any, weight: Any, ignore: int,
+                   reduction: str, smoothing: float, nll: bool) -> Tensor:
+    if nll:
+        return F.nll_loss(x, target, weight, ignore_index=ignore, reduction=reduction)
+    t = F.softmax(target_value[0], -1 if x.ndim == 1 else 1) if target_value else target
+    return F.cross_entropy(x, t, weight, ignore_index=ignore, reduction=reduction,
+                           label_smoothing=smoothing)
+
+
+@op("cross_entropy", ("F.cross_entropy", "F.nll_loss"), _cross_entropy)
+def _propose_cross_entropy(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.ndim >= 1 and v.size > 0 and v.shape[min(1, v.ndim - 1)]
+              > 0)
+    if i is None:
+        return None
+    x = values[i]
+    classes = x.shape[0] if x.ndim == 1 else x.shape[1]
+    target_shape = () if x.ndim == 1 else (x.shape[0],) + x.shape[2:]
+    size = math.prod(target_shape)
+    target = np.array(draw(st.lists(st.integers(0, classes - 1), min_size=size, max_size=size)),
+                      dtype=np.int64).reshape(target_shape)
+    ignore = -100
+    reduction = draw(st.sampled_from(_REDUCTIONS))
+    if size and draw(st.booleans()):  # ignore one class, but never every target under 'mean'
+        ignore = int(target.reshape(-1)[0])
+        if reduction == "mean" and np.all(target == ignore):
+            ignore = -100
+    weight = _const(draw, (classes,), 0.5, 2.0) if draw(st.booleans()) else None
+    nll = draw(st.booleans())
+    args: tuple = (i,)
+    if not nll and draw(st.booleans()):  # probability targets: softmax of another value
+        j = _pick(draw, values, lambda v: v.shape == x.shape)
+        if j is not None:
+            args, ignore = (i, j), -100
+    smoothing = draw(st.sampled_from([0.0, 0.0, 0.1, 0.5]))
+    return args, {"target": target, "weight": weight, "ignore": ignore, "reduction": reduction,
+                  "smoothing": smoothing, "nll": nll}
+
+
+def _regression_loss(x: Tensor, *y: Tensor, const: Any, kind: str, reduction: str) -> Tensor:
+    target = y[0] if y else Tensor(const)
+    return (F.mse_loss if kind == "mse" else F.l1_loss)(x, target, reduction)
+
+
+@op("regression_loss", ("F.mse_loss", "F.l1_loss"), _regression_loss)
+def _propose_regression_loss(draw: Any, values: list) -> Any:
+    kind = draw(st.sampled_from(["mse", "l1"]))
+    reduction = draw(st.sampled_from(_REDUCTIONS))
+    i = _pick(draw, values, lambda v: v.size > 0)
+    if i is None:
+        return None
+    x = values[i]
+    j = _pick(draw, values, lambda v: v.shape == x.shape and (kind == "mse" or _away(x - v, 0.0)))
+    if j is not None and draw(st.booleans()):
+        return (i, j), {"const": None, "kind": kind, "reduction": reduction}
+    const = _const(draw, x.shape, -2, 2)
+    if kind == "l1" and not _away(x - const, 0.0):
+        return None
+    return (i,), {"const": const, "kind": kind, "reduction": reduction}
+
+
+def _bce(x: Tensor, *y: Tensor, const: Any, logits: bool, weight: Any, pos_weight: Any,
+         reduction: str) -> Tensor:
+    target = y[0] if y else Tensor(const)
+    if logits:
+        return F.binary_cross_entropy_with_logits(x, target, weight, reduction, pos_weight)
+    return F.binary_cross_entropy(x, target, weight, reduction)
+
+
+@op("bce", ("F.binary_cross_entropy", "F.binary_cross_entropy_with_logits"), _bce)
+def _propose_bce(draw: Any, values: list) -> Any:
+    logits = draw(st.booleans())
+    # (a 'mean' over an empty input raises, by the core's convention: keep inputs non-empty)
+    ok = (lambda v: v.size > 0) if logits else (
+        lambda v: v.size > 0 and v.min() >= 0.05 and v.max() <= 0.95)
+    i = _pick(draw, values, ok)
+    if i is None:
+        return None
+    x = values[i]
+    weight = _const(draw, x.shape[x.ndim - draw(st.integers(0, x.ndim)):], 0.5, 2.0) \
+        if draw(st.booleans()) else None
+    pos_weight = _const(draw, x.shape[-1:], 0.5, 2.0) if logits and draw(st.booleans()) else None
+    params = {"const": None, "logits": logits, "weight": weight, "pos_weight": pos_weight,
+              "reduction": draw(st.sampled_from(_REDUCTIONS))}
+    # a target that requires grad only with logits (binary_cross_entropy's target is a constant)
+    j = _pick(draw, values, lambda v: v.shape == x.shape) if logits else None
+    if j is not None and draw(st.booleans()):
+        return (i, j), params
+    params["const"] = _const(draw, x.shape, 0.0, 1.0)
+    return (i,), params
