@@ -254,6 +254,14 @@ def test_param_validation():
     assert "SGD (" in repr(opt) and "lr: 0.1" in repr(opt)
 
 
+def test_a_gradient_of_the_wrong_shape_is_an_error():
+    p = nn.Parameter(am.ones(3))
+    p.grad = am.ones(1)
+    with pytest.raises(ValueError, match=r"shape \(3,\) has a gradient of shape \(1,\)"):
+        optim.SGD([p], lr=0.1).step()
+    np.testing.assert_array_equal(p.data, 1.0)
+
+
 def test_load_state_dict_checks_before_changing_anything():
     params = make_params(initial_values())
     opt = optim.Adam(params, lr=0.1)

@@ -142,6 +142,9 @@ class Optimizer:
                 grad = p.grad
                 if grad is None:
                     continue
+                if grad.data.shape != p.data.shape:  # broadcasting would update silently wrong
+                    raise ValueError(f"{type(self).__name__}.step: a parameter of shape "
+                                     f"{p.data.shape} has a gradient of shape {grad.data.shape}")
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {}
