@@ -221,14 +221,20 @@ class _IndexTargets:
         return a, b
 
 
-def _shifted_exp(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(z - max, exp(z - max), its sum) along axis 1; an all -inf group is shifted by 0."""
+def _log_softmax_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(log_softmax(z), exp(z - max), its sum) along axis 1, shifted by the max; a group that is
+    all -inf is shifted by 0 (its log-probabilities are NaN: there is no distribution)."""
     m = np.max(z, axis=1, keepdims=True)
-    if not np.isfinite(m).all():
+    finite = np.isfinite(m).all()
+    if not finite:
         m = np.where(np.isfinite(m), m, 0).astype(z.dtype, copy=False)
     shifted = z - m
     e = np.exp(shifted)
-    return shifted, e, np.sum(e, axis=1, keepdims=True)
+    total = np.sum(e, axis=1, keepdims=True)
+    if finite:  # every sum is at least 1
+        return shifted - np.log(total), e, total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return shifted - np.log(total), e, total
 
 
 def _reduce_array(loss: np.ndarray, reduction: str, denominator: float) -> np.ndarray:
@@ -237,6 +243,8 @@ def _reduce_array(loss: np.ndarray, reduction: str, denominator: float) -> np.nd
     total = np.sum(loss)
     if reduction == "sum":
         return total
+    if denominator:
+        return np.asarray(total / denominator, dtype=loss.dtype)
     with np.errstate(invalid="ignore", divide="ignore"):  # all samples ignored: 0/0, as PyTorch
         return np.asarray(total / denominator, dtype=loss.dtype)
 
@@ -266,9 +274,7 @@ class CrossEntropy(Function):
     @staticmethod
     def forward(ctx: Any, z: Any, target: Any, weight: Any = None, ignore_index: int = -100,
                 label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
-        shifted, e, total = _shifted_exp(z)
-        with np.errstate(divide="ignore"):
-            logp = shifted - np.log(total)
+        logp, e, total = _log_softmax_parts(z)
         if target.dtype.kind == "f":
             ctx.save_for_backward(z, target)
             return CrossEntropy._probability_forward(ctx, logp, target, weight, label_smoothing,
