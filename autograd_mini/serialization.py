@@ -14,17 +14,19 @@ sizes that match the bytes present), then the arrays are read with
 from __future__ import annotations
 
 import io
-import json
 import math
 import os
 import re
-import tempfile
-import zipfile
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
 from .tensor import Tensor
+
+if TYPE_CHECKING:
+    import zipfile
+
+# json, tempfile and zipfile are imported where they are used: `import autograd_mini` stays fast.
 
 __all__ = ["save", "load", "SerializationError"]
 
@@ -97,6 +99,9 @@ def save(obj: Any, f: str | os.PathLike | BinaryIO) -> None:
     Raises:
         TypeError: obj holds something that cannot be saved without pickling.
     """
+    import json
+    import tempfile
+
     encoder = _Encoder()
     root = encoder.encode(obj, "the object")
     index = json.dumps({"format": _FORMAT, "version": _VERSION, "root": root},
@@ -149,6 +154,8 @@ def _read_header(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> Non
 
 def _check_archive(raw: Any, source: str) -> set[str]:
     """The member names (without .npy), after checking the zip directory and array headers."""
+    import zipfile
+
     try:
         with zipfile.ZipFile(raw) as zf:
             infos = zf.infolist()
@@ -188,6 +195,8 @@ class _Decoder:
             raise _fail(self.source, f"{where} refers to member {name!r}, which is missing or "
                                      "used twice")
         self.unused.discard(name)
+        import zipfile
+
         try:
             return self.archive[name]
         except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
@@ -245,6 +254,8 @@ class _Decoder:
 
 
 def _read_index(archive: Any, source: str) -> dict:
+    import json
+
     raw = archive[_INDEX]
     if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > _MAX_INDEX_BYTES:
         raise _fail(source, f"index.npy must be a 1-d uint8 array of JSON text, got shape "
@@ -292,6 +303,8 @@ def load(f: str | os.PathLike | BinaryIO) -> Any:
         raise _fail(source, f"not a zip archive{hint}; am.save writes an .npz (zip) archive and "
                             "load never reads pickles")
     members = _check_archive(opened(), source)
+    import zipfile
+
     try:
         with np.load(opened(), allow_pickle=False) as archive:
             index = _read_index(archive, source)
