@@ -7,6 +7,10 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: demo test lint bench clean graphviz
 
+# Small matrices run many times faster on one BLAS thread than with OpenBLAS's thread pool
+# (20x on a busy 2-core machine); the demo and the tests work on small matrices.
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -19,11 +23,11 @@ graphviz:
 	@sh scripts/ensure-graphviz.sh
 
 demo: $(STAMP) graphviz
-	$(BIN)/python examples/demo.py
+	$(ONE_THREAD) $(BIN)/python examples/demo.py
 
 test: $(STAMP) graphviz
 	$(BIN)/ruff check autograd_mini tests examples benchmarks
-	$(BIN)/python -m pytest
+	$(ONE_THREAD) $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
