@@ -32,11 +32,21 @@ def set_grad_enabled(mode: bool) -> None:
 
 
 class _GradModeContext:
-    """Base for `no_grad`/`enable_grad`: a context manager that is also a decorator."""
+    """Base for `no_grad`/`enable_grad`: a context manager that is also a decorator, used as
+    `@am.no_grad()` or, as in recent PyTorch, `@am.no_grad`."""
 
     _mode: bool
 
-    def __init__(self) -> None:
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        self = super().__new__(cls)
+        if func is None:
+            return self
+        if not callable(func):
+            raise TypeError(f"{cls.__name__}() takes no arguments, got {func!r}")
+        self.__init__()
+        return self(func)  # used as a bare decorator
+
+    def __init__(self, func: Callable[..., Any] | None = None) -> None:
         self._saved: list[bool] = []
 
     def __enter__(self) -> None:

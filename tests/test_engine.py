@@ -692,3 +692,15 @@ def test_custom_function_backward_returning_broadcast_shape_is_summed():
     m, row = leaf(np.ones((3, 2))), leaf([1.0, 2.0])
     AddRow.apply(m, row).sum().backward()
     np.testing.assert_array_equal(row.grad.data, [3.0, 3.0])
+
+
+def test_no_grad_as_bare_decorator():
+    @am.no_grad
+    def doubled(x):
+        return x * 2
+
+    x = am.ones(2, requires_grad=True)
+    assert not doubled(x).requires_grad
+    assert am.is_grad_enabled()
+    with pytest.raises(TypeError, match="takes no arguments"):
+        am.no_grad(3)
