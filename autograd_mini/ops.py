@@ -602,6 +602,8 @@ def pad(x: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
                          f"{x.shape}") from None
     if (widths < 0).any():
         raise ValueError(f"pad: negative pad width in {pad_width!r}")
+    if x.ndim == 0:
+        return x  # no axis to pad (np.pad rejects the empty width list)
     return P.Pad.apply(x, pad_width=tuple(map(tuple, widths.tolist())), value=value)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from .. import ops as _ops
@@ -358,25 +359,43 @@ _BINARY: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
     "mul": lambda a, b: a * b, "mul_fn": lambda a, b: _ops.mul(a, b),
     "div": lambda a, b: a / b, "div_fn": lambda a, b: _ops.div(a, b),
     "pow": lambda a, b: a ** b, "pow_fn": lambda a, b: _ops.pow(a, b),
-    "maximum": lambda a, b: _ops.maximum(a, b), "minimum": lambda a, b: a.minimum(b),
-    "np_maximum": lambda a, b: np.maximum(a, b), "np_multiply": lambda a, b: np.multiply(a, b),
+    "np_multiply": lambda a, b: np.multiply(a, b),
 }
 _BINARY_OK: dict[str, Callable[[np.ndarray, np.ndarray], bool]] = {
     "div": lambda a, b: bool(np.all(np.abs(b) >= 0.1)),
     "pow": lambda a, b: a.min(initial=np.inf) >= 0.1 and bool(np.all(np.abs(b) <= 3)),
-    "maximum": lambda a, b: bool(np.all(np.abs(a - b) >= MARGIN)),
 }
 _BINARY_OK["div_fn"] = _BINARY_OK["div"]
 _BINARY_OK["pow_fn"] = _BINARY_OK["pow"]
-_BINARY_OK["minimum"] = _BINARY_OK["np_maximum"] = _BINARY_OK["maximum"]
 
 
-@op("binary", ("add", "sub", "mul", "div", "pow", "maximum", "minimum"),
-    lambda a, b, kind: _BINARY[kind](a, b))
+@op("binary", ("add", "sub", "mul", "div", "pow"), lambda a, b, kind: _BINARY[kind](a, b))
 def _propose_binary(draw: Any, values: list) -> Any:
     kind = draw(st.sampled_from(sorted(_BINARY)))
     pair = _pick_pair(draw, values, ok_pair=_BINARY_OK.get(kind, lambda a, b: True))
     return None if pair is None else (pair, {"kind": kind})
+
+
+_EXTREMA: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
+    "maximum": lambda a, b: _ops.maximum(a, b), "np.maximum": lambda a, b: np.maximum(a, b),
+    "minimum": lambda a, b: _ops.minimum(a, b), "method minimum": lambda a, b: a.minimum(b),
+    "np.minimum": lambda a, b: np.minimum(a, b),
+}
+
+
+def _extremum2(largest: bool) -> None:
+    kinds = sorted(k for k in _EXTREMA if ("max" in k) == largest)
+
+    @op("maximum" if largest else "minimum", ("maximum" if largest else "minimum",),
+        lambda a, b, kind: _EXTREMA[kind](a, b))
+    def propose(draw: Any, values: list) -> Any:
+        kind = draw(st.sampled_from(kinds))
+        pair = _pick_pair(draw, values, ok_pair=lambda a, b: bool(np.all(np.abs(a - b) >= MARGIN)))
+        return None if pair is None else (pair, {"kind": kind})
+
+
+_extremum2(True)
+_extremum2(False)
 
 
 def _where(a: Tensor, b: Any, cond: np.ndarray, scalar: float | None) -> Tensor:
@@ -882,6 +901,26 @@ def programs(draw: Any, min_steps: int = 5, max_steps: int = 40,
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     outputs = [(i, rng.standard_normal(values[i].shape)) for i in sinks]
     return Program(leaves, steps, outputs)
+
+
+@st.composite
+def focused_programs(draw: Any, op_name: str) -> Program:
+    """A small program that applies `op_name` once (to a leaf, or to exp of a leaf, which makes
+    inputs positive) and then sin, so the upstream gradient of the op depends on the leaves and
+    its backward's own primitives are recorded under create_graph."""
+    shapes = draw(ams.broadcastable_shapes(draw(st.integers(1, 2)), max_dims=3, max_side=3))
+    leaves = [draw(ams.tensors(shape=s, avoid=(), min_value=-2, max_value=2)).data for s in shapes]
+    values = list(leaves)
+    steps = [Step("exp", (draw(st.integers(0, len(leaves) - 1)),))]
+    values.append(np.exp(values[steps[0].args[0]]))
+    proposal = OPS[op_name].propose(draw, values)
+    assume(proposal is not None)
+    args, params = proposal
+    with no_grad(), np.errstate(all="ignore"):
+        out = OPS[op_name].apply(*[Tensor._make(values[i]) for i in args], **params)
+    assume(_acceptable(out))
+    steps += [Step(op_name, tuple(args), params), Step("sin", (len(values),))]
+    return Program(leaves, steps, [(len(values) + 1, np.ones(out.shape))])
 
 
 def primitives_used(program: Program, order: int = 2) -> set[str]:

@@ -324,32 +324,43 @@ def _propose_regression_loss(draw: Any, values: list) -> Any:
     return (i,), {"const": const, "kind": kind, "reduction": reduction}
 
 
-def _bce(x: Tensor, *y: Tensor, const: Any, logits: bool, weight: Any, pos_weight: Any,
-         reduction: str) -> Tensor:
-    target = y[0] if y else Tensor(const)
-    if logits:
-        return F.binary_cross_entropy_with_logits(x, target, weight, reduction, pos_weight)
-    return F.binary_cross_entropy(x, target, weight, reduction)
+def _bce(x: Tensor, *y: Tensor, const: Any, weight: Any, reduction: str) -> Tensor:
+    return F.binary_cross_entropy(x.sigmoid(), y[0] if y else Tensor(const), weight, reduction)
 
 
-@op("bce", ("F.binary_cross_entropy", "F.binary_cross_entropy_with_logits"), _bce)
-def _propose_bce(draw: Any, values: list) -> Any:
-    logits = draw(st.booleans())
-    # (a 'mean' over an empty input raises, by the core's convention: keep inputs non-empty)
-    ok = (lambda v: v.size > 0) if logits else (
-        lambda v: v.size > 0 and v.min() >= 0.05 and v.max() <= 0.95)
+def _bce_logits(x: Tensor, *y: Tensor, const: Any, weight: Any, pos_weight: Any,
+                reduction: str) -> Tensor:
+    return F.binary_cross_entropy_with_logits(x, y[0] if y else Tensor(const), weight, reduction,
+                                              pos_weight)
+
+
+def _propose_bce_args(draw: Any, values: list, logits: bool) -> Any:
+    # binary_cross_entropy gets sigmoid(x), kept inside [0.018, 0.982] (its logs are clamped at
+    # -100, a kink); a 'mean' over an empty input raises by the core's convention
+    ok = (lambda v: v.size > 0) if logits else (lambda v: v.size > 0 and np.abs(v).max() <= 4)
     i = _pick(draw, values, ok)
     if i is None:
         return None
     x = values[i]
     weight = _const(draw, x.shape[x.ndim - draw(st.integers(0, x.ndim)):], 0.5, 2.0) \
         if draw(st.booleans()) else None
-    pos_weight = _const(draw, x.shape[-1:], 0.5, 2.0) if logits and draw(st.booleans()) else None
-    params = {"const": None, "logits": logits, "weight": weight, "pos_weight": pos_weight,
-              "reduction": draw(st.sampled_from(_REDUCTIONS))}
-    # a target that requires grad only with logits (binary_cross_entropy's target is a constant)
-    j = _pick(draw, values, lambda v: v.shape == x.shape) if logits else None
-    if j is not None and draw(st.booleans()):
-        return (i, j), params
+    params = {"const": None, "weight": weight, "reduction": draw(st.sampled_from(_REDUCTIONS))}
+    if logits:
+        params["pos_weight"] = _const(draw, x.shape[-1:], 0.5, 2.0) if draw(st.booleans()) \
+            else None
+        # the target may require grad too (it is differentiable with logits)
+        j = _pick(draw, values, lambda v: v.shape == x.shape)
+        if j is not None and draw(st.booleans()):
+            return (i, j), params
     params["const"] = _const(draw, x.shape, 0.0, 1.0)
     return (i,), params
+
+
+@op("bce", ("F.binary_cross_entropy",), _bce)
+def _propose_bce(draw: Any, values: list) -> Any:
+    return _propose_bce_args(draw, values, logits=False)
+
+
+@op("bce_with_logits", ("F.binary_cross_entropy_with_logits",), _bce_logits)
+def _propose_bce_logits(draw: Any, values: list) -> Any:
+    return _propose_bce_args(draw, values, logits=True)

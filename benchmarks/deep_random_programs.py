@@ -1,0 +1,118 @@
+"""The deep profile of the random-program check: many programs, every failure kept.
+
+    python benchmarks/deep_random_programs.py --programs 50000 --order 2
+    python benchmarks/deep_random_programs.py --minutes 60 --seed 7
+
+Each chunk of programs is drawn by hypothesis from a fresh seed (generation only: the shrinker is
+too slow on programs this expensive); a failing program is cut down to the one loss term and the
+steps it needs (`_programs.minimize`), recorded under a signature (error type and ops), and the run
+goes on. Prints progress, then a table of what ran (ops, sizes, time) and every distinct failure
+with a program that reproduces it. Exit status 1 if anything failed.
+
+The same check runs in the test suite (tests/test_random_programs.py); there a deep run is
+`pytest tests/test_random_programs.py --gradcheck-examples N`, which stops at the first failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import time
+import traceback
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+
+from autograd_mini.testing._programs import Program, check_program, minimize, programs
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.programs = 0
+        self.steps = 0
+        self.ops: collections.Counter[str] = collections.Counter()
+        self.failures: dict[tuple, dict[str, Any]] = {}
+        self.generation_errors: collections.Counter[str] = collections.Counter()
+
+    def record_failure(self, program: Program, exc: BaseException, order: int) -> None:
+        small = minimize(program, order)
+        key = (type(exc).__name__, tuple(sorted({s.op for s in small.steps})))
+        entry = self.failures.setdefault(key, {"count": 0, "program": str(small),
+                                               "message": _first_lines(small, order, exc)})
+        entry["count"] += 1
+
+
+def _first_lines(program: Program, order: int, original: BaseException) -> str:
+    try:
+        check_program(program, order)
+    except BaseException as exc:  # noqa: BLE001 (we report whatever the program raised)
+        return "\n".join(f"{type(exc).__name__}: {exc}".splitlines()[:4])
+    return "\n".join(f"{type(original).__name__}: {original}".splitlines()[:4])
+
+
+def run_chunk(tally: Tally, chunk: int, chunk_seed: int, order: int) -> None:
+    @seed(chunk_seed)
+    @settings(max_examples=chunk, deadline=None, database=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(programs())
+    def one(program: Program) -> None:
+        tally.programs += 1
+        tally.steps += len(program.steps)
+        tally.ops.update(s.op for s in program.steps)
+        try:
+            check_program(program, order)
+        except Exception as exc:  # noqa: BLE001
+            tally.record_failure(program, exc, order)
+
+    try:
+        one()
+    except Exception:  # an error while drawing a program: the generator or an op refused it
+        tally.generation_errors[traceback.format_exc().strip().splitlines()[-1]] += 1
+
+
+def report(tally: Tally, elapsed: float) -> None:
+    print(f"\nprograms checked: {tally.programs}  steps: {tally.steps}  "
+          f"({tally.steps / max(tally.programs, 1):.1f} per program)  time: {elapsed:.0f} s  "
+          f"({1e3 * elapsed / max(tally.programs, 1):.0f} ms per program)")
+    print("\nsteps per op:")
+    for name, count in sorted(tally.ops.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<18} {count:>8}")
+    print(f"\ndistinct failures: {len(tally.failures)}")
+    for (kind, op_names), entry in tally.failures.items():
+        print(f"\n--- {kind} in programs of {', '.join(op_names)} ({entry['count']} times)")
+        print(entry["message"])
+        print(entry["program"])
+    if tally.generation_errors:
+        print("\nerrors while drawing programs:")
+        for line, count in tally.generation_errors.items():
+            print(f"  {count} x {line}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--programs", type=int, default=1000, help="stop after this many")
+    parser.add_argument("--minutes", type=float, default=None, help="or after this long")
+    parser.add_argument("--order", type=int, default=2, choices=(1, 2))
+    parser.add_argument("--seed", type=int, default=0, help="first chunk's seed")
+    parser.add_argument("--chunk", type=int, default=200, help="programs per hypothesis run")
+    args = parser.parse_args(argv)
+    tally = Tally()
+    start = time.perf_counter()
+    k = 0
+    while tally.programs < args.programs:
+        if args.minutes is not None and time.perf_counter() - start > 60 * args.minutes:
+            break
+        run_chunk(tally, min(args.chunk, args.programs - tally.programs), args.seed + k,
+                  args.order)
+        k += 1
+        print(f"[{time.perf_counter() - start:7.0f} s] {tally.programs} programs, "
+              f"{sum(e['count'] for e in tally.failures.values())} failing "
+              f"({len(tally.failures)} distinct), {sum(tally.generation_errors.values())} "
+              "generation errors", flush=True)
+    report(tally, time.perf_counter() - start)
+    return 1 if tally.failures or tally.generation_errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
