@@ -48,21 +48,24 @@ class retain_grads:
 
 def _topological_order(roots: list[Node]) -> list[Node]:
     """Nodes reachable from `roots`, each after every node that consumes its output."""
+    # Depth-first: a node stays on the stack while its inputs' nodes are explored above it, and
+    # is emitted when it comes back to the top. (Nodes hash by identity; no tuples allocated.)
     postorder: list[Node] = []
-    visited: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(r, False) for r in reversed(roots)]
+    expanded: set[Node] = set()
+    done: set[Node] = set()
+    stack = list(reversed(roots))
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            postorder.append(node)
+        node = stack[-1]
+        if node in expanded:
+            stack.pop()
+            if node not in done:  # else a second copy of a node already emitted
+                done.add(node)
+                postorder.append(node)
             continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
+        expanded.add(node)
         for edge in node.next_edges:
-            if type(edge) is tuple and id(edge[0]) not in visited:
-                stack.append((edge[0], False))
+            if type(edge) is tuple and edge[0] not in expanded:
+                stack.append(edge[0])
     postorder.reverse()
     return postorder
 
@@ -150,6 +153,8 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
     if capture is not None and not accumulate:
         order = _prune(order, wanted_nodes, wanted_leaves)
 
+    check = anomaly.enabled()
+    keep_grads = retain_grads or _retain_all_grads()
     saved_mode = _state.enabled
     _state.enabled = create_graph
     try:
@@ -157,15 +162,17 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
             slots = pending.pop(node, None)
             if slots is None:
                 continue  # no gradient flowed into this node
-            slots = _apply_output_hooks(node, slots, accumulate)
-            for nr, g in enumerate(slots):
-                k = wanted_nodes.get((id(node), nr))
-                if k is not None:
-                    captured[k] = g
-            if retain_grads or _retain_all_grads():
+            if node._hooks or node._retained:
+                slots = _apply_output_hooks(node, slots, accumulate)
+            if wanted_nodes:
+                for nr, g in enumerate(slots):
+                    k = wanted_nodes.get((id(node), nr))
+                    if k is not None:
+                        captured[k] = g
+            if keep_grads:
                 node.retained_grads = tuple(None if g is None else g.detach() for g in slots)
-            _run_node(node, slots, pending, leaf_grads, anomaly.enabled())
-            if not retain_graph:
+            _run_node(node, slots, pending, leaf_grads, check, create_graph)
+            if not retain_graph and node._saved is not None:
                 node._release()
         _run_leaf_hooks(leaf_grads)  # before capture: autograd.grad sees hooked gradients too
     finally:
@@ -180,21 +187,29 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
     return [captured.get(k) for k in range(len(capture or ()))]
 
 
-def _run_node(node: Node, slots: list, pending: dict, leaf_grads: dict, check: bool) -> None:
-    if any(g is None for g in slots):  # outputs nobody used get a zero gradient
-        slots = [Tensor._make(np.zeros(s, dtype=d)) if g is None else g
-                 for g, s, d in zip(slots, node.out_shapes, node.out_dtypes)]
+def _run_node(node: Node, slots: list, pending: dict, leaf_grads: dict, check: bool,
+              create_graph: bool = False) -> None:
+    for g in slots:
+        if g is None:  # outputs nobody used get a zero gradient
+            slots = [Tensor._make(np.zeros(s, dtype=d)) if g is None else g
+                     for g, s, d in zip(slots, node.out_shapes, node.out_dtypes)]
+            break
     result = node.fn.backward(node, *slots)
-    if not isinstance(result, tuple):
+    if type(result) is not tuple:
         result = (result,)
     edges = node.next_edges
     if len(result) != len(edges):
         raise RuntimeError(f"{type(node).__name__}: backward returned {len(result)} gradient(s) "
                            f"for {len(edges)} input(s)")
-    for i, (edge, g) in enumerate(zip(edges, result)):
+    shapes = node.input_shapes
+    dtypes = node.input_dtypes
+    for i, edge in enumerate(edges):
+        g = result[i]
         if edge is None or g is None:
             continue
-        g = _fit(g, node, i)
+        # _fit only when needed: most gradients already have their input's shape and dtype
+        if type(g) is not Tensor or g.data.shape != shapes[i] or g.data.dtype != dtypes[i]:
+            g = _fit(g, node, i)
         if check:
             anomaly.check_gradient(node, i, g)
         if type(edge) is tuple:
@@ -202,17 +217,24 @@ def _run_node(node: Node, slots: list, pending: dict, leaf_grads: dict, check: b
             slots_p = pending.get(parent)
             if slots_p is None:
                 slots_p = pending[parent] = [None] * len(parent.out_shapes)
-            slots_p[nr] = _add(slots_p[nr], g)
+            old = slots_p[nr]
+            slots_p[nr] = g if old is None else _sum(old, g, create_graph)
         else:
-            _add_leaf(leaf_grads, edge, g)
+            _add_leaf(leaf_grads, edge, g, create_graph)
 
 
-def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Tensor) -> None:
+def _sum(a: Tensor, b: Tensor, create_graph: bool) -> Tensor:
+    """a + b for two gradients of the same shape and dtype, as a new array. Without create_graph
+    nothing is recorded, so the arrays are added directly (what the Add op would compute)."""
+    return a + b if create_graph else Tensor._make(a.data + b.data)
+
+
+def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Tensor, create_graph: bool = True) -> None:
     entry = leaf_grads.get(id(leaf))
     if entry is None:
         leaf_grads[id(leaf)] = [leaf, g]
     else:
-        entry[1] = entry[1] + g
+        entry[1] = _sum(entry[1], g, create_graph)
 
 
 def _apply_output_hooks(node: Node, slots: list, accumulate: bool) -> list:

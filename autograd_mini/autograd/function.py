@@ -84,23 +84,26 @@ class Node:
 
     __slots__ = (
         "next_edges", "input_shapes", "input_dtypes", "needs_input_grad", "params", "seq",
-        "out_shapes", "out_dtypes", "_to_save", "_saved", "_saved_versions", "_freed",
-        "_hooks", "_retained", "scope", "trace", "retained_grads", "_const_inputs", "__dict__",
-        "__weakref__",
+        "out_shapes", "out_dtypes", "_to_save", "_saved", "_saved_versions", "_freed", "scope",
+        "_const_inputs", "__dict__", "__weakref__",
     )
     fn: type[Function]  # set on each generated subclass
+    # Rarely set, so class-level defaults rather than slots: the per-op path never stores them,
+    # and a node that does get one (a hook, anomaly mode) keeps it in its instance dict.
+    _hooks: dict[int, list] | None = None
+    _retained: dict[int, Any] | None = None
+    trace: Any = None
+    retained_grads: tuple | None = None
 
     def __init__(self) -> None:
+        # (primitives' nodes skip __init__: `_record_primitive` sets these same slots itself)
         self._to_save: tuple = ()
         self._saved: tuple | None = None
         self._saved_versions: tuple = ()
         self._freed = False
-        self._hooks: dict[int, list] | None = None
-        self._retained: dict[int, Any] | None = None
         self.params: dict = {}
         self.scope: str | None = current_scope
-        self.trace: Any = None
-        self.retained_grads: tuple | None = None
+        self._const_inputs: tuple | None = None
 
     @classmethod
     def name(cls) -> str:
@@ -208,30 +211,87 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        record = False
+        if not cls.array_forward:
+            return _apply_tensor_forward(cls, args, kwargs)
+        # A primitive. Every op of every model comes through here, and on small arrays this
+        # bookkeeping, not NumPy, is the cost of an op: so the path that records nothing (every
+        # VJP of a plain backward, all of no_grad) calls nothing but the forward.
+        inputs = [a.data if isinstance(a, Tensor) else a for a in args]
         if _state.enabled:
             for a in args:
                 if isinstance(a, Tensor) and a.requires_grad:
-                    record = True
-                    break
-        if cls.array_forward:
-            inputs = [a.data if isinstance(a, Tensor) else a for a in args]
-            if not record:
-                return _wrap(cls.forward(_NO_CTX, *inputs, **kwargs), None)
-            ctx = cls._node_cls()
-            ctx.needs_input_grad = _needs(args)
-            out = cls.forward(ctx, *inputs, **kwargs)
+                    return _record_primitive(cls, args, inputs, kwargs)
+        out = cls.forward(_NO_CTX, *inputs, **kwargs)
+        if type(out) is np.ndarray:
+            return Tensor._make(out)
+        return _wrap(out, None)
+
+
+def _apply_tensor_forward(cls: type[Function], args: tuple, kwargs: dict) -> Any:
+    """`apply` of a user's Function, whose forward takes Tensors and runs under no_grad."""
+    record = _state.enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args)
+    ctx = cls._node_cls()
+    ctx.needs_input_grad = _needs(args) if record else (False,) * len(args)
+    with no_grad():
+        out = cls.forward(ctx, *args, **kwargs)
+    if not record:
+        return _wrap(out, None)
+    outputs = _wrap(out, ctx)
+    _connect(ctx, args, args, outputs, kwargs, out)
+    return outputs
+
+
+def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: dict) -> Any:
+    """Run a primitive's forward and record its node: `_connect`'s work, written out for the
+    common case of one floating-point array result (anything else takes the general path)."""
+    ctx = _new_node(cls._node_cls)
+    needs = []
+    edges = []
+    shapes = []
+    dtypes = []
+    for a, x in zip(args, inputs):
+        if isinstance(a, Tensor) and a.requires_grad:
+            fn = a.grad_fn
+            needs.append(True)
+            edges.append(a if fn is None else (fn, a._output_nr))
+            shapes.append(x.shape)
+            dtypes.append(x.dtype)
         else:
-            inputs = args
-            ctx = cls._node_cls()
-            ctx.needs_input_grad = _needs(args) if record else (False,) * len(args)
-            with no_grad():
-                out = cls.forward(ctx, *args, **kwargs)
-            if not record:
-                return _wrap(out, None)
+            needs.append(False)
+            edges.append(None)
+            shapes.append(None)
+            dtypes.append(None)
+    ctx.needs_input_grad = needs = tuple(needs)
+    ctx._to_save = ()
+    ctx._saved = None
+    ctx._saved_versions = ()
+    ctx._freed = False
+    ctx.params = params
+    ctx.scope = current_scope
+    ctx._const_inputs = None
+    out = cls.forward(ctx, *inputs, **params)
+    if type(out) is not np.ndarray or out.dtype.kind != "f":
         outputs = _wrap(out, ctx)
-        _connect(ctx, args, inputs, outputs, kwargs, out)
+        _connect(ctx, args, inputs, outputs, params, out)
         return outputs
+    result = Tensor._make(out, True, ctx)
+    ctx.next_edges = tuple(edges)
+    ctx.input_shapes = tuple(shapes)
+    ctx.input_dtypes = tuple(dtypes)
+    ctx.seq = next(_seq)
+    ctx.out_shapes = (out.shape,)
+    ctx.out_dtypes = (out.dtype,)
+    if False in needs:  # described for drawing the graph (am.viz)
+        ctx._const_inputs = tuple(None if needed else ConstantInput(a)
+                                  for a, needed in zip(args, needs))
+    if ctx._to_save:
+        _resolve_saved(ctx, args, inputs, (result,), (out,))
+    if _creation_hook is not None:
+        _creation_hook(ctx)
+    return result
+
+
+_new_node = object.__new__
 
 
 def _needs(args: tuple) -> tuple:
