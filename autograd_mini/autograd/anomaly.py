@@ -3,6 +3,7 @@ gradient with an error that names the op, its input shapes and the user's line."
 
 from __future__ import annotations
 
+import linecache
 import os
 import sys
 import threading
@@ -28,7 +29,10 @@ def _record_creation(node: Any) -> None:
             _PACKAGE_DIR):
         frame = frame.f_back
     if frame is not None:
-        node.trace = f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
+        code = frame.f_code
+        text = linecache.getline(code.co_filename, frame.f_lineno).strip()
+        node.trace = f"{code.co_filename}:{frame.f_lineno} in {code.co_name}" + (
+            f": {text}" if text else "")
 
 
 class detect_anomaly:
@@ -55,12 +59,28 @@ class detect_anomaly:
                 function._creation_hook = None
 
 
+def _input_shapes(node: Any) -> str:
+    """Every input's shape; inputs that take no gradient are marked constant."""
+    consts = getattr(node, "_const_inputs", None) or ()
+    parts = []
+    for k, shape in enumerate(node.input_shapes):
+        if shape is not None:
+            parts.append(str(shape))
+            continue
+        const = consts[k] if k < len(consts) else None
+        if const is not None and getattr(const, "shape", None) is not None:
+            parts.append(f"{const.shape} constant")
+        elif const is not None and getattr(const, "value", None) is not None:
+            parts.append(f"{const.value!r} constant")
+    return ", ".join(parts)
+
+
 def check_gradient(node: Any, i: int, g: Any) -> None:
     data = g.data
     if data.dtype.kind == "f" and not np.isfinite(data).all():
         kind = "NaN" if np.isnan(data).any() else "inf"
-        shapes = ", ".join(str(s) for s in node.input_shapes if s is not None)
         where = node.trace or "an unknown place (created before detect_anomaly was entered)"
         raise RuntimeError(
             f"{type(node).__name__} returned {kind} in the gradient for its input {i} (input "
-            f"shapes: {shapes}). The op was created at {where}.")
+            f"shapes: {_input_shapes(node)}). The op was created at {where}. Look for a log, "
+            "sqrt, division or power at zero, or an overflowing exp, in that op's inputs.")
