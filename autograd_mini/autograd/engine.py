@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -279,18 +280,25 @@ def _write_leaf_grads(leaf_grads: dict, create_graph: bool) -> None:
             _accumulate(leaf, g, create_graph)
 
 
+# Backward passes in several threads may accumulate into one shared leaf (a parameter used by
+# graphs built in different threads): the read-modify-write of .grad must not interleave.
+_grad_lock = threading.Lock()
+
+
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool) -> None:
     """t.grad += g, as a new array: never aliasing an array a backward returned."""
     if create_graph:
-        t.grad = g if t.grad is None else t.grad + g
+        with _grad_lock:
+            t.grad = g if t.grad is None else t.grad + g
         return
     data = g.data
     if data.dtype != t.data.dtype:
         data = data.astype(t.data.dtype)
-    if t.grad is None:
-        t.grad = Tensor._make(np.array(data, copy=True))
-    else:
-        t.grad = Tensor._make(t.grad.data + data)
+    with _grad_lock:
+        if t.grad is None:
+            t.grad = Tensor._make(np.array(data, copy=True))
+        else:
+            t.grad = Tensor._make(t.grad.data + data)
 
 
 def _prune(order: list[Node], wanted_nodes: dict, wanted_leaves: set) -> list[Node]:
