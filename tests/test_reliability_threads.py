@@ -162,3 +162,28 @@ def test_concurrent_backward_into_a_shared_leaf_accumulates_every_contribution()
     finally:
         sys.setswitchinterval(interval)
     np.testing.assert_array_equal(w.grad.data, np.full(3, 2.0 * per_thread * THREADS))
+
+
+def test_retain_grads_is_per_thread() -> None:
+    inside, done = threading.Barrier(2), threading.Event()
+    nodes = {}
+
+    def retaining() -> None:
+        with am.autograd.retain_grads():
+            inside.wait()
+            done.wait(timeout=30)
+
+    def plain() -> None:
+        inside.wait()  # the other thread is inside retain_grads now
+        x = am.tensor(np.ones(2), requires_grad=True)
+        y = x * 3.0
+        y.sum().backward()
+        nodes["kept"] = y.grad_fn.retained_grads
+        done.set()
+
+    threads = [threading.Thread(target=retaining), threading.Thread(target=plain)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert nodes == {"kept": None}

@@ -29,8 +29,8 @@ def _retain_all_grads() -> bool:
     return _retain_state.depth > 0
 
 
-class _RetainState:
-    depth = 0
+class _RetainState(threading.local):
+    depth = 0  # per thread, like grad mode: another thread's retain_grads block is not ours
 
 
 _retain_state = _RetainState()
