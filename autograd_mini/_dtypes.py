@@ -18,10 +18,19 @@ def get_default_dtype() -> np.dtype:
     return _default_dtype
 
 
+def as_dtype(dtype: Any, name: str) -> np.dtype:
+    """A dtype argument, with an error naming the function when NumPy does not know it."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name}: {dtype!r} is not a dtype (use e.g. np.float32, 'float64', "
+                        "np.int64 or bool)") from None
+
+
 def set_default_dtype(dtype: Any) -> None:
     """Set the dtype Python numbers and lists become; must be a floating dtype."""
     global _default_dtype
-    d = np.dtype(dtype)
+    d = as_dtype(dtype, "set_default_dtype")
     if d.kind != "f":
         raise TypeError(f"set_default_dtype: expected a floating dtype, got {d}")
     _default_dtype = d
@@ -41,7 +50,7 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
         array = _from_python(data)
     _check_supported(array)
     if dtype is not None:
-        target = np.dtype(dtype)
+        target = as_dtype(dtype, "tensor")
         if target != array.dtype:
             array = array.astype(target)
     return array

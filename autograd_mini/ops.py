@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import primitives as P
+from ._dtypes import as_dtype
 from ._grad_mode import _state
 from .tensor import Tensor
 
@@ -75,16 +77,57 @@ def as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+def tensor_arg(x: Any, name: str) -> Tensor:
+    """A public op's tensor input: a Tensor as it is; numbers, lists and arrays converted by the
+    dtype policy (as `am.tensor` would); anything else a TypeError naming the op."""
+    if isinstance(x, Tensor):
+        return x
+    try:
+        return Tensor(x)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: expected a Tensor, got {type(x).__name__}: {exc}") from None
+
+
 def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-def _shape_of(x: Any) -> tuple:
-    return np.shape(_data(x))
+def _shape_of(x: Any, name: str = "") -> tuple:
+    try:
+        return np.shape(_data(x))
+    except ValueError:  # a ragged nested list
+        raise TypeError(f"{name or 'operand'}: cannot make a tensor from {type(x).__name__} "
+                        f"{_short(x)}: its nested sequences have different lengths") from None
+
+
+def _short(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def numeric_arg(x: Any, name: str) -> Any:
+    """A value combined with a tensor's array in place: a Tensor's array, a real number, or an
+    array of bool/int/float numbers; anything else a TypeError naming the op (checked before
+    the tensor is touched)."""
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, (bool, int, float, np.bool_, np.integer, np.floating)):
+        if isinstance(x, int) and not isinstance(x, bool) and abs(x) > 2**1023:
+            raise OverflowError(f"{name}: {_short(x)} is too large for any float")
+        return x
+    try:
+        array = np.asarray(x)
+    except ValueError:
+        _shape_of(x, name)  # raises for a ragged list
+        raise
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: expected a Tensor, a real number or an array of numbers, got "
+                        f"{type(x).__name__} {_short(x)} (dtype {array.dtype})")
+    return array
 
 
 def _check_broadcast(name: str, *operands: Any) -> None:
-    shapes = [_shape_of(o) for o in operands]
+    shapes = [_shape_of(o, name) for o in operands]
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
@@ -125,6 +168,7 @@ def div(a: Any, b: Any) -> Tensor:
 
 
 def neg(a: Tensor) -> Tensor:
+    a = tensor_arg(a, "neg")
     return P.Neg.apply(a)
 
 
@@ -138,7 +182,7 @@ def pow(a: Any, exponent: Any) -> Tensor:
 
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with NumPy's rules (1-D promotion, broadcast batch dimensions)."""
-    sa, sb = _shape_of(a), _shape_of(b)
+    sa, sb = _shape_of(a, "matmul"), _shape_of(b, "matmul")
     if len(sa) == 0 or len(sb) == 0:
         raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {sa} "
                          f"and {sb}")
@@ -154,55 +198,77 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 # ---- elementwise functions ------------------------------------------------------------------
 def exp(x: Tensor) -> Tensor:
+    x = tensor_arg(x, "exp")
     return P.Exp.apply(x)
 
 
 def log(x: Tensor) -> Tensor:
+    x = tensor_arg(x, "log")
     return P.Log.apply(x)
 
 
 def log1p(x: Tensor) -> Tensor:
+    x = tensor_arg(x, "log1p")
     return P.Log1p.apply(x)
 
 
 def sqrt(x: Tensor) -> Tensor:
+    x = tensor_arg(x, "sqrt")
     return P.Sqrt.apply(x)
 
 
 def abs(x: Tensor) -> Tensor:
     """|x|, with abs'(0) = 0."""
+    x = tensor_arg(x, "abs")
     return P.Abs.apply(x)
 
 
 def sin(x: Tensor) -> Tensor:
+    x = tensor_arg(x, "sin")
     return P.Sin.apply(x)
 
 
 def cos(x: Tensor) -> Tensor:
+    x = tensor_arg(x, "cos")
     return P.Cos.apply(x)
 
 
 def tanh(x: Tensor) -> Tensor:
+    x = tensor_arg(x, "tanh")
     return P.Tanh.apply(x)
 
 
 def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + exp(-x)), stable for inputs of +-1000."""
+    x = _float_input(tensor_arg(x, "sigmoid"))
     return P.Sigmoid.apply(x)
 
 
 def relu(x: Tensor) -> Tensor:
     """max(x, 0), with relu'(0) = 0."""
+    x = tensor_arg(x, "relu")
     return P.Relu.apply(x)
 
 
+def _float_input(x: Tensor) -> Tensor:
+    """An integer or bool tensor, in the float dtype NumPy's ufuncs compute it in (the fused
+    primitives below keep their input's dtype, which would round their results to integers)."""
+    if x.data.dtype.kind == "f":
+        return x
+    return Tensor._make(x.data.astype(np.result_type(x.data.dtype, np.float16)))
+
+
 def sign(x: Any) -> Tensor:
-    """-1, 0 or 1 elementwise; no gradient."""
-    return Tensor._make(np.sign(_data(x)))
+    """-1, 0 or 1 elementwise (a bool tensor is its own sign); no gradient."""
+    x = tensor_arg(x, "sign")
+    if x.data.dtype == np.bool_:
+        return Tensor._make(x.data.copy())
+    return Tensor._make(np.sign(x.data))
 
 
 def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
     """Clamp to [min, max]; the gradient is 1 inside (bounds included) and 0 outside."""
+    x = tensor_arg(x, "clip")
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
     for bound in (min, max):
@@ -231,6 +297,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Elementwise choice: a where condition is true, else b. The condition carries no gradient."""
     cond = _data(condition)
     if not isinstance(cond, np.ndarray) or cond.dtype != np.bool_:
+        _shape_of(cond, "where")  # a ragged list fails here, clearly
         cond = np.asarray(cond)
         if cond.dtype != np.bool_:
             raise TypeError(f"where: condition must be boolean, got dtype {cond.dtype}")
@@ -256,7 +323,8 @@ def logical_not(a: Any) -> Tensor:
 
 def cast(x: Tensor, dtype: Any) -> Tensor:
     """x converted to dtype; differentiable between float dtypes."""
-    target = np.dtype(dtype)
+    x = tensor_arg(x, "cast")
+    target = as_dtype(dtype, "cast")
     if target == x.data.dtype:
         return x
     if x.requires_grad and target.kind != "f":
@@ -266,6 +334,7 @@ def cast(x: Tensor, dtype: Any) -> Tensor:
 
 def clone(x: Tensor) -> Tensor:
     """A copy with its own memory, connected to the graph."""
+    x = tensor_arg(x, "clone")
     return P.Cast.apply(x, dtype=x.data.dtype)
 
 
@@ -275,6 +344,7 @@ def sum(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor
 
     An empty tuple reduces nothing, as in NumPy.
     """
+    x = tensor_arg(x, "sum")
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "sum")
     return P.Sum.apply(x, axis=axis, keepdims=keepdim)
 
@@ -286,6 +356,7 @@ def _count(x: Tensor, axis: tuple | None) -> int:
 
 def mean(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """Mean over `dim`. The mean of an empty selection raises instead of returning NaN."""
+    x = tensor_arg(x, "mean")
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "mean")
     n = _count(x, axis)
     if n == 0:
@@ -299,6 +370,7 @@ def var(x: Tensor, dim: Axes = None, keepdim: bool = False, *, correction: float
 
     `unbiased=False`, `correction=0` or NumPy's `ddof=0` give the population variance.
     """
+    x = tensor_arg(x, "var")
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "var")
     given = [c for c in (correction, ddof) if c is not None]
     if unbiased is not None:
@@ -316,11 +388,13 @@ def var(x: Tensor, dim: Axes = None, keepdim: bool = False, *, correction: float
 
 def std(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """Standard deviation: sqrt(var) with the same arguments."""
+    x = tensor_arg(x, "std")
     return sqrt(var(x, dim, keepdim, **kw))
 
 
 def prod(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """Product over `dim`; the gradient is exact when elements are zero."""
+    x = tensor_arg(x, "prod")
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "prod")
     return P.Prod.apply(x, axis=axis, keepdims=keepdim)
 
@@ -347,11 +421,13 @@ def max(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Any:
     As in PyTorch, `x.max(dim)` with an int `dim` returns `(values, indices)`; with NumPy's
     `axis=` (or a tuple, or no axis) it returns the values only.
     """
+    x = tensor_arg(x, "max")
     return _extremum(P.Max, argmax, "max", x, dim, keepdim, kw)
 
 
 def min(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Any:
     """Minimum over `dim`; see `max` for ties and return values."""
+    x = tensor_arg(x, "min")
     return _extremum(P.Min, argmin, "min", x, dim, keepdim, kw)
 
 
@@ -368,17 +444,20 @@ def _arg_extremum(fn: Any, name: str, x: Tensor, dim: Any, keepdim: bool, kw: di
 
 def argmax(x: Tensor, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """Index of the first maximum (of the flattened tensor when dim is None); no gradient."""
+    x = tensor_arg(x, "argmax")
     return _arg_extremum(np.argmax, "argmax", x, dim, keepdim, kw)
 
 
 def argmin(x: Tensor, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """Index of the first minimum; no gradient."""
+    x = tensor_arg(x, "argmin")
     return _arg_extremum(np.argmin, "argmin", x, dim, keepdim, kw)
 
 
 def logsumexp(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """log(sum(exp(x))) over `dim`, shifted by the max: exact for +-1000, and a group that is
     all -inf gives -inf with gradient 0."""
+    x = _float_input(tensor_arg(x, "logsumexp"))
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "logsumexp")
     return P.LogSumExp.apply(x, axis=axis, keepdims=keepdim)
 
@@ -396,11 +475,13 @@ def _softmax_axis(x: Tensor, dim: Any, kw: dict, name: str) -> Any:
 
 def softmax(x: Tensor, dim: Any = -1, **kw: Any) -> Tensor:
     """exp(x - max) / sum along `dim`. A group that is all -inf gives zeros, not NaN."""
+    x = _float_input(tensor_arg(x, "softmax"))
     return P.Softmax.apply(x, axis=_softmax_axis(x, dim, kw, "softmax"))
 
 
 def log_softmax(x: Tensor, dim: Any = -1, **kw: Any) -> Tensor:
     """x - logsumexp(x) along `dim` (never log(softmax(x)))."""
+    x = _float_input(tensor_arg(x, "log_softmax"))
     return P.LogSoftmax.apply(x, axis=_softmax_axis(x, dim, kw, "log_softmax"))
 
 
@@ -416,6 +497,7 @@ def _shape_args(shape: tuple, name: str) -> tuple:
 
 def reshape(x: Tensor, *shape: Any) -> Tensor:
     """Same elements in a new shape; one entry may be -1."""
+    x = tensor_arg(x, "reshape")
     new = _shape_args(shape, "reshape")
     try:
         np.empty(x.shape, dtype=bool).reshape(new)
@@ -432,6 +514,7 @@ view = reshape
 
 def permute(x: Tensor, *dims: Any) -> Tensor:
     """Reorder the axes."""
+    x = tensor_arg(x, "permute")
     axes = _shape_args(dims, "permute")
     norm = tuple(normalize_axis(a, x.ndim, "permute") for a in axes)
     if sorted(norm) != list(range(x.ndim)):
@@ -443,6 +526,7 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
 def transpose(x: Tensor, *dims: Any) -> Tensor:
     """`transpose(d0, d1)` swaps two axes (PyTorch); `transpose()` reverses them and
     `transpose(axes)` permutes (NumPy)."""
+    x = tensor_arg(x, "transpose")
     if not dims:
         return permute(x, tuple(range(x.ndim - 1, -1, -1)))
     if len(dims) == 1:
@@ -450,6 +534,8 @@ def transpose(x: Tensor, *dims: Any) -> Tensor:
     if len(dims) != 2:
         raise TypeError(f"transpose: expected two axes, got {dims}")
     d0, d1 = (normalize_axis(d, x.ndim, "transpose") for d in dims)
+    if x.ndim == 0:
+        return x  # axes 0 and -1 of a 0-d tensor are the tensor itself, as in PyTorch
     order = list(range(x.ndim))
     order[d0], order[d1] = order[d1], order[d0]
     return P.Permute.apply(x, axes=tuple(order))
@@ -457,6 +543,7 @@ def transpose(x: Tensor, *dims: Any) -> Tensor:
 
 def squeeze(x: Tensor, dim: Axes = None, **kw: Any) -> Tensor:
     """Drop axes of length 1 (all of them, or those in `dim` that have length 1, as PyTorch)."""
+    x = tensor_arg(x, "squeeze")
     if "axis" in kw:
         dim = kw.pop("axis")
     if kw:
@@ -479,12 +566,14 @@ def _new_axis(dim: Any, shape: tuple, name: str) -> int:
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
     """Insert an axis of length 1 at `dim` (negative counts from the end of the result)."""
+    x = tensor_arg(x, "unsqueeze")
     d = _new_axis(dim, x.shape, "unsqueeze")
     return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
 
 
 def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
     """A broadcast view; the gradient is summed back over the broadcast axes."""
+    x = tensor_arg(x, "broadcast_to")
     shape = _shape_args((shape,), "broadcast_to")
     try:
         np.broadcast_shapes(x.shape, shape)
@@ -499,6 +588,7 @@ def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
 
 def expand(x: Tensor, *shape: Any) -> Tensor:
     """PyTorch's expand: broadcast_to where -1 keeps that dimension's size."""
+    x = tensor_arg(x, "expand")
     shape = _shape_args(shape, "expand")
     lead = len(shape) - x.ndim
     if lead < 0:
@@ -518,6 +608,7 @@ def sum_to(x: Tensor, shape: Sequence[int]) -> Tensor:
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge the axes start_dim..end_dim into one."""
+    x = tensor_arg(x, "flatten")
     if x.ndim == 0:
         return reshape(x, (1,))
     s = normalize_axis(start_dim, x.ndim, "flatten")
@@ -570,8 +661,11 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0,
           **kw: Any) -> list[Tensor]:
     """PyTorch's split: pieces of `split_size` along `dim` (the last may be smaller), or pieces
     of the given sizes, which must add up to the axis length."""
+    x = tensor_arg(x, "split")
     if "axis" in kw:
         dim = kw.pop("axis")
+    if x.ndim == 0:
+        raise ValueError("split: a 0-d tensor has no axis to split")
     axis = normalize_axis(dim, x.ndim, "split")
     n = x.shape[axis]
     if isinstance(split_size_or_sections, (int, np.integer)):
@@ -580,7 +674,11 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0,
             raise ValueError(f"split: split size must be positive, got {size}")
         sizes = [size] * (n // size) + ([n % size] if n % size else [])
     else:
-        sizes = [int(s) for s in split_size_or_sections]
+        try:
+            sizes = [operator.index(s) for s in split_size_or_sections]
+        except TypeError:
+            raise TypeError(f"split: split_size_or_sections must be an int or a sequence of ints, "
+                            f"got {_short(split_size_or_sections)}") from None
         if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
             raise ValueError(f"split: sizes {sizes} do not add up to {n}, the length of axis "
                              f"{axis} of shape {x.shape}")
@@ -595,9 +693,11 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0,
 def pad(x: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
     """Constant padding with NumPy's `pad_width`: an int, a (before, after) pair, or one pair per
     axis."""
+    x = tensor_arg(x, "pad")
     try:
-        widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
-    except (ValueError, TypeError):
+        widths = np.broadcast_to(np.asarray(pad_width).astype(np.int64, casting="safe"),
+                                 (x.ndim, 2))
+    except (ValueError, TypeError, OverflowError):  # not ints, too large, or the wrong layout
         raise ValueError(f"pad: pad_width {pad_width!r} does not fit a tensor of shape "
                          f"{x.shape}") from None
     if (widths < 0).any():
@@ -637,10 +737,11 @@ def is_basic_index(index: Any) -> bool:
 def getitem(x: Tensor, index: Any) -> Tensor:
     """x[index]: ints, slices, None, Ellipsis, integer arrays (repeats accumulate in the
     gradient) and boolean masks."""
+    x = tensor_arg(x, "getitem")
     index = normalize_index(index)
     try:
         np.empty(x.shape, dtype=bool)[index]
-    except IndexError as exc:
+    except (IndexError, ValueError) as exc:  # ValueError: a slice step of 0
         raise IndexError(f"index {_show_index(index)} is invalid for a tensor of shape "
                          f"{x.shape}: {exc}") from None
     return P.GetItem.apply(x, index=index)
@@ -690,14 +791,10 @@ def _check_inplace(x: Tensor, what: str, result_dtype: np.dtype, result_shape: t
 def inplace(x: Tensor, op: str, other: Any) -> Tensor:
     """`x op= other` in place. Outside a graph (or under no_grad) the array is updated; for a
     non-leaf that is part of a graph the op is recorded and x is rebased onto its result."""
-    other_data = _data(other)
-    if op == "copy_":
-        shape = np.broadcast_shapes(x.shape, np.shape(other_data))
-        dtype = x.dtype
-    else:
-        _check_broadcast(f"in-place {op}", x, other)
-        shape = np.broadcast_shapes(x.shape, np.shape(other_data))
-        dtype = np.result_type(x.data, other_data)
+    other_data = numeric_arg(other, f"in-place {op}")  # refuses strings, objects, ragged lists
+    _check_broadcast(f"in-place {op}", x, other_data)
+    shape = np.broadcast_shapes(x.shape, np.shape(other_data))
+    dtype = x.dtype if op == "copy_" else np.result_type(x.data, other_data)
     _check_inplace(x, op, dtype, shape)
     recording = _state.enabled and (x.requires_grad or (
         isinstance(other, Tensor) and other.requires_grad))
@@ -726,11 +823,12 @@ def _rebase(x: Tensor, result: Tensor) -> None:
 def setitem(x: Tensor, index: Any, value: Any) -> None:
     """x[index] = value, under the same rules as the other in-place ops."""
     index = normalize_index(index)
+    value_data = numeric_arg(value, "setitem")  # refuses strings, objects, ragged lists
     try:
         target = np.empty(x.shape, dtype=bool)[index]
-        np.broadcast_to(np.empty(_shape_of(value), dtype=bool), target.shape)
+        np.broadcast_to(np.empty(np.shape(value_data), dtype=bool), target.shape)
     except (IndexError, ValueError) as exc:
-        raise type(exc)(f"setitem: cannot assign a value of shape {_shape_of(value)} to "
+        raise type(exc)(f"setitem: cannot assign a value of shape {np.shape(value_data)} to "
                         f"index {_show_index(index)} of a tensor of shape {x.shape}") from None
     _check_inplace(x, "setitem", x.dtype, x.shape)
     recording = _state.enabled and (x.requires_grad or (
@@ -739,7 +837,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         alias = Tensor._make(x.data, x.requires_grad, x.grad_fn, x._output_nr)
         _rebase(x, P.IndexPut.apply(alias, cast(as_tensor(value), x.dtype), index=index))
     else:
-        x.data[index] = _data(value)
+        x.data[index] = value_data
     x._version += 1
 
 

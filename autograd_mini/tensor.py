@@ -97,7 +97,11 @@ class Tensor:
         """The shape, or the length of one dimension."""
         if dim is None:
             return self.data.shape
-        return self.data.shape[ops.normalize_axis(dim, self.data.ndim, "size")]
+        axis = ops.normalize_axis(dim, self.data.ndim, "size")
+        if self.data.ndim == 0:
+            raise IndexError(f"size: dimension {dim} is out of range: a 0-d tensor has no "
+                             "dimensions")
+        return self.data.shape[axis]
 
     def numel(self) -> int:
         return int(self.data.size)

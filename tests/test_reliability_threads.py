@@ -187,3 +187,33 @@ def test_retain_grads_is_per_thread() -> None:
     for t in threads:
         t.join(timeout=30)
     assert nodes == {"kept": None}
+
+
+def test_module_scope_is_per_thread() -> None:
+    """Modules called in several threads label their own ops (and leave no scope behind)."""
+    from autograd_mini import nn
+    from autograd_mini.autograd import function
+
+    class Outer(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = nn.Linear(2, 2)
+
+        def forward(self, x):
+            return self.inner(x).tanh()
+
+    scopes: dict[int, set] = {}
+
+    def body(k: int) -> None:
+        model = Outer()
+        x = am.tensor(np.ones((1, 2), dtype=np.float32))
+        seen = set()
+        for _ in range(200):
+            out = model(x)
+            seen.add(out.grad_fn.scope)
+            assert function.current_scope is None
+        scopes[k] = seen
+
+    _run_all(body)
+    assert all(seen == {"Outer"} for seen in scopes.values()), scopes
+    assert function.current_scope is None

@@ -79,7 +79,9 @@ def _check_root_gradient(root: Tensor, grad: Any) -> Tensor:
                 "Reduce it to one element first (e.g. .sum() or .mean()), pass gradient= with "
                 "the output's shape, or use am.func.jacobian for the full Jacobian")
         return Tensor._make(np.ones(root.shape, dtype=root.dtype))
-    grad = grad if isinstance(grad, Tensor) else Tensor(np.asarray(grad, dtype=root.dtype))
+    if not isinstance(grad, Tensor):  # numbers only: no strings, objects, complex or dates
+        grad = Tensor._make(np.asarray(ops.numeric_arg(grad, "backward: gradient"),
+                                       dtype=root.dtype))
     if grad.shape != root.shape:
         raise ValueError(f"backward: gradient has shape {grad.shape} but the output has shape "
                          f"{root.shape}")
@@ -344,7 +346,7 @@ def _prepare(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None,
                 "without requires_grad=True?)")
     if grad_tensors is None:
         grad_tensors = [None] * len(roots)
-    elif isinstance(grad_tensors, Tensor):
+    elif not isinstance(grad_tensors, (list, tuple)):  # one gradient for one output
         grad_tensors = [grad_tensors]
     if len(grad_tensors) != len(roots):
         raise ValueError(f"{name}: {len(roots)} output(s) but {len(grad_tensors)} gradient(s)")

@@ -13,6 +13,9 @@ own outputs: after `loss.backward(); del loss` a graph is freed by reference cou
 from __future__ import annotations
 
 import itertools
+import sys
+import threading
+import types
 import weakref
 from typing import Any
 
@@ -102,7 +105,7 @@ class Node:
         self._saved_versions: tuple = ()
         self._freed = False
         self.params: dict = {}
-        self.scope: str | None = current_scope
+        self.scope: str | None = _scope.current
         self._const_inputs: tuple | None = None
 
     @classmethod
@@ -221,10 +224,29 @@ class Function:
             for a in args:
                 if isinstance(a, Tensor) and a.requires_grad:
                     return _record_primitive(cls, args, inputs, kwargs)
-        out = cls.forward(_NO_CTX, *inputs, **kwargs)
+        try:
+            out = cls.forward(_NO_CTX, *inputs, **kwargs)
+        except _NUMPY_ERRORS as exc:
+            raise _forward_error(cls, inputs, exc) from None
         if type(out) is np.ndarray:
             return Tensor._make(out)
         return _wrap(out, None)
+
+
+def _forward_error(cls: type[Function], inputs: list, exc: Exception) -> Exception:
+    """NumPy refused a primitive's inputs (a dtype it has no loop for, a value it cannot convert):
+    the same error, raised here with the op and every input described, not from NumPy's depths."""
+    def describe(x: Any) -> str:
+        if isinstance(x, np.ndarray):
+            return f"array of shape {x.shape} and dtype {x.dtype}"
+        return type(x).__name__
+    kind = next(k for k in _NUMPY_ERRORS if isinstance(exc, k))  # NumPy's subclasses need more
+    return kind(f"{cls.__name__}: {exc} (inputs: {', '.join(describe(x) for x in inputs)})")
+
+
+# What NumPy raises for inputs it cannot handle: a dtype without a loop, a value it cannot
+# convert, a result too large to allocate.
+_NUMPY_ERRORS = (TypeError, ValueError, OverflowError, MemoryError)
 
 
 def _apply_tensor_forward(cls: type[Function], args: tuple, kwargs: dict) -> Any:
@@ -267,9 +289,12 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
     ctx._saved_versions = ()
     ctx._freed = False
     ctx.params = params
-    ctx.scope = current_scope
+    ctx.scope = _scope.current
     ctx._const_inputs = None
-    out = cls.forward(ctx, *inputs, **params)
+    try:
+        out = cls.forward(ctx, *inputs, **params)
+    except _NUMPY_ERRORS as exc:
+        raise _forward_error(cls, inputs, exc) from None
     if type(out) is not np.ndarray or out.dtype.kind != "f":
         outputs = _wrap(out, ctx)
         _connect(ctx, args, inputs, outputs, params, out)
@@ -350,8 +375,32 @@ def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict, ra
 
 # Set by detect_anomaly (to record where each node was created); None keeps the hot path short.
 _creation_hook: Any = None
-# The dotted path of the Module whose forward is running (set by Module.__call__), for drawing.
-current_scope: str | None = None
+
+
+class _Scope(threading.local):
+    """The dotted path of the Module whose forward is running (set by Module.__call__), for
+    drawing. Per thread: modules running in one thread must not label another thread's ops."""
+
+    current: str | None = None
+
+
+_scope = _Scope()
+
+
+class _ThisModule(types.ModuleType):
+    """This module, whose `current_scope` attribute reads and writes the calling thread's scope
+    (Module.__call__ and tests set `function.current_scope`)."""
+
+    @property
+    def current_scope(self) -> str | None:
+        return _scope.current
+
+    @current_scope.setter
+    def current_scope(self, value: str | None) -> None:
+        _scope.current = value
+
+
+sys.modules[__name__].__class__ = _ThisModule
 
 
 def _resolve_saved(ctx: Node, args: tuple, inputs: Any, outs: tuple, raws: tuple) -> None:
