@@ -49,11 +49,12 @@ class Tensor:
         self._retains_grad = False
         self.name = name
 
-    @classmethod
-    def _make(cls, data: np.ndarray, requires_grad: bool = False, grad_fn: Any = None,
+    @staticmethod
+    def _make(data: np.ndarray, requires_grad: bool = False, grad_fn: Any = None,
               output_nr: int = 0) -> Tensor:
-        """Wrap an ndarray without any checks: the per-op fast path."""
-        t = object.__new__(cls)
+        """Wrap an ndarray without any checks: the per-op fast path. (A staticmethod: calling a
+        classmethod builds a bound method on every call, and this is called for every op.)"""
+        t = _new_object(Tensor)
         t.data = data
         t.grad = None
         t.requires_grad = requires_grad
@@ -512,6 +513,9 @@ class Tensor:
 
     def split(self, split_size_or_sections: Any, dim: int = 0, **kw: Any) -> list[Tensor]:
         return ops.split(self, split_size_or_sections, dim, **kw)
+
+
+_new_object = object.__new__
 
 
 def _is_number(x: Any) -> bool:

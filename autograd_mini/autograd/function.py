@@ -217,13 +217,20 @@ class Function:
         if not cls.array_forward:
             return _apply_tensor_forward(cls, args, kwargs)
         # A primitive. Every op of every model comes through here, and on small arrays this
-        # bookkeeping, not NumPy, is the cost of an op: so the path that records nothing (every
-        # VJP of a plain backward, all of no_grad) calls nothing but the forward.
-        inputs = [a.data if isinstance(a, Tensor) else a for a in args]
-        if _state.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a.requires_grad:
-                    return _record_primitive(cls, args, inputs, kwargs)
+        # bookkeeping, not NumPy, is the cost of an op; so it is written flat. One pass unwraps
+        # the inputs and sees whether any wants a gradient; without one (every VJP of a plain
+        # backward, all of no_grad) nothing is called but the forward and the Tensor constructor.
+        inputs = []
+        record = False
+        for a in args:
+            if isinstance(a, Tensor):
+                inputs.append(a.data)
+                if a.requires_grad:
+                    record = True
+            else:
+                inputs.append(a)
+        if record and _state.enabled:
+            return _record_primitive(cls, args, inputs, kwargs)
         try:
             out = cls.forward(_NO_CTX, *inputs, **kwargs)
         except _NUMPY_ERRORS as exc:
@@ -285,17 +292,17 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
             dtypes.append(None)
     ctx.needs_input_grad = needs = tuple(needs)
     ctx._to_save = ()
-    ctx._saved = None
-    ctx._saved_versions = ()
-    ctx._freed = False
     ctx.params = params
-    ctx.scope = _scope.current
-    ctx._const_inputs = None
     try:
         out = cls.forward(ctx, *inputs, **params)
     except _NUMPY_ERRORS as exc:
         raise _forward_error(cls, inputs, exc) from None
+    ctx._freed = False
+    ctx.scope = _scope.current
+    ctx._const_inputs = None
     if type(out) is not np.ndarray or out.dtype.kind != "f":
+        ctx._saved = None
+        ctx._saved_versions = ()
         outputs = _wrap(out, ctx)
         _connect(ctx, args, inputs, outputs, params, out)
         return outputs
@@ -309,8 +316,30 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
     if False in needs:  # described for drawing the graph (am.viz)
         ctx._const_inputs = tuple(None if needed else ConstantInput(a)
                                   for a, needed in zip(args, needs))
-    if ctx._to_save:
-        _resolve_saved(ctx, args, inputs, (result,), (out,))
+    to_save = ctx._to_save
+    if to_save:
+        # What an array forward saved: its output (held as a marker, not a Tensor: that would
+        # be a cycle) or its input arrays (held as the input Tensors, so versions can be checked).
+        saved = []
+        versions = []
+        for item in to_save:
+            if item is out:
+                saved.append(_SavedOutput(out, result, 0))
+                versions.append(None)
+                continue
+            for a, x in zip(args, inputs):
+                if item is x and isinstance(a, Tensor):
+                    break
+            else:
+                a = item if isinstance(item, Tensor) else Tensor._make(np.asarray(item))
+            saved.append(a)
+            versions.append(a._version)
+        ctx._saved = tuple(saved)
+        ctx._saved_versions = tuple(versions)
+        ctx._to_save = ()
+    else:
+        ctx._saved = None
+        ctx._saved_versions = ()
     if _creation_hook is not None:
         _creation_hook(ctx)
     return result
