@@ -112,7 +112,7 @@ def numeric_arg(x: Any, name: str) -> Any:
     if isinstance(x, Tensor):
         return x.data
     if isinstance(x, (bool, int, float, np.bool_, np.integer, np.floating)):
-        if isinstance(x, int) and not isinstance(x, bool) and abs(x) > 2**1023:
+        if isinstance(x, int) and not isinstance(x, bool) and builtins.abs(x) > 2**1023:
             raise OverflowError(f"{name}: {_short(x)} is too large for any float")
         return x
     try:

@@ -89,26 +89,31 @@ def _pair(name: str, what: str, value: Any) -> tuple[int, int]:
 # ---- activations ----------------------------------------------------------------------------
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0), with relu'(0) = 0. `inplace` is accepted for ported code; the result is new."""
+    input = ops.tensor_arg(input, "relu")
     return ops.relu(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope * x (the slope at 0 is negative_slope, as PyTorch)."""
+    input = ops.tensor_arg(input, "leaky_relu")
     return ops.where(input.data > 0, input, input * negative_slope)
 
 
 def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + exp(-x)), stable for +-1000."""
+    input = ops.tensor_arg(input, "sigmoid")
     return ops.sigmoid(input)
 
 
 def tanh(input: Tensor) -> Tensor:
+    input = ops.tensor_arg(input, "tanh")
     return ops.tanh(input)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the standard normal CDF: 0.5 x (1 + erf(x / sqrt(2))); with
     approximate='tanh', 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3)))."""
+    input = ops.tensor_arg(input, "gelu")
     if approximate == "none":
         return input * (P.Erf.apply(input * (1.0 / math.sqrt(2.0))) + 1.0) * 0.5
     if approximate == "tanh":
@@ -119,11 +124,13 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def silu(input: Tensor) -> Tensor:
     """x * sigmoid(x)."""
+    input = ops.tensor_arg(input, "silu")
     return input * ops.sigmoid(input)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, and x itself where beta * x > threshold (as PyTorch)."""
+    input = ops.tensor_arg(input, "softplus")
     if beta <= 0:
         raise ValueError(f"softplus: beta must be positive, got {beta}")
     smooth = P.Softplus.apply(input if beta == 1 else input * beta)
@@ -140,6 +147,7 @@ def _legacy_softmax_dim(name: str, ndim: int) -> int:
 
 def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     """exp(x - max) / sum along `dim` (PyTorch's legacy choice of dim, with a warning, if None)."""
+    input = ops.tensor_arg(input, "softmax")
     if dtype is not None:
         input = ops.cast(input, dtype)
     if dim is None:
@@ -149,6 +157,7 @@ def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
 
 def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     """x - logsumexp(x) along `dim`, never log(softmax(x))."""
+    input = ops.tensor_arg(input, "log_softmax")
     if dtype is not None:
         input = ops.cast(input, dtype)
     if dim is None:
@@ -169,6 +178,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         ValueError: the shapes do not fit. TypeError: dtypes differ (as PyTorch; convert the input
             with `.float()`/`.double()` or the model with `model.to(dtype)`).
     """
+    input = ops.tensor_arg(input, "linear")
+    weight = ops.tensor_arg(weight, "linear")
     x_shape, w_shape = input.data.shape, weight.data.shape
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
         raise ValueError(f"linear: input of shape {x_shape} does not fit weight of shape "
@@ -189,14 +200,18 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     """Zero each element with probability p and scale the rest by 1/(1-p) (inverted dropout), so
     the expected value is unchanged; the identity when not training. The mask comes from the
     generator seeded by `am.manual_seed`."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: probability p must be in [0, 1], got {p}")
+    input = ops.tensor_arg(input, "dropout")
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or \
+            not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: probability p must be a number in [0, 1], got {p!r}")
     if not training or p == 0.0:
         return input
     if p == 1.0:
         return input * 0.0
-    dtype = input.data.dtype if input.data.dtype.kind == "f" else np.float64
-    keep = creation.generator().random(input.data.shape, dtype=dtype) >= p
+    dtype = input.data.dtype if input.data.dtype.kind == "f" else np.dtype(np.float64)
+    # the generator draws float32 or float64 only
+    draw = dtype if dtype in (np.float32, np.float64) else np.float64
+    keep = creation.generator().random(input.data.shape, dtype=draw) >= p
     return input * Tensor._make(keep * dtype.type(1.0 / (1.0 - p)))
 
 
@@ -267,6 +282,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     Returns:
         (N, C_out, H_out, W_out), H_out = (H + 2 pad - dilation (kh - 1) - 1) // stride + 1.
     """
+    input = ops.tensor_arg(input, "conv2d")
+    weight = ops.tensor_arg(weight, "conv2d")
     x, unbatched = _batched_image("conv2d", input)
     if weight.ndim != 4:
         raise ValueError(f"conv2d: weight must have shape (C_out, C_in / groups, kh, kw), got "
@@ -306,6 +323,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     Tied maxima in a window share the gradient evenly (the project's convention for max);
     `return_indices=True` also returns the flat index (h * W + w) of each window's first maximum.
     """
+    input = ops.tensor_arg(input, "max_pool2d")
     x, unbatched = _batched_image("max_pool2d", input)
     kernel, stride_, dilation_ = _window_args(
         "max_pool2d", kernel_size, kernel_size if stride is None else stride, dilation)
@@ -346,6 +364,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
            stride: Any = 1) -> Tensor:
     """Sliding local blocks as columns, PyTorch's layout: (N, C * kh * kw, L), L = oh * ow."""
+    input = ops.tensor_arg(input, "unfold")
     if input.ndim != 4:
         raise ValueError(f"unfold: expected input of shape (N, C, H, W), got {input.shape}")
     kernel, stride_, dilation_ = _window_args("unfold", kernel_size, stride, dilation)
@@ -360,6 +379,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
 def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
          stride: Any = 1) -> Tensor:
     """The adjoint of `unfold`: columns (N, C * kh * kw, L) summed into (N, C, H, W)."""
+    input = ops.tensor_arg(input, "fold")
     kernel, stride_, dilation_ = _window_args("fold", kernel_size, stride, dilation)
     size = _pair("fold", "output_size", output_size)
     ph, pw = _pair("fold", "padding", padding)
@@ -377,6 +397,8 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
 
 # ---- embedding and normalisation ------------------------------------------------------------
 def _index_array(name: str, indices: Any, size: int) -> np.ndarray:
+    if not isinstance(indices, Tensor):
+        ops._shape_of(indices, name)  # a ragged list fails here, clearly
     array = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
     if array.dtype.kind not in "iu":
         raise TypeError(f"{name}: indices must be integers, got {_describe(array)}")
@@ -389,6 +411,8 @@ def _index_array(name: str, indices: Any, size: int) -> np.ndarray:
 
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """int64 one-hot encoding with a new last axis of length num_classes (max + 1 if -1)."""
+    if not isinstance(tensor, Tensor):
+        ops._shape_of(tensor, "one_hot")  # a ragged list fails here, clearly
     array = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
     if array.dtype.kind not in "iu":
         raise TypeError(f"one_hot: expected integer class indices, got {_describe(array)}")
@@ -403,6 +427,7 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Ten
 
     Repeated ids accumulate their gradients; the row at `padding_idx` gets no gradient.
     """
+    weight = ops.tensor_arg(weight, "embedding")
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-D (num_embeddings, dim), got {weight.shape}")
     ids = _index_array("embedding", input, weight.shape[0])
@@ -418,8 +443,13 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """(x - mean) / sqrt(var + eps) * weight + bias over the trailing `normalized_shape` axes,
     with the biased variance (as PyTorch)."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) \
-        else tuple(normalized_shape)
+    input = ops.tensor_arg(input, "layer_norm")
+    try:
+        shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) \
+            else tuple(normalized_shape)
+    except TypeError:
+        raise TypeError(f"layer_norm: normalized_shape must be an int or a sequence of ints, got "
+                        f"{normalized_shape!r}") from None
     k = len(shape)
     if k == 0 or input.shape[input.ndim - k:] != shape or input.ndim < k:
         raise ValueError(f"layer_norm: normalized_shape {shape} does not match the trailing "
@@ -445,6 +475,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     running = (1 - momentum) * running + momentum * batch, with the unbiased batch variance.
     Evaluation: the running statistics normalise.
     """
+    input = ops.tensor_arg(input, "batch_norm")
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected input of shape (N, C, ...), got {input.shape}")
     channels = input.shape[1]
@@ -552,6 +583,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
     l_n = -sum_c w_c y_nc log softmax(x_n)_c and 'mean' divides by the number of samples.
     Every target with 'mean' ignored gives NaN, as in PyTorch (and a zero gradient).
     """
+    input = ops.tensor_arg(input, "cross_entropy")
     _check_reduction("cross_entropy", reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
@@ -577,6 +609,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: in
     """Negative log-likelihood of log-probabilities `input` (N, C, d1, ...) or (C,) at class-index
     targets: l_n = -w_{y_n} input[n, y_n], 0 where y_n == ignore_index; 'mean' divides by the sum
     of w_{y_n} over the samples not ignored."""
+    input = ops.tensor_arg(input, "nll_loss")
     _check_reduction("nll_loss", reduction)
     target = _class_target("nll_loss", input, target, ignore_index)
     w = _class_weight("nll_loss", weight, input)
@@ -606,6 +639,7 @@ def _check_pair(name: str, input: Tensor, target: Tensor) -> None:
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """(input - target)**2, reduced. Input and target must have the same shape."""
+    input = ops.tensor_arg(input, "mse_loss")
     _check_reduction("mse_loss", reduction)
     target = _tensor(target)
     _check_pair("mse_loss", input, target)
@@ -615,6 +649,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """|input - target|, reduced (the gradient at 0 is 0). Same shapes required."""
+    input = ops.tensor_arg(input, "l1_loss")
     _check_reduction("l1_loss", reduction)
     target = _tensor(target)
     _check_pair("l1_loss", input, target)
@@ -639,6 +674,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,
     """-w [y log(x) + (1 - y) log(1 - x)] for probabilities x in [0, 1], each log clamped at
     -100 as in PyTorch (so x = 0 or 1 gives a finite loss; where a log is clamped its gradient
     is 0). Prefer `binary_cross_entropy_with_logits`, which is stable."""
+    input = ops.tensor_arg(input, "binary_cross_entropy")
     _check_reduction("binary_cross_entropy", reduction)
     target = _tensor(target)
     _check_pair("binary_cross_entropy", input, target)
@@ -660,6 +696,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     """Binary cross-entropy from logits, fused and stable for logits of +-1000 and -inf:
     l = w [p y softplus(-x) + (1 - y) softplus(x)], where p = pos_weight broadcasts along the
     last (class) axis and w = weight broadcasts against the input."""
+    input = ops.tensor_arg(input, "binary_cross_entropy_with_logits")
     _check_reduction("binary_cross_entropy_with_logits", reduction)
     target = _tensor(target)
     _check_pair("binary_cross_entropy_with_logits", input, target)
