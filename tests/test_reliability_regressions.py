@@ -112,3 +112,20 @@ def test_backward_refuses_a_gradient_that_is_not_numbers() -> None:
     assert x.grad is None
     (g,) = am.autograd.grad((x * 3).sum(), x, 2.0)  # a number is one gradient for one output
     np.testing.assert_array_equal(g.data, [6.0, 6.0])
+
+
+# ---- found by the deep random-program run (benchmarks/deep_random_programs.py) ---------------
+@pytest.mark.parametrize("x_shape, w_shape", [((1, 1, 3, 1), (0, 1)), ((2, 3, 0), (4, 0)),
+                                              ((0, 3, 2), (5, 2)), ((2, 0), (3, 0))])
+def test_linear_with_a_zero_size_dimension(x_shape, w_shape) -> None:
+    """Linear reshaped with -1, which NumPy cannot resolve when another dimension is 0."""
+    from autograd_mini.nn import functional as F
+    from autograd_mini.testing import assert_grads_match
+
+    x = am.tensor(np.ones(x_shape), requires_grad=True)
+    w = am.tensor(np.ones(w_shape), requires_grad=True)
+    y = F.linear(x, w)
+    assert y.shape == x_shape[:-1] + w_shape[:1]
+    y.sum().backward()
+    assert x.grad.shape == x_shape and w.grad.shape == w_shape
+    assert_grads_match(F.linear, x, w)

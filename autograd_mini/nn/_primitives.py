@@ -45,7 +45,9 @@ class Linear(Function):
     def forward(ctx: Any, x: Any, weight: Any, bias: Any = None) -> Any:
         ctx.save_for_backward(x, weight)
         if x.ndim > 2:  # one large matrix product instead of a batch of small ones
-            out = (x.reshape(-1, x.shape[-1]) @ weight.T).reshape(x.shape[:-1] + (weight.shape[0],))
+            # explicit row counts: -1 is ambiguous when a dimension is 0
+            rows = math.prod(x.shape[:-1])
+            out = (x.reshape(rows, x.shape[-1]) @ weight.T).reshape(x.shape[:-1] + (weight.shape[0],))
         else:
             out = x @ weight.T
         if bias is not None:
@@ -59,15 +61,16 @@ class Linear(Function):
         gx = None
         if need[0]:
             if g.ndim > 2:  # one large matrix product, as in the forward
-                gx = Reshape.apply(MatMul.apply(Reshape.apply(g, shape=(-1, weight.shape[0])), weight),
-                                   shape=x.shape)
+                rows = (math.prod(g.shape[:-1]), weight.shape[0])
+                gx = Reshape.apply(MatMul.apply(Reshape.apply(g, shape=rows), weight), shape=x.shape)
             else:
                 gx = MatMul.apply(g, weight)
         gw = gb = None
         if need[1] or (len(need) > 2 and need[2]):
-            g2 = g if g.ndim == 2 else Reshape.apply(g, shape=(-1, weight.shape[0]))
+            rows = math.prod(g.shape[:-1])
+            g2 = g if g.ndim == 2 else Reshape.apply(g, shape=(rows, weight.shape[0]))
             if need[1]:
-                x2 = x if x.ndim == 2 else Reshape.apply(x, shape=(-1, weight.shape[1]))
+                x2 = x if x.ndim == 2 else Reshape.apply(x, shape=(rows, weight.shape[1]))
                 gw = MatMul.apply(Permute.apply(g2, axes=(1, 0)), x2)
             if len(need) > 2 and need[2]:
                 gb = Sum.apply(g2, axis=(0,), keepdims=False)
