@@ -293,7 +293,11 @@ def load(f: str | os.PathLike | BinaryIO) -> Any:
             raise TypeError(f"load: expected a binary file object, got {type(data).__name__} data")
         opened: Any = lambda: io.BytesIO(data)  # noqa: E731
     else:
-        path = os.fspath(f)
+        try:
+            path = os.fspath(f)
+        except TypeError:
+            raise TypeError(f"load: expected a path or a binary file object, got "
+                            f"{type(f).__name__}") from None
         source = repr(path)
         with open(path, "rb") as handle:
             data = handle.read(4)
