@@ -215,15 +215,26 @@ def _run_node(node: Node, slots: list, pending: dict, leaf_grads: dict, check: b
             g = _fit(g, node, i)
         if check:
             anomaly.check_gradient(node, i, g)
+        # Sum into where the gradient goes (no helper calls: this runs once per graph edge).
+        # Without create_graph nothing is recorded, so the arrays are added directly, as the
+        # Add op would; always into a new array, never into one a backward returned.
         if type(edge) is tuple:
             parent, nr = edge
             slots_p = pending.get(parent)
             if slots_p is None:
                 slots_p = pending[parent] = [None] * len(parent.out_shapes)
             old = slots_p[nr]
-            slots_p[nr] = g if old is None else _sum(old, g, create_graph)
+            if old is None:
+                slots_p[nr] = g
+            else:
+                slots_p[nr] = old + g if create_graph else Tensor._make(old.data + g.data)
         else:
-            _add_leaf(leaf_grads, edge, g, create_graph)
+            entry = leaf_grads.get(id(edge))
+            if entry is None:
+                leaf_grads[id(edge)] = [edge, g]
+            else:
+                old = entry[1]
+                entry[1] = old + g if create_graph else Tensor._make(old.data + g.data)
 
 
 def _sum(a: Tensor, b: Tensor, create_graph: bool) -> Tensor:
