@@ -11,7 +11,8 @@ import numpy as np
 from . import _dtypes
 from .tensor import Tensor
 
-_rng = np.random.default_rng()
+# Created on first use: numpy.random is a noticeable share of `import autograd_mini`'s time.
+_rng: np.random.Generator | None = None
 
 
 def manual_seed(seed: int) -> None:
@@ -25,6 +26,9 @@ def manual_seed(seed: int) -> None:
 
 def generator() -> np.random.Generator:
     """The generator behind all random draws (reseeded by `manual_seed`)."""
+    global _rng
+    if _rng is None:
+        _rng = np.random.default_rng()
     return _rng
 
 
@@ -135,12 +139,12 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1), from the generator seeded by `manual_seed`."""
     shape, d = _shape(size, "rand"), _dtype(dtype, "rand")
-    return _new(_allocate("rand", shape, np.dtype(np.float64), lambda: _rng.random(
+    return _new(_allocate("rand", shape, np.dtype(np.float64), lambda: generator().random(
         shape, dtype=np.float64).astype(d, copy=False)), requires_grad)
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples, from the generator seeded by `manual_seed`."""
     shape, d = _shape(size, "randn"), _dtype(dtype, "randn")
-    return _new(_allocate("randn", shape, np.dtype(np.float64), lambda: _rng.standard_normal(
+    return _new(_allocate("randn", shape, np.dtype(np.float64), lambda: generator().standard_normal(
         shape).astype(d, copy=False)), requires_grad)
