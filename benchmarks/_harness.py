@@ -20,9 +20,11 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
-def pinned_env(threads: int) -> dict[str, str]:
+def pinned_env(threads: int, cpu_clock: bool = False) -> dict[str, str]:
     """The environment for a workload process: every BLAS and OpenMP pool at `threads`."""
     env = dict(os.environ)
+    if cpu_clock:
+        env["AM_BENCH_CLOCK"] = "cpu"
     for var in THREAD_VARS:
         env[var] = str(threads)
     env["AM_BENCH_THREADS"] = str(threads)
@@ -40,6 +42,13 @@ def load_torch() -> Any:
     return torch
 
 
+def clock() -> Callable[[], float]:
+    """Wall time, or with AM_BENCH_CLOCK=cpu this process's CPU time: on a machine shared with
+    other jobs, a single-threaded step's CPU time does not count the time spent waiting for a core.
+    """
+    return time.process_time if os.environ.get("AM_BENCH_CLOCK") == "cpu" else time.perf_counter
+
+
 def interleaved(steps: dict[str, Callable[[], Any]], repeats: int, inner: int = 1,
                 warmup: int = 2) -> dict[str, float]:
     """Median seconds per call of each step, measured in rounds that visit every step in turn.
@@ -54,15 +63,16 @@ def interleaved(steps: dict[str, Callable[[], Any]], repeats: int, inner: int = 
         for _ in range(warmup):
             steps[name]()
     samples: dict[str, list[float]] = {name: [] for name in names}
+    now = clock()
     for r in range(repeats):
         k = r % len(names)
         for name in names[k:] + names[:k]:
             step = steps[name]
             gc.collect()
-            start = time.perf_counter()
+            start = now()
             for _ in range(inner):
                 step()
-            samples[name].append((time.perf_counter() - start) / inner)
+            samples[name].append((now() - start) / inner)
     return {name: float(np.median(s)) for name, s in samples.items()}
 
 

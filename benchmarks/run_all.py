@@ -55,10 +55,11 @@ def worker_memory(framework: str) -> dict[str, Any]:
 
 
 # ---- the parent ---------------------------------------------------------------------------------
-def run_worker(args: list[str], threads: int) -> dict[str, Any]:
+def run_worker(args: list[str], threads: int, cpu_clock: bool = False) -> dict[str, Any]:
     from _harness import pinned_env
 
-    proc = subprocess.run([sys.executable, str(Path(__file__)), *args], env=pinned_env(threads),
+    proc = subprocess.run([sys.executable, str(Path(__file__)), *args],
+                          env=pinned_env(threads, cpu_clock),
                           capture_output=True, text=True, cwd=HERE)
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark worker {' '.join(args)} failed:\n{proc.stderr}")
@@ -149,6 +150,9 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated workload keys (also: memory, import)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time steps by process CPU time instead of wall time (a busy "
+                             "shared machine; only meaningful with --threads 1)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--memory", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -170,7 +174,8 @@ def main() -> None:
             parser.error(f"unknown workload(s) {unknown}; choose from {keys}")
         keys = [k for k in keys if k in wanted]
     has_torch = torch_available()
-    print(f"Machine: {machine_line(args.threads)}\n", flush=True)
+    clock = "process CPU time" if args.cpu_time else "wall time"
+    print(f"Machine: {machine_line(args.threads)}; medians of {clock}\n", flush=True)
     rows = []
     notes = []
     for w in WORKLOADS:
@@ -178,7 +183,7 @@ def main() -> None:
             continue
         print(f"running {w.key} ...", file=sys.stderr, flush=True)
         result = run_worker(["--worker", w.key] + (["--quick"] if args.quick else []),
-                            args.threads)
+                            args.threads, args.cpu_time)
         rows.append(time_row(w, result["seconds"]))
         if "accuracy" in result:
             accs = ", ".join(f"{k} {v:.1%}" for k, v in result["accuracy"].items())

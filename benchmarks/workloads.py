@@ -33,12 +33,17 @@ class Workload:
 
 def _check_step(name: str, model: Any, loss: Any, ref: mlp.NumpyMLP, ref_loss: float,
                 rtol: float) -> None:
-    """Loss, every gradient and every updated parameter against the reference's first step."""
+    """Loss, every gradient and every updated parameter against the reference's first step.
+
+    Adam's first update is lr * g / (|g| + eps): where |g| is near eps, a gradient that differs in
+    its last bits (another BLAS, as PyTorch's) moves that parameter by a visibly different fraction
+    of lr, so parameters get an absolute tolerance of rtol * 10 * lr on top of the relative one.
+    """
     check_close(f"{name} loss", float(loss.item()), ref_loss, rtol, 1e-6)
     for k, (got, want) in enumerate(zip(model.grads(), ref.grads)):
         check_close(f"{name} gradient {k}", got, want, rtol, rtol * float(np.abs(want).max()))
     for k, (got, want) in enumerate(zip(model.param_arrays(), ref.params)):
-        check_close(f"{name} parameter {k} after Adam", got, want, rtol, 1e-6)
+        check_close(f"{name} parameter {k} after Adam", got, want, rtol, rtol * 10 * mlp.LR)
 
 
 def build_mlp_step(sizes: tuple[int, ...], batch: int, torch: Any) -> Steps:
