@@ -71,14 +71,15 @@ def torch_available() -> bool:
     return probe.returncode == 0
 
 
-def import_seconds(module: str, threads: int, runs: int) -> float:
-    """Median wall time of `import module` in fresh interpreters (after one run that caches
+def import_seconds(module: str, threads: int, runs: int, cpu_clock: bool) -> float:
+    """Median time of `import module` in fresh interpreters (after one run that caches
     bytecode, as any installed package has)."""
     from _harness import pinned_env
 
     env = pinned_env(threads)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    now = "time.process_time()" if cpu_clock else "time.perf_counter()"
+    code = f"import time; t = {now}; import {module}; print({now} - t)"
     times = []
     for i in range(runs + 1):
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
@@ -201,10 +202,11 @@ def main() -> None:
     if "import" in keys:
         print("running import ...", file=sys.stderr, flush=True)
         runs = 3 if args.quick else 9
-        secs = {"numpy": import_seconds("numpy", args.threads, runs),
-                "autograd_mini": import_seconds("autograd_mini", args.threads, runs)}
+        secs = {"numpy": import_seconds("numpy", args.threads, runs, args.cpu_time),
+                "autograd_mini": import_seconds("autograd_mini", args.threads, runs,
+                                                args.cpu_time)}
         if has_torch:
-            secs["pytorch"] = import_seconds("torch", args.threads, runs)
+            secs["pytorch"] = import_seconds("torch", args.threads, runs, args.cpu_time)
         am_s = secs["autograd_mini"]
         rows.append({"cells": [
             "`import` in a fresh process (NumPy column: numpy alone)", fmt_time(secs["numpy"]),

@@ -141,7 +141,7 @@ WORKLOADS = [
     Workload("chain_10k", "10,000 sequential ops on a shape-(1,) tensor + backward",
              build_chain_10k, repeats=11, inner=1, target="pytorch", max_ratio=0.8),
     Workload("digits", f"digits MLP 64-128-10, batch {DIGITS_BATCH}, {DIGITS_EPOCHS} epochs, "
-             "Adam: wall time", build_digits, repeats=5, inner=1, target="pytorch",
+             "Adam: training time", build_digits, repeats=5, inner=1, target="pytorch",
              max_ratio=0.8),
 ]
 BY_KEY = {w.key: w for w in WORKLOADS}
