@@ -201,6 +201,14 @@ def test_a_wrong_parameter_gradient_is_named() -> None:
     assert "with respect to input 1" in str(info.value)
 
 
+def test_a_float32_model_and_batch_are_checked_in_float64() -> None:
+    am.manual_seed(1)
+    model = nn.Sequential(nn.Linear(3, 4), nn.GELU(), nn.Linear(4, 1))
+    x = am.tensor(np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32))
+    assert_grads_match(model, x)  # only the parameters are checked; x joins in float64
+    assert x.dtype == np.float32 and all(p.dtype == np.float32 for p in model.parameters())
+
+
 def test_random_modules_are_refused_with_a_reason() -> None:
     model = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.5))
     x = am.tensor(np.ones((4, 3)), requires_grad=True)

@@ -173,7 +173,11 @@ def assert_grads_match(fn: Any, *inputs: Any, order: int = 2, eps: float = 1e-6,
               if isinstance(x, Tensor) else f"argument {i}: {type(x).__name__}"
               for i, x in enumerate(inputs)]
     call: Callable = fn
-    args = tuple(inputs)
+    # float inputs that are not checked join the float64 computation too (a float32 batch fed
+    # to a module whose float64 copy is checked would otherwise mix dtypes)
+    args = tuple(Tensor._make(np.array(x.data, dtype=np.float64))
+                 if isinstance(x, Tensor) and not x.requires_grad and x.dtype.kind == "f" else x
+                 for x in inputs)
     if _is_module(fn):
         module_call = _ModuleCall(fn, len(inputs))
         call = module_call
