@@ -129,7 +129,8 @@ class AmMLP:
         return loss
 
     def wrap(self, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
-        return self.am.tensor(x), self.am.tensor(y)
+        # am.Tensor wraps an array without copying it, as torch.from_numpy does
+        return self.am.Tensor(x), self.am.Tensor(y)
 
     def grads(self) -> list[np.ndarray]:
         return [p.grad.numpy() for p in self.model.parameters()]
