@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import signal
 import sys
 import time
 import traceback
@@ -38,9 +39,12 @@ class Tally:
     def record_failure(self, program: Program, exc: BaseException, order: int) -> None:
         small = minimize(program, order)
         key = (type(exc).__name__, tuple(sorted({s.op for s in small.steps})))
-        entry = self.failures.setdefault(key, {"count": 0, "program": str(small),
-                                               "message": _first_lines(small, order, exc)})
-        entry["count"] += 1
+        if key not in self.failures:
+            self.failures[key] = {"count": 0, "program": str(small),
+                                  "message": _first_lines(small, order, exc)}
+            print(f"\nnew failure: {key[0]} in programs of {', '.join(key[1])}\n"
+                  f"{self.failures[key]['message']}\n{small}\n", flush=True)
+        self.failures[key]["count"] += 1
 
 
 def _first_lines(program: Program, order: int, original: BaseException) -> str:
@@ -68,7 +72,10 @@ def run_chunk(tally: Tally, chunk: int, chunk_seed: int, order: int) -> None:
     try:
         one()
     except Exception:  # an error while drawing a program: the generator or an op refused it
-        tally.generation_errors[traceback.format_exc().strip().splitlines()[-1]] += 1
+        text = traceback.format_exc().strip()
+        if text.splitlines()[-1] not in tally.generation_errors:
+            print(f"\nnew error while drawing a program (seed {chunk_seed}):\n{text}\n", flush=True)
+        tally.generation_errors[text.splitlines()[-1]] += 1
 
 
 def report(tally: Tally, elapsed: float) -> None:
@@ -89,6 +96,10 @@ def report(tally: Tally, elapsed: float) -> None:
             print(f"  {count} x {line}")
 
 
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programs", type=int, default=1000, help="stop after this many")
@@ -99,17 +110,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tally = Tally()
     start = time.perf_counter()
+    # `kill` (SIGTERM) or Ctrl-C ends the run early and still prints the report
+    signal.signal(signal.SIGTERM, _stop)
     k = 0
-    while tally.programs < args.programs:
-        if args.minutes is not None and time.perf_counter() - start > 60 * args.minutes:
-            break
-        run_chunk(tally, min(args.chunk, args.programs - tally.programs), args.seed + k,
-                  args.order)
-        k += 1
-        print(f"[{time.perf_counter() - start:7.0f} s] {tally.programs} programs, "
-              f"{sum(e['count'] for e in tally.failures.values())} failing "
-              f"({len(tally.failures)} distinct), {sum(tally.generation_errors.values())} "
-              "generation errors", flush=True)
+    try:
+        while tally.programs < args.programs:
+            if args.minutes is not None and time.perf_counter() - start > 60 * args.minutes:
+                break
+            run_chunk(tally, min(args.chunk, args.programs - tally.programs), args.seed + k,
+                      args.order)
+            k += 1
+            print(f"[{time.perf_counter() - start:7.0f} s] {tally.programs} programs, "
+                  f"{sum(e['count'] for e in tally.failures.values())} failing "
+                  f"({len(tally.failures)} distinct), {sum(tally.generation_errors.values())} "
+                  "generation errors", flush=True)
+    except KeyboardInterrupt:
+        print(f"\nstopped during chunk {k} (seed {args.seed + k})", flush=True)
     report(tally, time.perf_counter() - start)
     return 1 if tally.failures or tally.generation_errors else 0
 
