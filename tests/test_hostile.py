@@ -403,6 +403,10 @@ SPECS: dict[str, Spec] = {
     "F.dropout": Spec(lambda x, p: F.dropout(x, p), ("tensor", "scalar"), ("valid", "valid 0.5")),
     "F.layer_norm": Spec(lambda x, s: F.layer_norm(x, s), ("tensor", "shape"), ("valid", "(7,)")),
     "F.embedding": Spec(lambda i, w: F.embedding(i, w), ("tensor", "tensor"), ("int64", "valid")),
+    "F.batch_norm": Spec(lambda x: F.batch_norm(x, None, None, training=True), ("tensor",),
+                         ("valid",)),
+    "F.batch_norm eval": Spec(lambda x, m: F.batch_norm(x, m, am.ones(3), training=False),
+                              ("tensor", "tensor"), ("valid", "0-d")),
     # persistence
     "load": Spec(lambda f: am.load(f), ("file",), ("valid file",)),
     "save": Spec(lambda obj: am.save(obj, os.path.join(_FILES_DIR, "out.npz")), ("saveable",),

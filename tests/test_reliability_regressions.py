@@ -129,3 +129,17 @@ def test_linear_with_a_zero_size_dimension(x_shape, w_shape) -> None:
     y.sum().backward()
     assert x.grad.shape == x_shape and w.grad.shape == w_shape
     assert_grads_match(F.linear, x, w)
+
+
+def test_batch_norm_with_zero_channels() -> None:
+    """The count of values per channel was size // channels: a ZeroDivisionError for C = 0
+    (found by the deep random-program run)."""
+    from autograd_mini.nn import functional as F
+
+    x = am.tensor(np.zeros((4, 0, 3)), requires_grad=True)
+    for training in (True, False):
+        stats = (None, None) if training else (am.zeros(0), am.ones(0))
+        out = F.batch_norm(x, *stats, training=training)
+        assert out.shape == (4, 0, 3)
+        out.sum().backward()
+        assert x.grad.shape == (4, 0, 3)

@@ -481,13 +481,16 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     channels = input.shape[1]
     axes = (0,) + tuple(range(2, input.ndim))
     shape = (1, channels) + (1,) * (input.ndim - 2)
+    running_mean, running_var, weight, bias = (
+        None if t is None else ops.tensor_arg(t, "batch_norm")
+        for t in (running_mean, running_var, weight, bias))
     for what, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         if t is not None and t.shape != (channels,):
             raise ValueError(f"batch_norm: {what} of shape {t.shape} does not fit input of shape "
                              f"{input.shape} ({channels} channels)")
     if training or running_mean is None or running_var is None:
-        count = input.data.size // channels
+        count = math.prod(input.shape[i] for i in axes)  # values per channel (C may be 0)
         if training and count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                              f"got input of shape {input.shape}")
