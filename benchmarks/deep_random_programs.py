@@ -73,9 +73,12 @@ def run_chunk(tally: Tally, chunk: int, chunk_seed: int, order: int) -> None:
         one()
     except Exception:  # an error while drawing a program: the generator or an op refused it
         text = traceback.format_exc().strip()
-        if text.splitlines()[-1] not in tally.generation_errors:
+        # the exception's own line (hypothesis adds a "while generating ..." note after it)
+        key = next(line for line in reversed(text.splitlines())
+                   if not line.startswith("while generating"))
+        if key not in tally.generation_errors:
             print(f"\nnew error while drawing a program (seed {chunk_seed}):\n{text}\n", flush=True)
-        tally.generation_errors[text.splitlines()[-1]] += 1
+        tally.generation_errors[key] += 1
 
 
 def report(tally: Tally, elapsed: float) -> None:
