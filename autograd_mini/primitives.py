@@ -150,8 +150,10 @@ class Pow(Function):
         a, b, out = ctx.saved_tensors
         ga = gb = None
         if ctx.needs_input_grad[0]:
-            # where b == 0 use exponent 1 instead of -1: the factor b makes it 0 without 0 * inf
-            ga = g * b * a ** ops.where(b == 0, 1.0, b - 1.0)
+            # 0 ** -1 is inf: where a == b == 0 use exponent 1 instead, so the factor b makes the
+            # gradient 0 without 0 * inf. Only there: elsewhere b - 1 must stay differentiable
+            # in b (the mixed second derivative at b == 0 is 1/a, not a).
+            ga = g * b * a ** ops.where((b == 0) & (a == 0), 1.0, b - 1.0)
         if ctx.needs_input_grad[1]:
             gb = g * out * ops.log(ops.where(a == 0, 1.0, a))
         return ga, gb

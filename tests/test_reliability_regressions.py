@@ -143,3 +143,21 @@ def test_batch_norm_with_zero_channels() -> None:
         assert out.shape == (4, 0, 3)
         out.sum().backward()
         assert x.grad.shape == (4, 0, 3)
+
+
+def test_pow_mixed_second_derivative_at_a_zero_exponent() -> None:
+    """Pow's backward replaced the exponent b - 1 by a constant 1 wherever b == 0 (to dodge
+    0 * inf at a == 0), which cut the dependence on b: d2(a**b)/da db at b = 0 came out as a
+    instead of 1/a (found by the deep random-program run, at second order)."""
+    from autograd_mini.testing import assert_grads_match
+
+    a = am.tensor(np.array([0.75, 0.6, 0.5]), requires_grad=True)
+    b = am.tensor(np.array([0.3, -0.4, 0.0]), requires_grad=True)
+    assert_grads_match(lambda x, y: x ** y, a, b)
+    (_, gb) = am.autograd.grad((a ** b).sum(), (a, b), create_graph=True)
+    (mixed,) = am.autograd.grad(gb[2], a, allow_unused=True)
+    assert mixed.data[2] == 1 / 0.5  # d/da (a**b log a) at b = 0 is 1/a
+    z = am.tensor(np.array([0.0, 2.0]), requires_grad=True)  # the convention still holds
+    e = am.tensor(np.array([0.0, 0.0]), requires_grad=True)
+    (z ** e).sum().backward()
+    assert z.grad.tolist() == [0.0, 0.0] and e.grad.tolist() == [0.0, np.log(2.0)]
