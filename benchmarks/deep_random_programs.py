@@ -36,26 +36,27 @@ class Tally:
         self.failures: dict[tuple, dict[str, Any]] = {}
         self.generation_errors: collections.Counter[str] = collections.Counter()
 
-    def record_failure(self, program: Program, exc: BaseException, order: int) -> None:
-        small = minimize(program, order)
+    def record_failure(self, program: Program, exc: BaseException, order: int,
+                       fast: bool) -> None:
+        small = minimize(program, order, fast)
         key = (type(exc).__name__, tuple(sorted({s.op for s in small.steps})))
         if key not in self.failures:
             self.failures[key] = {"count": 0, "program": str(small),
-                                  "message": _first_lines(small, order, exc)}
+                                  "message": _first_lines(small, order, fast, exc)}
             print(f"\nnew failure: {key[0]} in programs of {', '.join(key[1])}\n"
                   f"{self.failures[key]['message']}\n{small}\n", flush=True)
         self.failures[key]["count"] += 1
 
 
-def _first_lines(program: Program, order: int, original: BaseException) -> str:
+def _first_lines(program: Program, order: int, fast: bool, original: BaseException) -> str:
     try:
-        check_program(program, order)
+        check_program(program, order, fast)
     except BaseException as exc:  # noqa: BLE001 (we report whatever the program raised)
         return "\n".join(f"{type(exc).__name__}: {exc}".splitlines()[:4])
     return "\n".join(f"{type(original).__name__}: {original}".splitlines()[:4])
 
 
-def run_chunk(tally: Tally, chunk: int, chunk_seed: int, order: int) -> None:
+def run_chunk(tally: Tally, chunk: int, chunk_seed: int, order: int, fast: bool = False) -> None:
     @seed(chunk_seed)
     @settings(max_examples=chunk, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
@@ -65,9 +66,9 @@ def run_chunk(tally: Tally, chunk: int, chunk_seed: int, order: int) -> None:
         tally.steps += len(program.steps)
         tally.ops.update(s.op for s in program.steps)
         try:
-            check_program(program, order)
+            check_program(program, order, fast)
         except Exception as exc:  # noqa: BLE001
-            tally.record_failure(program, exc, order)
+            tally.record_failure(program, exc, order, fast)
 
     try:
         one()
@@ -109,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=None, help="or after this long")
     parser.add_argument("--order", type=int, default=2, choices=(1, 2))
     parser.add_argument("--seed", type=int, default=0, help="first chunk's seed")
+    parser.add_argument("--fast", action="store_true",
+                        help="check random projections u^T J v instead of whole Jacobians")
     parser.add_argument("--chunk", type=int, default=200, help="programs per hypothesis run")
     args = parser.parse_args(argv)
     tally = Tally()
@@ -121,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.minutes is not None and time.perf_counter() - start > 60 * args.minutes:
                 break
             run_chunk(tally, min(args.chunk, args.programs - tally.programs), args.seed + k,
-                      args.order)
+                      args.order, args.fast)
             k += 1
             print(f"[{time.perf_counter() - start:7.0f} s] {tally.programs} programs, "
                   f"{sum(e['count'] for e in tally.failures.values())} failing "

@@ -73,17 +73,17 @@ def axes(ndim: int, allow_none: bool = True, allow_int: bool = True,
     low = -ndim if allow_negative else 0
     if allow_int:
         options.append(st.integers(low, ndim - 1))
-
-    @st.composite
-    def axis_tuples(draw: Any) -> tuple[int, ...]:
-        chosen = draw(st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim))
-        if allow_negative:
-            flips = draw(st.lists(st.booleans(), min_size=len(chosen), max_size=len(chosen)))
-            chosen = [a - ndim if f else a for a, f in zip(chosen, flips)]
-        return tuple(chosen)
-
-    options.append(axis_tuples())
+    options.append(_axis_tuples(ndim, allow_negative))
     return st.one_of(options)
+
+
+@st.composite  # at module level: see _draw_tensor
+def _axis_tuples(draw: Any, ndim: int, allow_negative: bool) -> tuple[int, ...]:
+    chosen = draw(st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim))
+    if allow_negative:
+        flips = draw(st.lists(st.booleans(), min_size=len(chosen), max_size=len(chosen)))
+        chosen = [a - ndim if f else a for a, f in zip(chosen, flips)]
+    return tuple(chosen)
 
 
 def _check_kinks(avoid: Sequence[float], margin: float) -> tuple[float, ...]:
@@ -173,24 +173,31 @@ def tensors(shape: Shape | st.SearchStrategy[Shape] | None = None, dtype: Any = 
             _check_distinct(math.prod(fixed), grid, min_value, max_value, kinks, margin)
         shape_strategy = st.just(fixed)
 
-    @st.composite
-    def draw_tensor(draw: Any) -> Tensor:
-        shp = draw(shape_strategy)
-        size = math.prod(shp)
-        if dt.kind == "b":
-            values: Any = draw(st.lists(st.booleans(), min_size=size, max_size=size))
-        elif dt.kind in "iu":
-            ints = elements or st.integers(int(math.ceil(min_value)), int(math.floor(max_value)))
-            values = draw(st.lists(ints, min_size=size, max_size=size))
-        elif distinct:
-            _check_distinct(size, grid, min_value, max_value, kinks, margin)
-            values = draw(_distinct_values(size, grid, margin))
-        else:
-            floats = elements or st.floats(min_value, max_value, allow_nan=False,
-                                           allow_infinity=False)
-            values = draw(st.lists(floats.map(lambda v: _push_away(v, kinks, margin)),
-                                   min_size=size, max_size=size))
-        array = np.array(values, dtype=dt).reshape(shp)
-        return Tensor._make(array, requires_grad)
+    return _draw_tensor(shape_strategy, dt, elements, requires_grad, kinks, distinct, grid,
+                        min_value, max_value, margin)
 
-    return draw_tensor()
+
+# Decorated once at module level: hypothesis inspects a composite's source when it is created,
+# which cost the deep random-program run ~7% when `tensors` built a new one on every call.
+@st.composite
+def _draw_tensor(draw: Any, shape_strategy: st.SearchStrategy[Shape], dt: np.dtype,
+                 elements: st.SearchStrategy[float] | None, requires_grad: bool,
+                 kinks: tuple[float, ...], distinct: bool, grid: list[float], min_value: float,
+                 max_value: float, margin: float) -> Tensor:
+    shp = draw(shape_strategy)
+    size = math.prod(shp)
+    if dt.kind == "b":
+        values: Any = draw(st.lists(st.booleans(), min_size=size, max_size=size))
+    elif dt.kind in "iu":
+        ints = elements or st.integers(int(math.ceil(min_value)), int(math.floor(max_value)))
+        values = draw(st.lists(ints, min_size=size, max_size=size))
+    elif distinct:
+        _check_distinct(size, grid, min_value, max_value, kinks, margin)
+        values = draw(_distinct_values(size, grid, margin))
+    else:
+        floats = elements or st.floats(min_value, max_value, allow_nan=False,
+                                       allow_infinity=False)
+        values = draw(st.lists(floats.map(lambda v: _push_away(v, kinks, margin)),
+                               min_size=size, max_size=size))
+    array = np.array(values, dtype=dt).reshape(shp)
+    return Tensor._make(array, requires_grad)
