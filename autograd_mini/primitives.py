@@ -43,6 +43,8 @@ def _const(array: Any) -> Any:
 class Add(Function):
     """a + b."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         return a + b
@@ -56,6 +58,8 @@ class Add(Function):
 class Sub(Function):
     """a - b."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         return a - b
@@ -68,6 +72,8 @@ class Sub(Function):
 @register
 class Mul(Function):
     """a * b: d/da = b, d/db = a."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -84,6 +90,8 @@ class Mul(Function):
 @register
 class Div(Function):
     """a / b: d/da = 1/b, d/db = -a/b**2 = -(out)/b."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -103,6 +111,8 @@ class Div(Function):
 class Neg(Function):
     """-a."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         return -a
@@ -115,6 +125,8 @@ class Neg(Function):
 @register
 class PowConst(Function):
     """a ** c for a constant number c: d/da = c * a**(c-1), and exactly 0 when c == 0."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any, exponent: float) -> Any:
@@ -164,6 +176,8 @@ class Pow(Function):
 class Exp(Function):
     """exp(a): d/da = exp(a) (the saved output)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         out = np.exp(a)
@@ -180,6 +194,8 @@ class Exp(Function):
 class Log(Function):
     """log(a): d/da = 1/a."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         ctx.save_for_backward(a)
@@ -195,6 +211,8 @@ class Log(Function):
 class Log1p(Function):
     """log(1 + a), accurate for small a: d/da = 1/(1 + a)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         ctx.save_for_backward(a)
@@ -209,6 +227,8 @@ class Log1p(Function):
 @register
 class Sqrt(Function):
     """sqrt(a): d/da = 1 / (2 sqrt(a))."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -241,6 +261,8 @@ class Abs(Function):
 class Sin(Function):
     """sin(a): d/da = cos(a)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         ctx.save_for_backward(a)
@@ -249,12 +271,14 @@ class Sin(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (a,) = ctx.saved_tensors
-        return g * ops.cos(a)
+        return g * np.cos(a)  # a ufunc: an ndarray in array mode, else dispatched to am.cos
 
 
 @register
 class Cos(Function):
     """cos(a): d/da = -sin(a)."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -264,12 +288,14 @@ class Cos(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (a,) = ctx.saved_tensors
-        return -g * ops.sin(a)
+        return -g * np.sin(a)
 
 
 @register
 class Tanh(Function):
     """tanh(a): d/da = 1 - tanh(a)**2."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -286,6 +312,8 @@ class Tanh(Function):
 @register
 class Sigmoid(Function):
     """1 / (1 + exp(-a)), computed from exp(-|a|) so +-1000 neither overflows nor gives NaN."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -304,6 +332,8 @@ class Sigmoid(Function):
 class Relu(Function):
     """max(a, 0): d/da = 1 where a > 0, else 0 (relu'(0) = 0)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         out = np.maximum(a, 0)
@@ -313,7 +343,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
-        return g * _const(out.data > 0)
+        return g * (out > 0)  # a constant mask (comparisons carry no gradient)
 
 
 class _Extremum2(Function):
@@ -392,6 +422,8 @@ class Clip(Function):
 class Cast(Function):
     """Change dtype; the gradient is cast back by the engine."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, a: Any, dtype: Any) -> Any:
         return a.astype(dtype)
@@ -411,12 +443,17 @@ def _kept_shape(shape: tuple, axis: tuple | None) -> tuple:
 
 def _expand_back(g: Any, shape: tuple, axis: tuple | None) -> Any:
     """A reduction's output gradient, broadcast back over the reduced axes."""
-    return ops.broadcast_to(g.reshape(_kept_shape(shape, axis)), shape)
+    kept = g.reshape(_kept_shape(shape, axis))
+    if type(kept) is np.ndarray:  # the engine's array mode
+        return np.broadcast_to(kept, shape)
+    return ops.broadcast_to(kept, shape)
 
 
 @register
 class Sum(Function):
     """Sum over `axis` (a tuple, or None for all)."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any, axis: tuple | None = None, keepdims: bool = False) -> Any:
@@ -548,6 +585,8 @@ class LogSumExp(Function):
 class Softmax(Function):
     """exp(a - max) / sum over `axis`. A group that is all -inf gives zeros, not NaN."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, a: Any, axis: tuple | int = -1) -> Any:
         m = np.max(a, axis=axis, keepdims=True)
@@ -561,12 +600,14 @@ class Softmax(Function):
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
         axis = ctx.params.get("axis", -1)
-        return out * (g - (g * out).sum(axis, keepdim=True))
+        return out * (g - (g * out).sum(axis=axis, keepdims=True))
 
 
 @register
 class LogSoftmax(Function):
     """a - logsumexp(a) over `axis`, never log(softmax(a))."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any, axis: tuple | int = -1) -> Any:
@@ -583,13 +624,15 @@ class LogSoftmax(Function):
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
         axis = ctx.params.get("axis", -1)
-        return g - ops.exp(out) * g.sum(axis, keepdim=True)
+        return g - np.exp(out) * g.sum(axis=axis, keepdims=True)
 
 
 # ---- shape ----------------------------------------------------------------------------------
 @register
 class Reshape(Function):
     """Same elements, new shape."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any, shape: tuple) -> Any:
@@ -616,6 +659,8 @@ class Permute(Function):
 @register
 class BroadcastTo(Function):
     """Broadcast to a larger shape (a read-only view); the engine sums the gradient back."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx: Any, a: Any, shape: tuple) -> Any:

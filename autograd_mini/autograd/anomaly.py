@@ -76,7 +76,8 @@ def _input_shapes(node: Any) -> str:
 
 
 def check_gradient(node: Any, i: int, g: Any) -> None:
-    data = g.data
+    """Raise if gradient g (a Tensor, or an ndarray in the engine's array mode) is not finite."""
+    data = g if isinstance(g, np.ndarray) else g.data
     if data.dtype.kind == "f" and not np.isfinite(data).all():
         kind = "NaN" if np.isnan(data).any() else "inf"
         where = node.trace or "an unknown place (created before detect_anomaly was entered)"

@@ -8,6 +8,12 @@
    and add it to that input's pending gradient. Contributions are summed into new arrays, never
    with += into an array some backward returned.
 3. Leaves (and tensors that asked with retain_grad) get `.grad`; leaves accumulate across calls.
+
+Without create_graph nothing is recorded, so the gradients in flight are plain ndarrays
+("array mode"): a primitive whose backward is written only with operators and NumPy ufuncs
+(`array_backward = True`) runs that same backward on the arrays, with no Tensor built per VJP
+operation; any other backward gets its gradients wrapped in Tensors and unwrapped again. With
+create_graph the gradients are Tensors throughout, so the VJPs are recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import numpy as np
 
 from .. import ops
 from .._grad_mode import _state
+from ..primitives import sum_to_shape
 from ..tensor import Tensor
 from . import anomaly
 from .function import Node
@@ -90,20 +97,24 @@ def _check_root_gradient(root: Tensor, grad: Any) -> Tensor:
     return grad
 
 
-def _fit(g: Any, node: Node, i: int) -> Tensor:
-    """Bring one gradient returned by `node`'s backward to input i's shape and dtype, or fail."""
+def _fit(g: Any, node: Node, i: int, arrays: bool) -> Any:
+    """Bring one gradient returned by `node`'s backward to input i's shape and dtype, or fail.
+    In array mode the result is an ndarray, else a Tensor."""
     shape = node.input_shapes[i]
-    if not isinstance(g, Tensor):
+    if arrays:
+        g = g.data if isinstance(g, Tensor) else np.asarray(g)
+    elif not isinstance(g, Tensor):
         g = Tensor._make(np.asarray(g))
-    if g.data.shape != shape:
-        if not _reducible(g.data.shape, shape):
+    got = g.shape
+    if got != shape:
+        if not _reducible(got, shape):
             raise RuntimeError(
-                f"{type(node).__name__}: the gradient for input {i} has shape {g.data.shape}, "
-                f"but the input had shape {shape} (and {g.data.shape} does not reduce to it)")
-        g = ops.sum_to(g, shape)
+                f"{type(node).__name__}: the gradient for input {i} has shape {got}, "
+                f"but the input had shape {shape} (and {got} does not reduce to it)")
+        g = sum_to_shape(g, shape) if arrays else ops.sum_to(g, shape)
     dtype = node.input_dtypes[i]
-    if g.data.dtype != dtype:
-        g = ops.cast(g, dtype)
+    if g.dtype != dtype:
+        g = g.astype(dtype) if arrays else ops.cast(g, dtype)
     return g
 
 
@@ -133,10 +144,13 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
     Returns:
         The gradients of the `capture` tensors (None where no gradient reached them).
     """
+    arrays = not create_graph  # the gradients in flight are ndarrays (see the module's doc)
     pending: dict[Node, list] = {}
     leaf_grads: dict[int, list] = {}  # id(leaf) -> [leaf, summed grad]
     root_nodes = []
     for root, g in zip(roots, grads):
+        if arrays:
+            g = g.data
         if root.grad_fn is None:
             _add_leaf(leaf_grads, root, g)
             continue
@@ -166,18 +180,19 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
             if slots is None:
                 continue  # no gradient flowed into this node
             if node._hooks or node._retained:
-                slots = _apply_output_hooks(node, slots, accumulate)
+                slots = _apply_output_hooks(node, slots, accumulate, arrays)
             if wanted_nodes:
                 for nr, g in enumerate(slots):
                     k = wanted_nodes.get((id(node), nr))
                     if k is not None:
                         captured[k] = g
             if keep_grads:
-                node.retained_grads = tuple(None if g is None else g.detach() for g in slots)
-            _run_node(node, slots, pending, leaf_grads, check, create_graph)
+                node.retained_grads = tuple(None if g is None else _as_tensor(g, arrays).detach()
+                                            for g in slots)
+            _run_node(node, slots, pending, leaf_grads, check, arrays)
             if not retain_graph and node._saved is not None:
                 node._release()
-        _run_leaf_hooks(leaf_grads)  # before capture: autograd.grad sees hooked gradients too
+        _run_leaf_hooks(leaf_grads, arrays)  # before capture: autograd.grad sees hooked ones too
     finally:
         _state.enabled = saved_mode
 
@@ -187,17 +202,33 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
             captured[k] = None if entry is None else entry[1]
     if accumulate:
         _write_leaf_grads(leaf_grads, create_graph)
-    return [captured.get(k) for k in range(len(capture or ()))]
+    return [None if k not in captured or captured[k] is None else _as_tensor(captured[k], arrays)
+            for k in range(len(capture or ()))]
+
+
+def _as_tensor(g: Any, arrays: bool) -> Tensor:
+    """A gradient in flight as a Tensor (in array mode it is an ndarray)."""
+    return Tensor._make(g) if arrays else g
 
 
 def _run_node(node: Node, slots: list, pending: dict, leaf_grads: dict, check: bool,
-              create_graph: bool = False) -> None:
+              arrays: bool) -> None:
     for g in slots:
         if g is None:  # outputs nobody used get a zero gradient
-            slots = [Tensor._make(np.zeros(s, dtype=d)) if g is None else g
+            slots = [_as_tensor(np.zeros(s, dtype=d), arrays) if g is None else g
                      for g, s, d in zip(slots, node.out_shapes, node.out_dtypes)]
             break
-    result = node.fn.backward(node, *slots)
+    fn = node.fn
+    if not arrays:
+        result = fn.backward(node, *slots)
+    elif fn.array_backward:
+        node._arrays = True  # ctx.saved_tensors hands the backward arrays too
+        try:
+            result = fn.backward(node, *slots)
+        finally:
+            node._arrays = False
+    else:
+        result = fn.backward(node, *[Tensor._make(g) for g in slots])
     if type(result) is not tuple:
         result = (result,)
     edges = node.next_edges
@@ -206,60 +237,52 @@ def _run_node(node: Node, slots: list, pending: dict, leaf_grads: dict, check: b
                            f"for {len(edges)} input(s)")
     shapes = node.input_shapes
     dtypes = node.input_dtypes
+    kind = np.ndarray if arrays else Tensor
     for i, edge in enumerate(edges):
         g = result[i]
         if edge is None or g is None:
             continue
-        # _fit only when needed: most gradients already have their input's shape and dtype
-        if type(g) is not Tensor or g.data.shape != shapes[i] or g.data.dtype != dtypes[i]:
-            g = _fit(g, node, i)
+        # _fit only when needed: most gradients already have their input's type, shape, dtype
+        if type(g) is not kind or g.shape != shapes[i] or g.dtype != dtypes[i]:
+            g = _fit(g, node, i, arrays)
         if check:
             anomaly.check_gradient(node, i, g)
-        # Sum into where the gradient goes (no helper calls: this runs once per graph edge).
-        # Without create_graph nothing is recorded, so the arrays are added directly, as the
-        # Add op would; always into a new array, never into one a backward returned.
+        # Sum into where the gradient goes (no helper calls: this runs once per graph edge),
+        # always into a new array, never into one a backward returned.
         if type(edge) is tuple:
             parent, nr = edge
             slots_p = pending.get(parent)
             if slots_p is None:
                 slots_p = pending[parent] = [None] * len(parent.out_shapes)
             old = slots_p[nr]
-            if old is None:
-                slots_p[nr] = g
-            else:
-                slots_p[nr] = old + g if create_graph else Tensor._make(old.data + g.data)
+            slots_p[nr] = g if old is None else old + g
         else:
             entry = leaf_grads.get(id(edge))
             if entry is None:
                 leaf_grads[id(edge)] = [edge, g]
             else:
-                old = entry[1]
-                entry[1] = old + g if create_graph else Tensor._make(old.data + g.data)
+                entry[1] = entry[1] + g
 
 
-def _sum(a: Tensor, b: Tensor, create_graph: bool) -> Tensor:
-    """a + b for two gradients of the same shape and dtype, as a new array. Without create_graph
-    nothing is recorded, so the arrays are added directly (what the Add op would compute)."""
-    return a + b if create_graph else Tensor._make(a.data + b.data)
-
-
-def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Tensor, create_graph: bool = True) -> None:
+def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Any) -> None:
     entry = leaf_grads.get(id(leaf))
     if entry is None:
         leaf_grads[id(leaf)] = [leaf, g]
     else:
-        entry[1] = _sum(entry[1], g, create_graph)
+        entry[1] = entry[1] + g  # Tensors with create_graph (recorded), else ndarrays
 
 
-def _apply_output_hooks(node: Node, slots: list, accumulate: bool) -> list:
+def _apply_output_hooks(node: Node, slots: list, accumulate: bool, arrays: bool) -> list:
     """Run hooks registered on non-leaf outputs, and fill `.grad` of retained ones."""
     if node._hooks:
         for nr, hooks in node._hooks.items():
             for hook in list(hooks):
                 if slots[nr] is not None:
-                    new = hook(slots[nr])
+                    old = _as_tensor(slots[nr], arrays)
+                    new = hook(old)
                     if new is not None:
-                        slots[nr] = _check_hook_result(new, slots[nr], type(node).__name__)
+                        new = _check_hook_result(new, old, type(node).__name__)
+                        slots[nr] = new.data if arrays else new
     if node._retained and accumulate:
         for nr, ref in node._retained.items():
             t = ref()
@@ -276,15 +299,17 @@ def _check_hook_result(new: Any, old: Tensor, where: str) -> Tensor:
     return new
 
 
-def _run_leaf_hooks(leaf_grads: dict) -> None:
+def _run_leaf_hooks(leaf_grads: dict, arrays: bool) -> None:
     """Let each leaf's hooks see (and replace) its summed gradient, once per backward."""
     for entry in leaf_grads.values():
         leaf = entry[0]
         if leaf._hooks:
             for hook in list(leaf._hooks):
-                new = hook(entry[1])
+                old = _as_tensor(entry[1], arrays)
+                new = hook(old)
                 if new is not None:
-                    entry[1] = _check_hook_result(new, entry[1], "a leaf")
+                    new = _check_hook_result(new, old, "a leaf")
+                    entry[1] = new.data if arrays else new
 
 
 def _write_leaf_grads(leaf_grads: dict, create_graph: bool) -> None:
@@ -298,13 +323,14 @@ def _write_leaf_grads(leaf_grads: dict, create_graph: bool) -> None:
 _grad_lock = threading.Lock()
 
 
-def _accumulate(t: Tensor, g: Tensor, create_graph: bool) -> None:
-    """t.grad += g, as a new array: never aliasing an array a backward returned."""
+def _accumulate(t: Tensor, g: Any, create_graph: bool) -> None:
+    """t.grad += g, as a new array: never aliasing an array a backward returned. g is a Tensor
+    with create_graph, else a Tensor or an ndarray."""
     if create_graph:
         with _grad_lock:
             t.grad = g if t.grad is None else t.grad + g
         return
-    data = g.data
+    data = g.data if isinstance(g, Tensor) else g
     if data.dtype != t.data.dtype:
         data = data.astype(t.data.dtype)
     with _grad_lock:

@@ -88,7 +88,7 @@ class Node:
     __slots__ = (
         "next_edges", "input_shapes", "input_dtypes", "needs_input_grad", "params", "seq",
         "out_shapes", "out_dtypes", "_to_save", "_saved", "_saved_versions", "_freed", "scope",
-        "_const_inputs", "__dict__", "__weakref__",
+        "_const_inputs", "_arrays", "__dict__", "__weakref__",
     )
     fn: type[Function]  # set on each generated subclass
     # Rarely set, so class-level defaults rather than slots: the per-op path never stores them,
@@ -107,6 +107,7 @@ class Node:
         self.params: dict = {}
         self.scope: str | None = _scope.current
         self._const_inputs: tuple | None = None
+        self._arrays = False
 
     @classmethod
     def name(cls) -> str:
@@ -128,27 +129,31 @@ class Node:
 
     @property
     def saved_tensors(self) -> tuple:
-        """The saved items as Tensors, checked against in-place modification since the forward."""
+        """The saved items as Tensors, checked against in-place modification since the forward.
+        (While the engine runs an `array_backward` in array mode: their ndarrays.)"""
         if self._freed:
             raise RuntimeError(
                 f"{type(self).__name__}: trying to backward through the graph a second time, but "
                 "its saved tensors were already freed by the first backward. Pass "
                 "retain_graph=True to the first .backward() (or autograd.grad) to keep them.")
         saved = self._saved or ()
+        arrays = self._arrays
         out = []
         for item, version in zip(saved, self._saved_versions):
-            if isinstance(item, _SavedOutput):
-                out.append(self._unpack_output(item))
+            if type(item) is _SavedOutput:
+                out.append(self._unpack_output(item, arrays))
                 continue
             if version is not None and item._version != version:
                 self._raise_modified(item, version, item._version)
-            out.append(item)
+            out.append(item.data if arrays else item)
         return tuple(out)
 
-    def _unpack_output(self, item: _SavedOutput) -> Any:
+    def _unpack_output(self, item: _SavedOutput, arrays: bool) -> Any:
         live = item.ref()
         if live is not None and live._version != item.version:
             self._raise_modified(live, item.version, live._version)
+        if arrays:
+            return item.data
         return Tensor._make(item.data, True, self, item.output_nr)
 
     def _raise_modified(self, tensor: Any, saved: int, now: int) -> None:
@@ -198,6 +203,9 @@ class Function:
 
     # Primitives set this: forward receives ndarrays (Tensors unwrapped), not Tensors.
     array_forward = False
+    # Set on a primitive whose backward uses only operators, NumPy ufuncs and methods that
+    # ndarrays and Tensors share, so the engine can run it on ndarrays when it records nothing.
+    array_backward = False
     _node_cls: type[Node]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -298,6 +306,7 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
     except _NUMPY_ERRORS as exc:
         raise _forward_error(cls, inputs, exc) from None
     ctx._freed = False
+    ctx._arrays = False
     ctx.scope = _scope.current
     ctx._const_inputs = None
     if type(out) is not np.ndarray or out.dtype.kind != "f":

@@ -21,7 +21,7 @@ import numpy as np
 from .. import ops
 from .._grad_mode import _state
 from ..autograd.function import Function
-from ..primitives import MatMul, Permute, Reshape, Sum, register
+from ..primitives import register
 from ..tensor import Tensor
 
 
@@ -41,6 +41,8 @@ def _weighted(term: np.ndarray, coef: np.ndarray) -> np.ndarray:
 class Linear(Function):
     """x @ W.T + b over the last axis of x, for any number of leading axes (one BLAS call)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx: Any, x: Any, weight: Any, bias: Any = None) -> Any:
         ctx.save_for_backward(x, weight)
@@ -56,24 +58,22 @@ class Linear(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
+        # operators and methods ndarrays and Tensors share: runs in the engine's array mode too
         x, weight = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = None
+        out_features, in_features = weight.shape
+        rows = math.prod(g.shape[:-1])  # explicit: -1 is ambiguous when a dimension is 0
+        g2 = g if g.ndim == 2 else g.reshape((rows, out_features))  # one large matrix product
+        gx = gw = gb = None
         if need[0]:
-            if g.ndim > 2:  # one large matrix product, as in the forward
-                rows = (math.prod(g.shape[:-1]), weight.shape[0])
-                gx = Reshape.apply(MatMul.apply(Reshape.apply(g, shape=rows), weight), shape=x.shape)
-            else:
-                gx = MatMul.apply(g, weight)
-        gw = gb = None
-        if need[1] or (len(need) > 2 and need[2]):
-            rows = math.prod(g.shape[:-1])
-            g2 = g if g.ndim == 2 else Reshape.apply(g, shape=(rows, weight.shape[0]))
-            if need[1]:
-                x2 = x if x.ndim == 2 else Reshape.apply(x, shape=(rows, weight.shape[1]))
-                gw = MatMul.apply(Permute.apply(g2, axes=(1, 0)), x2)
-            if len(need) > 2 and need[2]:
-                gb = Sum.apply(g2, axis=(0,), keepdims=False)
+            gx = g2 @ weight
+            if g.ndim != 2:
+                gx = gx.reshape(x.shape)
+        if need[1]:
+            x2 = x if x.ndim == 2 else x.reshape((rows, in_features))
+            gw = g2.T @ x2
+        if len(need) > 2 and need[2]:
+            gb = g2.sum(axis=0)
         return (gx, gw, gb) if len(need) > 2 else (gx, gw)
 
 
