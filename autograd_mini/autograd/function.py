@@ -352,8 +352,7 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
             saved.append(a)
             versions.append(a._version)
         ctx._saved = tuple(saved)
-        versions = tuple(versions)
-        ctx._saved_versions = _VERSIONS.get(versions) or _share(_VERSIONS, versions)
+        ctx._saved_versions = tuple(versions)  # not shared: versions grow with every update
         ctx._to_save = ()
     else:
         ctx._saved = None
@@ -366,12 +365,11 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
 _new_node = object.__new__
 
 # Nodes share their metadata tuples (which inputs need a gradient, input and output shapes and
-# dtypes, saved versions): a deep graph then holds a few objects per node for the cyclic GC to
+# dtypes): a deep graph then holds a few objects per node for the cyclic GC to
 # scan instead of a dozen, and the GC's scans were a quarter of a long chain's forward time.
 # Bounded: cleared when full (nodes keep the tuples they hold).
 # (One table per kind: (True,) == (1,), and needs_input_grad must stay bools.)
 _NEEDS: dict[tuple, tuple] = {}
-_VERSIONS: dict[tuple, tuple] = {}
 _METADATA: dict[tuple, tuple] = {}
 _SHARED_MAX = 4096
 
