@@ -79,6 +79,9 @@ class ConstantInput:
             self.value = data if isinstance(data, int | float | complex | str | None) else None
 
 
+_FREED = ("freed",)  # Node._saved once a backward has released it
+
+
 class Node:
     """A recorded operation in the graph; also the `ctx` a Function's forward and backward see.
 
@@ -93,7 +96,7 @@ class Node:
 
     __slots__ = (
         "next_edges", "input_shapes", "input_dtypes", "needs_input_grad", "params", "seq",
-        "out_shapes", "out_dtypes", "_to_save", "_saved", "_saved_versions", "_freed", "scope",
+        "out_shapes", "out_dtypes", "_to_save", "_saved", "_saved_versions", "scope",
         "_const_inputs", "_arrays", "__dict__", "__weakref__",
     )
     fn: type[Function]  # set on each generated subclass
@@ -109,11 +112,15 @@ class Node:
         self._to_save: tuple = ()
         self._saved: tuple | None = None
         self._saved_versions: tuple = ()
-        self._freed = False
         self.params: dict = {}
         self.scope: str | None = _scope.current
         self._const_inputs: tuple | None = None
         self._arrays = False
+
+    @property
+    def _freed(self) -> bool:
+        """Whether a backward without retain_graph has dropped the saved tensors."""
+        return self._saved is _FREED
 
     @classmethod
     def name(cls) -> str:
@@ -137,7 +144,7 @@ class Node:
     def saved_tensors(self) -> tuple:
         """The saved items as Tensors, checked against in-place modification since the forward.
         (While the engine runs an `array_backward` in array mode: their ndarrays.)"""
-        if self._freed:
+        if self._saved is _FREED:
             raise RuntimeError(
                 f"{type(self).__name__}: trying to backward through the graph a second time, but "
                 "its saved tensors were already freed by the first backward. Pass "
@@ -174,13 +181,12 @@ class Node:
     def _release(self) -> None:
         """Drop the saved tensors after a backward that did not ask to retain the graph."""
         if self._saved is not None:
-            self._saved = None
-            self._freed = True
+            self._saved = _FREED
 
     @property
     def saved_arrays(self) -> list[np.ndarray]:
         """The arrays held for backward (for drawing a memory picture); empty once freed."""
-        if not self._saved:
+        if not self._saved or self._saved is _FREED:
             return []
         return [s.data for s in self._saved]
 
@@ -312,7 +318,6 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
         out = cls.forward(ctx, *inputs, **params)
     except _NUMPY_ERRORS as exc:
         raise _forward_error(cls, inputs, exc) from None
-    ctx._freed = False
     ctx._arrays = False
     ctx.scope = _scope.current
     ctx._const_inputs = None
@@ -322,7 +327,16 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
         outputs = _wrap(out, ctx)
         _connect(ctx, args, inputs, outputs, params, out)
         return outputs
-    result = Tensor._make(out, True, ctx)
+    result = _new_object(Tensor)  # Tensor._make, inlined: this runs for every recorded op
+    result.data = out
+    result.grad = None
+    result.requires_grad = True
+    result.grad_fn = ctx
+    result._output_nr = 0
+    result._version = 0
+    result._hooks = None
+    result._retains_grad = False
+    result.name = None
     ctx.next_edges = tuple(edges)
     key = (tuple(shapes), tuple(dtypes), out.shape, out.dtype)
     meta = _METADATA.get(key)
@@ -362,7 +376,7 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
     return result
 
 
-_new_node = object.__new__
+_new_node = _new_object = object.__new__
 
 # Nodes share their metadata tuples (which inputs need a gradient, input and output shapes and
 # dtypes): a deep graph then holds a few objects per node for the cyclic GC to
