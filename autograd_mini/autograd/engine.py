@@ -19,6 +19,7 @@ create_graph the gradients are Tensors throughout, so the VJPs are recorded.
 from __future__ import annotations
 
 import gc
+import operator
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -30,7 +31,7 @@ from .._grad_mode import _state
 from ..primitives import sum_to_shape
 from ..tensor import Tensor
 from . import anomaly
-from .function import Node
+from .function import _FREED, Node
 
 
 def _retain_all_grads() -> bool:
@@ -56,27 +57,23 @@ class retain_grads:
 
 
 def _topological_order(roots: list[Node]) -> list[Node]:
-    """Nodes reachable from `roots`, each after every node that consumes its output."""
-    # Depth-first: a node stays on the stack while its inputs' nodes are explored above it, and
-    # is emitted when it comes back to the top. (Nodes hash by identity; no tuples allocated.)
-    postorder: list[Node] = []
-    expanded: set[Node] = set()
-    done: set[Node] = set()
-    stack = list(reversed(roots))
+    """Nodes reachable from `roots`, each after every node that consumes its output.
+
+    A node is always created after the nodes of its inputs, so decreasing creation number
+    (`seq`) is such an order: one traversal to find the nodes, then a sort in C."""
+    seen = set(roots)
+    stack = list(seen)
     while stack:
-        node = stack[-1]
-        if node in expanded:
-            stack.pop()
-            if node not in done:  # else a second copy of a node already emitted
-                done.add(node)
-                postorder.append(node)
-            continue
-        expanded.add(node)
-        for edge in node.next_edges:
-            if type(edge) is tuple and edge[0] not in expanded:
-                stack.append(edge[0])
-    postorder.reverse()
-    return postorder
+        for edge in stack.pop().next_edges:
+            if type(edge) is tuple:
+                parent = edge[0]
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+    return sorted(seen, key=_creation_number, reverse=True)
+
+
+_creation_number = operator.attrgetter("seq")
 
 
 def _check_root_gradient(root: Tensor, grad: Any) -> Tensor:
@@ -214,7 +211,7 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
                                             for g in slots)
             _run_node(node, slots, pending, leaf_grads, check, arrays)
             if not retain_graph and node._saved is not None:
-                node._release()
+                node._saved = _FREED  # node._release(), inlined
         _run_leaf_hooks(leaf_grads, arrays)  # before capture: autograd.grad sees hooked ones too
     finally:
         _state.enabled = saved_mode
@@ -236,11 +233,10 @@ def _as_tensor(g: Any, arrays: bool) -> Tensor:
 
 def _run_node(node: Node, slots: list, pending: dict, leaf_grads: dict, check: bool,
               arrays: bool) -> None:
-    for g in slots:
-        if g is None:  # outputs nobody used get a zero gradient
-            slots = [_as_tensor(np.zeros(s, dtype=d), arrays) if g is None else g
-                     for g, s, d in zip(slots, node.out_shapes, node.out_dtypes)]
-            break
+    if len(slots) > 1:  # (one output: it has a gradient, or the node would not have run)
+        # outputs nobody used get a zero gradient
+        slots = [_as_tensor(np.zeros(s, dtype=d), arrays) if g is None else g
+                 for g, s, d in zip(slots, node.out_shapes, node.out_dtypes)]
     fn = node.fn
     if not arrays:
         result = fn.backward(node, *slots)
@@ -258,15 +254,13 @@ def _run_node(node: Node, slots: list, pending: dict, leaf_grads: dict, check: b
     if len(result) != len(edges):
         raise RuntimeError(f"{type(node).__name__}: backward returned {len(result)} gradient(s) "
                            f"for {len(edges)} input(s)")
-    shapes = node.input_shapes
-    dtypes = node.input_dtypes
     kind = np.ndarray if arrays else Tensor
-    for i, edge in enumerate(edges):
-        g = result[i]
+    for i, (edge, g, shape, dtype) in enumerate(
+            zip(edges, result, node.input_shapes, node.input_dtypes)):
         if edge is None or g is None:
             continue
         # _fit only when needed: most gradients already have their input's type, shape, dtype
-        if type(g) is not kind or g.shape != shapes[i] or g.dtype != dtypes[i]:
+        if type(g) is not kind or g.shape != shape or g.dtype != dtype:
             g = _fit(g, node, i, arrays)
         if check:
             anomaly.check_gradient(node, i, g)
