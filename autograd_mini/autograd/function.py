@@ -51,14 +51,11 @@ class _SavedOutput(weakref.ref):
 
     __slots__ = ("data", "version", "output_nr")
 
-    def __new__(cls, data: np.ndarray, tensor: Any, output_nr: int) -> _SavedOutput:
-        return super().__new__(cls, tensor)
-
-    def __init__(self, data: np.ndarray, tensor: Any, output_nr: int) -> None:
-        super().__init__(tensor)
-        self.data = data
-        self.version = tensor._version
-        self.output_nr = output_nr
+    @classmethod
+    def of(cls, tensor: Any, output_nr: int) -> _SavedOutput:
+        marker = cls(tensor)
+        marker.data, marker.version, marker.output_nr = tensor.data, tensor._version, output_nr
+        return marker
 
 
 class ConstantInput:
@@ -291,9 +288,87 @@ def _apply_tensor_forward(cls: type[Function], args: tuple, kwargs: dict) -> Any
 
 
 def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: dict) -> Any:
-    """Run a primitive's forward and record its node: `_connect`'s work, written out for the
-    common case of one floating-point array result (anything else takes the general path)."""
+    """Run a primitive's forward and record its node: `_connect`'s work, written out flat for
+    the common case of one floating-point array result (anything else takes the general path).
+
+    This runs for every recorded op, so one- and two-input primitives (nearly all of them) get
+    their edges and metadata built as tuples directly, without per-input lists."""
     ctx = _new_node(cls._node_cls)
+    if len(args) == 2:
+        a, b = args
+        xa, xb = inputs
+        if isinstance(a, Tensor) and a.requires_grad:
+            fn = a.grad_fn
+            edge_a = a if fn is None else (fn, a._output_nr)
+            shape_a, dtype_a = xa.shape, xa.dtype
+        else:
+            edge_a = shape_a = dtype_a = None
+        if isinstance(b, Tensor) and b.requires_grad:
+            fn = b.grad_fn
+            edge_b = b if fn is None else (fn, b._output_nr)
+            shape_b, dtype_b = xb.shape, xb.dtype
+        else:
+            edge_b = shape_b = dtype_b = None
+        edges: tuple = (edge_a, edge_b)
+        needs = _NEEDS2[edge_a is not None, edge_b is not None]
+        inputs_key: tuple = (shape_a, shape_b, dtype_a, dtype_b)
+    elif len(args) == 1:
+        (a,) = args
+        fn = a.grad_fn
+        edges = (a if fn is None else (fn, a._output_nr),)
+        needs = _NEEDS1
+        inputs_key = (inputs[0].shape, inputs[0].dtype)
+    else:
+        edges, needs, inputs_key = _describe_inputs(args, inputs)
+    ctx.needs_input_grad = needs
+    ctx._to_save = ()
+    ctx.params = params
+    try:
+        out = cls.forward(ctx, *inputs, **params)
+    except _NUMPY_ERRORS as exc:
+        raise _forward_error(cls, inputs, exc) from None
+    ctx._arrays = False
+    ctx.scope = _scope.current
+    ctx._const_inputs = None
+    if type(out) is not np.ndarray or out.dtype.kind != "f":
+        ctx._saved = None
+        ctx._saved_versions = ()
+        outputs = _wrap(out, ctx)
+        _connect(ctx, args, inputs, outputs, params, out)
+        return outputs
+    result = _new_object(Tensor)  # Tensor._make, inlined
+    result.data = out
+    result.grad = None
+    result.requires_grad = True
+    result.grad_fn = ctx
+    result._output_nr = 0
+    result._version = 0
+    result._hooks = None
+    result._retains_grad = False
+    result.name = None
+    ctx.next_edges = edges
+    key = (inputs_key, out.shape, out.dtype)
+    meta = _METADATA.get(key)
+    if meta is None:
+        meta = _new_metadata(key)
+    ctx.input_shapes, ctx.input_dtypes, ctx.out_shapes, ctx.out_dtypes = meta
+    ctx.seq = next(_seq)
+    if False in needs:  # described for drawing the graph (am.viz)
+        ctx._const_inputs = tuple(None if needed else ConstantInput(a)
+                                  for a, needed in zip(args, needs))
+    to_save = ctx._to_save
+    if to_save:
+        _save(ctx, to_save, args, inputs, out, result)
+    else:
+        ctx._saved = None
+        ctx._saved_versions = ()
+    if _creation_hook is not None:
+        _creation_hook(ctx)
+    return result
+
+
+def _describe_inputs(args: tuple, inputs: list) -> tuple[tuple, tuple, tuple]:
+    """Edges, needs_input_grad and the metadata key of a primitive with 0 or 3+ inputs."""
     needs = []
     edges = []
     shapes = []
@@ -310,70 +385,33 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
             edges.append(None)
             shapes.append(None)
             dtypes.append(None)
-    needs = tuple(needs)
-    ctx.needs_input_grad = needs = _NEEDS.get(needs) or _share(_NEEDS, needs)
+    needs_t = tuple(needs)
+    return tuple(edges), _NEEDS.get(needs_t) or _share(_NEEDS, needs_t), (*shapes, *dtypes)
+
+
+def _save(ctx: Node, to_save: tuple, args: tuple, inputs: list, out: np.ndarray,
+          result: Any) -> None:
+    """What an array forward saved: its output (held as a marker, not a Tensor: that would be a
+    cycle) or its input arrays (held as the input Tensors, so versions can be checked)."""
+    saved = []
+    versions = []
+    for item in to_save:
+        if item is out:
+            marker = _SavedOutput(result)
+            marker.data, marker.version, marker.output_nr = out, 0, 0
+            saved.append(marker)
+            versions.append(None)
+            continue
+        for a, x in zip(args, inputs):
+            if item is x and isinstance(a, Tensor):
+                break
+        else:
+            a = item if isinstance(item, Tensor) else Tensor._make(np.asarray(item))
+        saved.append(a)
+        versions.append(a._version)
+    ctx._saved = tuple(saved)
+    ctx._saved_versions = tuple(versions)  # not shared: versions grow with every update
     ctx._to_save = ()
-    ctx.params = params
-    try:
-        out = cls.forward(ctx, *inputs, **params)
-    except _NUMPY_ERRORS as exc:
-        raise _forward_error(cls, inputs, exc) from None
-    ctx._arrays = False
-    ctx.scope = _scope.current
-    ctx._const_inputs = None
-    if type(out) is not np.ndarray or out.dtype.kind != "f":
-        ctx._saved = None
-        ctx._saved_versions = ()
-        outputs = _wrap(out, ctx)
-        _connect(ctx, args, inputs, outputs, params, out)
-        return outputs
-    result = _new_object(Tensor)  # Tensor._make, inlined: this runs for every recorded op
-    result.data = out
-    result.grad = None
-    result.requires_grad = True
-    result.grad_fn = ctx
-    result._output_nr = 0
-    result._version = 0
-    result._hooks = None
-    result._retains_grad = False
-    result.name = None
-    ctx.next_edges = tuple(edges)
-    key = (tuple(shapes), tuple(dtypes), out.shape, out.dtype)
-    meta = _METADATA.get(key)
-    if meta is None:
-        meta = _new_metadata(key)
-    ctx.input_shapes, ctx.input_dtypes, ctx.out_shapes, ctx.out_dtypes = meta
-    ctx.seq = next(_seq)
-    if False in needs:  # described for drawing the graph (am.viz)
-        ctx._const_inputs = tuple(None if needed else ConstantInput(a)
-                                  for a, needed in zip(args, needs))
-    to_save = ctx._to_save
-    if to_save:
-        # What an array forward saved: its output (held as a marker, not a Tensor: that would
-        # be a cycle) or its input arrays (held as the input Tensors, so versions can be checked).
-        saved = []
-        versions = []
-        for item in to_save:
-            if item is out:
-                saved.append(_SavedOutput(out, result, 0))
-                versions.append(None)
-                continue
-            for a, x in zip(args, inputs):
-                if item is x and isinstance(a, Tensor):
-                    break
-            else:
-                a = item if isinstance(item, Tensor) else Tensor._make(np.asarray(item))
-            saved.append(a)
-            versions.append(a._version)
-        ctx._saved = tuple(saved)
-        ctx._saved_versions = tuple(versions)  # not shared: versions grow with every update
-        ctx._to_save = ()
-    else:
-        ctx._saved = None
-        ctx._saved_versions = ()
-    if _creation_hook is not None:
-        _creation_hook(ctx)
-    return result
 
 
 _new_node = _new_object = object.__new__
@@ -396,11 +434,20 @@ def _share(table: dict, t: tuple) -> tuple:
 
 
 def _new_metadata(key: tuple) -> tuple:
-    shapes, dtypes, out_shape, out_dtype = key
+    """(input_shapes, input_dtypes, out_shapes, out_dtypes) for a key (inputs, shape, dtype),
+    whose inputs part is every input's shape, then every input's dtype (None: no gradient)."""
+    inputs_key, out_shape, out_dtype = key
+    half = len(inputs_key) // 2
     if len(_METADATA) >= _SHARED_MAX:
         _METADATA.clear()
-    meta = _METADATA[key] = (shapes, dtypes, (out_shape,), (out_dtype,))
+    meta = _METADATA[key] = (inputs_key[:half], inputs_key[half:], (out_shape,), (out_dtype,))
     return meta
+
+
+# needs_input_grad of every one- and two-input node (a one-input primitive records only when
+# its input needs a gradient)
+_NEEDS1 = (True,)
+_NEEDS2 = {(p, q): (p, q) for p in (False, True) for q in (False, True)}
 
 
 def _needs(args: tuple) -> tuple:
@@ -498,7 +545,7 @@ def _resolve_saved(ctx: Node, args: tuple, inputs: Any, outs: tuple, raws: tuple
         resolved: Any = None
         for i, (o, r) in enumerate(zip(outs, raws)):
             if item is o or item is o.data or item is r:
-                resolved = _SavedOutput(o.data, o, i)
+                resolved = _SavedOutput.of(o, i)
                 versions.append(None)
                 break
         if resolved is None:
