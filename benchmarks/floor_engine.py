@@ -102,6 +102,29 @@ def floor_chain(x: _Out, w: _Out, n_ops: int) -> tuple[float, dict]:
     return float(y.data.sum()), _backward(y)
 
 
+def _row(am: Any, torch: Any, n_ops: int, shape: tuple, repeats: int) -> str:
+    """One workload: every contender checked against the hand-written gradients, then timed."""
+    x, w = make_inputs(shape)
+    ref_loss, ref_gx, ref_gw = numpy_chain(x, w, n_ops)
+    fx, fw = _Out(x), _Out(w)
+    loss, leaves = floor_chain(fx, fw, n_ops)
+    check_close("floor loss", loss, ref_loss, 1e-5, 1e-6)
+    check_close("floor dL/dx", leaves[id(fx)], ref_gx, 1e-5, 1e-6)
+    check_close("floor dL/dw", leaves[id(fw)], ref_gw, 1e-5, 1e-6)
+    ax, aw = am.tensor(x, requires_grad=True), am.tensor(w, requires_grad=True)
+    steps = {"numpy": lambda: numpy_chain(x, w, n_ops),
+             "floor": lambda: floor_chain(fx, fw, n_ops),
+             "autograd_mini": lambda: am_chain(am, ax, aw, n_ops)}
+    if torch is not None:
+        tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+        steps["pytorch"] = lambda: torch_chain(torch, tx, tw, n_ops)
+    per_op = {k: 1e6 * v / n_ops for k, v in interleaved(steps, repeats).items()}
+    t = per_op.get("pytorch", float("nan"))
+    return (f"| {n_ops:,} ops on {shape} + backward | {per_op['numpy']:.2f} us/op | "
+            f"{per_op['floor']:.2f} us/op | {per_op['autograd_mini']:.2f} us/op | {t:.2f} us/op | "
+            f"{per_op['floor'] / t:.2f}x | {per_op['autograd_mini'] / t:.2f}x |")
+
+
 def main() -> None:
     import autograd_mini as am
 
@@ -113,26 +136,7 @@ def main() -> None:
           "| autograd_mini / PyTorch |")
     print("|---|---|---|---|---|---|---|")
     for n_ops, shape, repeats in ((100, (10, 10), 200), (10_000, (1,), 9)):
-        x, w = make_inputs(shape)
-        ref_loss, ref_gx, ref_gw = numpy_chain(x, w, n_ops)
-        fx, fw = _Out(x), _Out(w)
-        loss, leaves = floor_chain(fx, fw, n_ops)
-        check_close("floor loss", loss, ref_loss, 1e-5, 1e-6)
-        check_close("floor dL/dx", leaves[id(fx)], ref_gx, 1e-5, 1e-6)
-        check_close("floor dL/dw", leaves[id(fw)], ref_gw, 1e-5, 1e-6)
-        ax, aw = am.tensor(x, requires_grad=True), am.tensor(w, requires_grad=True)
-        steps = {"numpy": lambda: numpy_chain(x, w, n_ops),
-                 "floor": lambda: floor_chain(fx, fw, n_ops),
-                 "autograd_mini": lambda: am_chain(am, ax, aw, n_ops)}
-        if torch is not None:
-            tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
-            steps["pytorch"] = lambda: torch_chain(torch, tx, tw, n_ops)
-        got = interleaved(steps, max(3, repeats // 4) if args.quick else repeats)
-        per_op = {k: 1e6 * v / n_ops for k, v in got.items()}
-        t = per_op.get("pytorch", float("nan"))
-        print(f"| {n_ops:,} ops on {shape} + backward | {per_op['numpy']:.2f} us/op | "
-              f"{per_op['floor']:.2f} us/op | {per_op['autograd_mini']:.2f} us/op | "
-              f"{t:.2f} us/op | {per_op['floor'] / t:.2f}x | {per_op['autograd_mini'] / t:.2f}x |")
+        print(_row(am, torch, n_ops, shape, max(3, repeats // 4) if args.quick else repeats))
     sys.stdout.flush()
 
 

@@ -190,28 +190,22 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
     if capture is not None and not accumulate:
         order = _prune(order, wanted_nodes, wanted_leaves)
 
-    check = anomaly.enabled()
     keep_grads = retain_grads or _retain_all_grads()
+
+    def observe(node: Node, slots: list) -> None:  # the rarely used extras, out of the hot loop
+        for nr, g in enumerate(slots):
+            k = wanted_nodes.get((id(node), nr))
+            if k is not None:
+                captured[k] = g
+        if keep_grads:
+            node.retained_grads = tuple(None if g is None else _as_tensor(g, arrays).detach()
+                                        for g in slots)
+
     saved_mode = _state.enabled
     _state.enabled = create_graph
     try:
-        for node in order:
-            slots = pending.pop(node, None)
-            if slots is None:
-                continue  # no gradient flowed into this node
-            if node._hooks or node._retained:
-                slots = _apply_output_hooks(node, slots, accumulate, arrays)
-            if wanted_nodes:
-                for nr, g in enumerate(slots):
-                    k = wanted_nodes.get((id(node), nr))
-                    if k is not None:
-                        captured[k] = g
-            if keep_grads:
-                node.retained_grads = tuple(None if g is None else _as_tensor(g, arrays).detach()
-                                            for g in slots)
-            _run_node(node, slots, pending, leaf_grads, check, arrays)
-            if not retain_graph and node._saved is not None:
-                node._saved = _FREED  # node._release(), inlined
+        _sweep(order, pending, leaf_grads, arrays, retain_graph, accumulate,
+               observe if wanted_nodes or keep_grads else None)
         _run_leaf_hooks(leaf_grads, arrays)  # before capture: autograd.grad sees hooked ones too
     finally:
         _state.enabled = saved_mode
@@ -231,54 +225,70 @@ def _as_tensor(g: Any, arrays: bool) -> Tensor:
     return Tensor._make(g) if arrays else g
 
 
-def _run_node(node: Node, slots: list, pending: dict, leaf_grads: dict, check: bool,
-              arrays: bool) -> None:
-    if len(slots) > 1:  # (one output: it has a gradient, or the node would not have run)
-        # outputs nobody used get a zero gradient
-        slots = [_as_tensor(np.zeros(s, dtype=d), arrays) if g is None else g
-                 for g, s, d in zip(slots, node.out_shapes, node.out_dtypes)]
-    fn = node.fn
-    if not arrays:
-        result = fn.backward(node, *slots)
-    elif fn.array_backward:
-        node._arrays = True  # ctx.saved_tensors hands the backward arrays too
-        try:
-            result = fn.backward(node, *slots)
-        finally:
-            node._arrays = False
-    else:
-        result = fn.backward(node, *[Tensor._make(g) for g in slots])
-    if type(result) is not tuple:
-        result = (result,)
-    edges = node.next_edges
-    if len(result) != len(edges):
-        raise RuntimeError(f"{type(node).__name__}: backward returned {len(result)} gradient(s) "
-                           f"for {len(edges)} input(s)")
+def _sweep(order: list[Node], pending: dict, leaf_grads: dict, arrays: bool,
+           retain_graph: bool, accumulate: bool, observe: Any) -> None:
+    """Run every node's backward in order and pass each input's gradient on.
+
+    Written as one flat loop (no call per node besides the backward itself): this is the cost of
+    a backward pass on small arrays."""
+    check = anomaly.enabled()
     kind = np.ndarray if arrays else Tensor
-    for i, (edge, g, shape, dtype) in enumerate(
-            zip(edges, result, node.input_shapes, node.input_dtypes)):
-        if edge is None or g is None:
-            continue
-        # _fit only when needed: most gradients already have their input's type, shape, dtype
-        if type(g) is not kind or g.shape != shape or g.dtype != dtype:
-            g = _fit(g, node, i, arrays)
-        if check:
-            anomaly.check_gradient(node, i, g)
-        # Sum into where the gradient goes (no helper calls: this runs once per graph edge),
-        # always into a new array, never into one a backward returned.
-        if type(edge) is tuple:
-            parent, nr = edge
-            slots_p = pending.get(parent)
-            if slots_p is None:
-                slots_p = pending[parent] = [None] * len(parent.out_shapes)
-            old = slots_p[nr]
-            slots_p[nr] = g if old is None else old + g
+    for node in order:
+        slots = pending.pop(node, None)
+        if slots is None:
+            continue  # no gradient flowed into this node
+        if node._hooks or node._retained:
+            slots = _apply_output_hooks(node, slots, accumulate, arrays)
+        if observe is not None:
+            observe(node, slots)
+        if len(slots) > 1:  # (one output: it has a gradient, or the node would not run)
+            # outputs nobody used get a zero gradient
+            slots = [_as_tensor(np.zeros(s, dtype=d), arrays) if g is None else g
+                     for g, s, d in zip(slots, node.out_shapes, node.out_dtypes)]
+        fn = node.fn
+        if not arrays:
+            result = fn.backward(node, *slots)
+        elif fn.array_backward:
+            node._arrays = True  # ctx.saved_tensors hands the backward arrays too
+            try:
+                result = fn.backward(node, *slots)
+            finally:
+                node._arrays = False
         else:
-            entry = leaf_grads.get(id(edge))
-            if entry is None:
-                leaf_grads[id(edge)] = [edge, g]
+            result = fn.backward(node, *[Tensor._make(g) for g in slots])
+        if not retain_graph and node._saved is not None:
+            node._saved = _FREED  # drop what it saved (Node._freed is now True)
+        if type(result) is not tuple:
+            result = (result,)
+        edges = node.next_edges
+        if len(result) != len(edges):
+            raise RuntimeError(f"{type(node).__name__}: backward returned {len(result)} "
+                               f"gradient(s) for {len(edges)} input(s)")
+        for i, (edge, g, shape, dtype) in enumerate(
+                zip(edges, result, node.input_shapes, node.input_dtypes)):
+            if edge is None or g is None:
+                continue
+            # _fit only when needed: most gradients already have their input's type, shape,
+            # dtype
+            if type(g) is not kind or g.shape != shape or g.dtype != dtype:
+                g = _fit(g, node, i, arrays)
+            if check:
+                anomaly.check_gradient(node, i, g)
+            # Sum into where the gradient goes, always into a new array, never into one a
+            # backward returned.
+            if type(edge) is tuple:
+                parent, nr = edge
+                slots_p = pending.get(parent)
+                if slots_p is None:
+                    slots_p = pending[parent] = [None] * len(parent.out_shapes)
+                old = slots_p[nr]
+                slots_p[nr] = g if old is None else old + g
             else:
-                entry[1] = entry[1] + g
+                entry = leaf_grads.get(id(edge))
+                if entry is None:
+                    leaf_grads[id(edge)] = [edge, g]
+                else:
+                    entry[1] = entry[1] + g
 
 
 def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Any) -> None:

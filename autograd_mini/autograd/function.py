@@ -146,25 +146,23 @@ class Node:
                 f"{type(self).__name__}: trying to backward through the graph a second time, but "
                 "its saved tensors were already freed by the first backward. Pass "
                 "retain_graph=True to the first .backward() (or autograd.grad) to keep them.")
-        saved = self._saved or ()
+        saved = self._saved
+        if saved is None:
+            return ()
         arrays = self._arrays
         out = []
         for item, version in zip(saved, self._saved_versions):
-            if type(item) is _SavedOutput:
-                out.append(self._unpack_output(item, arrays))
-                continue
-            if version is not None and item._version != version:
+            if version is None:  # an output, saved as its marker
+                live = item()
+                if live is not None and live._version != item.version:
+                    self._raise_modified(live, item.version, live._version)
+                out.append(item.data if arrays else
+                           Tensor._make(item.data, True, self, item.output_nr))
+            elif item._version != version:
                 self._raise_modified(item, version, item._version)
-            out.append(item.data if arrays else item)
+            else:
+                out.append(item.data if arrays else item)
         return tuple(out)
-
-    def _unpack_output(self, item: _SavedOutput, arrays: bool) -> Any:
-        live = item()
-        if live is not None and live._version != item.version:
-            self._raise_modified(live, item.version, live._version)
-        if arrays:
-            return item.data
-        return Tensor._make(item.data, True, self, item.output_nr)
 
     def _raise_modified(self, tensor: Any, saved: int, now: int) -> None:
         where = f" (created at {self.trace})" if self.trace else ""
@@ -174,11 +172,6 @@ class Node:
             f"{now}). Compute the in-place update out of place (x = x + y), or .clone() the "
             "tensor before modifying it." + ("" if self.trace else " To see the line that "
             "created this op, run the forward under am.autograd.detect_anomaly()."))
-
-    def _release(self) -> None:
-        """Drop the saved tensors after a backward that did not ask to retain the graph."""
-        if self._saved is not None:
-            self._saved = _FREED
 
     @property
     def saved_arrays(self) -> list[np.ndarray]:
