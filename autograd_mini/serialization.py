@@ -42,6 +42,17 @@ class SerializationError(ValueError):
     """The file is not a valid autograd_mini archive (truncated, malformed or hostile)."""
 
 
+def _unreadable() -> tuple[type[BaseException], ...]:
+    """What the zip and .npy readers raise for a corrupt file: besides BadZipFile, a corrupted
+    directory entry gives NotImplementedError (an unknown zip version, compression method or
+    flag), RuntimeError (an 'encrypted' flag), zlib or struct errors, or a ValueError."""
+    import struct
+    import zlib
+
+    return (EOFError, OSError, ValueError, NotImplementedError, RuntimeError, OverflowError,
+            struct.error, zlib.error)
+
+
 # ---- saving ---------------------------------------------------------------------------------
 class _Encoder:
     def __init__(self) -> None:
@@ -173,11 +184,14 @@ def _check_archive(raw: Any, source: str) -> set[str]:
             bad = zf.testzip()
             if bad is not None:
                 raise _fail(source, f"member {bad!r} is corrupt (CRC mismatch)")
+    except SerializationError:
+        raise
     except zipfile.BadZipFile as exc:
         raise _fail(source, f"not a readable zip archive ({exc}); truncated or not an .npz "
                             "file?") from None
-    except (EOFError, OSError) as exc:
-        raise _fail(source, f"the archive is truncated or unreadable ({exc})") from None
+    except _unreadable() as exc:
+        raise _fail(source, f"the archive is truncated or unreadable ({type(exc).__name__}: "
+                            f"{exc})") from None
     if _INDEX not in stems:
         raise _fail(source, "the archive has no index.npy")
     return stems
@@ -199,7 +213,7 @@ class _Decoder:
 
         try:
             return self.archive[name]
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        except (zipfile.BadZipFile, *_unreadable()) as exc:
             raise _fail(self.source, f"cannot read member {name!r} ({exc})") from None
 
     def decode(self, node: Any, where: str, depth: int = 0) -> Any:
@@ -316,7 +330,7 @@ def load(f: str | os.PathLike | BinaryIO) -> Any:
             obj = decoder.decode(index.get("root"), "the saved object")
     except SerializationError:
         raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+    except (zipfile.BadZipFile, KeyError, *_unreadable()) as exc:
         raise _fail(source, f"{type(exc).__name__}: {exc}") from None
     if decoder.unused:
         raise _fail(source, f"members {sorted(decoder.unused)} are not referenced by the index")

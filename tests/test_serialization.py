@@ -203,10 +203,22 @@ def _hostile_files(marker: str) -> dict[str, bytes]:
                                                                b"False, 'shape': (10000000000000,"
                                                                b"), }".ljust(118) + b"\n"
                                                              if n == "a1.npy" else b}),
+        # corrupted central-directory fields, where zipfile raises NotImplementedError or
+        # RuntimeError rather than BadZipFile (found by benchmarks/fuzz_load.py)
+        "unknown compression method": _patch_directory(valid, 10, b"\x63\x00"),
+        "zip version too new": _patch_directory(valid, 6, b"\xff\x00"),
+        "encrypted flag": _patch_directory(valid, 8, b"\x01\x00"),
+        "patched-data flag": _patch_directory(valid, 8, b"\x20\x00"),
         "not a zip": b"hello world",
         "empty": b"",
         "plain npy": _npy(np.ones(3)),
     }
+
+
+def _patch_directory(archive: bytes, offset: int, value: bytes) -> bytes:
+    """The archive with bytes at `offset` into its first central-directory entry replaced."""
+    start = archive.index(b"PK\x01\x02") + offset
+    return archive[:start] + value + archive[start + len(value):]
 
 
 def test_hostile_and_broken_files_raise_clear_errors_and_execute_nothing(tmp_path):
