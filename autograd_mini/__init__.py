@@ -6,7 +6,9 @@
     x.grad  # tensor([2., 4.])
 """
 
-from . import autograd, func, nn, optim, viz
+from typing import TYPE_CHECKING
+
+from . import autograd, func
 from ._dtypes import get_default_dtype, set_default_dtype
 from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
@@ -86,12 +88,19 @@ bool_ = __import__("numpy").bool_
 __version__ = "0.1.0"
 
 
+if TYPE_CHECKING:
+    from . import nn, optim, testing, viz  # noqa: F401 (for type checkers: see __getattr__)
+
+# Imported on first use (`am.nn`, `am.optim`, `am.viz`, `am.testing`), so `import autograd_mini`
+# costs little more than importing NumPy; am.testing also needs hypothesis.
+_LAZY_SUBMODULES = ("nn", "optim", "viz", "testing")
+
+
 def __getattr__(name: str) -> object:
-    # am.testing needs hypothesis for its strategies: import it on first use, never on import.
-    if name == "testing":
+    if name in _LAZY_SUBMODULES:
         import importlib
 
-        return importlib.import_module(".testing", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'autograd_mini' has no attribute {name!r}")
 
 __all__ = [
