@@ -323,6 +323,9 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
     ctx._arrays = False
     ctx.scope = _scope.current
     ctx._const_inputs = None
+    raw = out
+    if type(out) is not np.ndarray and isinstance(out, np.floating):
+        out = np.asarray(out)  # a full reduction's NumPy scalar, as a 0-d array
     if type(out) is not np.ndarray or out.dtype.kind != "f":
         ctx._saved = None
         ctx._saved_versions = ()
@@ -351,7 +354,7 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
                                   for a, needed in zip(args, needs))
     to_save = ctx._to_save
     if to_save:
-        _save(ctx, to_save, args, inputs, out, result)
+        _save(ctx, to_save, args, inputs, out, raw, result)
     else:
         ctx._saved = None
         ctx._saved_versions = ()
@@ -382,14 +385,15 @@ def _describe_inputs(args: tuple, inputs: list) -> tuple[tuple, tuple, tuple]:
     return tuple(edges), _NEEDS.get(needs_t) or _share(_NEEDS, needs_t), (*shapes, *dtypes)
 
 
-def _save(ctx: Node, to_save: tuple, args: tuple, inputs: list, out: np.ndarray,
+def _save(ctx: Node, to_save: tuple, args: tuple, inputs: list, out: np.ndarray, raw: Any,
           result: Any) -> None:
     """What an array forward saved: its output (held as a marker, not a Tensor: that would be a
-    cycle) or its input arrays (held as the input Tensors, so versions can be checked)."""
+    cycle) or its input arrays (held as the input Tensors, so versions can be checked). `raw` is
+    the forward's own result (a NumPy scalar that `out` wraps, for a full reduction)."""
     saved = []
     versions = []
     for item in to_save:
-        if item is out:
+        if item is out or item is raw:
             marker = _SavedOutput(result)
             marker.data, marker.version, marker.output_nr = out, 0, 0
             saved.append(marker)
