@@ -133,10 +133,10 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
     """Propagate `grads` from `roots` through the graph, with the cyclic GC paused.
 
     A backward pass makes no reference cycles (the graph is freed by reference counting), but its
-    many short-lived containers trigger collections that traverse the whole young graph: half of
-    a 100-op chain's backward time went to them. Objects a pause leaves uncollected are collected
-    by the first collection after it. (Nested and concurrent backward passes: only the one that
-    paused the collector turns it back on.)
+    short-lived containers trigger collections that traverse the graph still alive: on a
+    10,000-op chain the pause saves about 5% of the backward (none on a 100-op one). Objects a
+    pause leaves uncollected are collected by the first collection after it. (Nested and
+    concurrent backward passes: only the one that paused the collector turns it back on.)
     """
     paused = gc.isenabled()
     if paused:
