@@ -77,7 +77,7 @@ from .ops import (
     view,
     where,
 )
-from .serialization import load, save
+from .serialization import SerializationError, load, save
 from .tensor import Tensor
 
 float32 = __import__("numpy").float32
@@ -104,7 +104,8 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'autograd_mini' has no attribute {name!r}")
 
 __all__ = [
-    "Tensor", "autograd", "func", "nn", "optim", "save", "load", "viz", "gradcheck",
+    "Tensor", "autograd", "func", "nn", "optim", "save", "load", "SerializationError", "viz",
+    "gradcheck",
     "gradgradcheck", "GradcheckError",
     "tensor", "zeros", "ones", "full", "empty", "arange", "eye", "rand",
     "randn", "zeros_like", "ones_like", "manual_seed", "get_default_dtype", "set_default_dtype",
