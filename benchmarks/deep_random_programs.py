@@ -1,13 +1,14 @@
 """The deep profile of the random-program check: many programs, every failure kept.
 
     python benchmarks/deep_random_programs.py --programs 50000 --order 2
-    python benchmarks/deep_random_programs.py --minutes 60 --seed 7
+    python benchmarks/deep_random_programs.py --minutes 60 --seed 7 --fast --jobs 16
 
 Each chunk of programs is drawn by hypothesis from a fresh seed (generation only: the shrinker is
 too slow on programs this expensive); a failing program is cut down to the one loss term and the
 steps it needs (`_programs.minimize`), recorded under a signature (error type and ops), and the run
 goes on. Prints progress, then a table of what ran (ops, sizes, time) and every distinct failure
-with a program that reproduces it. Exit status 1 if anything failed.
+with a program that reproduces it. Exit status 1 if anything failed. With `--jobs N`, N worker
+processes run chunks (consecutive seeds) side by side and the parent merges what they found.
 
 The same check runs in the test suite (tests/test_random_programs.py); there a deep run is
 `pytest tests/test_random_programs.py --gradcheck-examples N`, which stops at the first failure.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import multiprocessing
 import signal
 import sys
 import time
@@ -35,6 +37,16 @@ class Tally:
         self.ops: collections.Counter[str] = collections.Counter()
         self.failures: dict[tuple, dict[str, Any]] = {}
         self.generation_errors: collections.Counter[str] = collections.Counter()
+
+    def merge(self, other: Tally) -> None:
+        """Add a worker's chunk to this tally (the first program kept for each failure)."""
+        self.programs += other.programs
+        self.steps += other.steps
+        self.ops.update(other.ops)
+        for key, entry in other.failures.items():
+            mine = self.failures.setdefault(key, dict(entry, count=0))
+            mine["count"] += entry["count"]
+        self.generation_errors.update(other.generation_errors)
 
     def record_failure(self, program: Program, exc: BaseException, order: int,
                        fast: bool) -> None:
@@ -104,6 +116,45 @@ def _stop(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _chunk_tally(chunk: int, chunk_seed: int, order: int, fast: bool) -> Tally:
+    """One chunk in a worker process, returned as its own tally."""
+    tally = Tally()
+    run_chunk(tally, chunk, chunk_seed, order, fast)
+    return tally
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C and kill are the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _progress(tally: Tally, start: float) -> None:
+    print(f"[{time.perf_counter() - start:7.0f} s] {tally.programs} programs, "
+          f"{sum(e['count'] for e in tally.failures.values())} failing "
+          f"({len(tally.failures)} distinct), {sum(tally.generation_errors.values())} "
+          "generation errors", flush=True)
+
+
+def _run_parallel(args: argparse.Namespace, tally: Tally, start: float) -> None:
+    """Keep `args.jobs` chunks in flight until the budget is spent, merging them in order."""
+    def budget_left() -> bool:
+        late = args.minutes is not None and time.perf_counter() - start > 60 * args.minutes
+        return not late and submitted < args.programs
+
+    submitted = k = 0
+    with multiprocessing.Pool(args.jobs, initializer=_worker_init) as pool:
+        in_flight: collections.deque = collections.deque()
+        while in_flight or budget_left():
+            while len(in_flight) < args.jobs and budget_left():
+                size = min(args.chunk, args.programs - submitted)
+                in_flight.append(pool.apply_async(
+                    _chunk_tally, (size, args.seed + k, args.order, args.fast)))
+                submitted += size
+                k += 1
+            tally.merge(in_flight.popleft().get())
+            _progress(tally, start)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programs", type=int, default=1000, help="stop after this many")
@@ -113,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fast", action="store_true",
                         help="check random projections u^T J v instead of whole Jacobians")
     parser.add_argument("--chunk", type=int, default=200, help="programs per hypothesis run")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (one per core)")
     args = parser.parse_args(argv)
     tally = Tally()
     start = time.perf_counter()
@@ -120,18 +172,19 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     k = 0
     try:
-        while tally.programs < args.programs:
+        if args.jobs > 1:
+            _run_parallel(args, tally, start)
+        while args.jobs == 1 and tally.programs < args.programs:
             if args.minutes is not None and time.perf_counter() - start > 60 * args.minutes:
                 break
             run_chunk(tally, min(args.chunk, args.programs - tally.programs), args.seed + k,
                       args.order, args.fast)
             k += 1
-            print(f"[{time.perf_counter() - start:7.0f} s] {tally.programs} programs, "
-                  f"{sum(e['count'] for e in tally.failures.values())} failing "
-                  f"({len(tally.failures)} distinct), {sum(tally.generation_errors.values())} "
-                  "generation errors", flush=True)
+            _progress(tally, start)
     except KeyboardInterrupt:
-        print(f"\nstopped during chunk {k} (seed {args.seed + k})", flush=True)
+        print("\nstopped early" + (" (chunks still running in the workers are not counted)"
+                                   if args.jobs > 1 else f" during chunk {k} (seed {args.seed + k})"),
+              flush=True)
     report(tally, time.perf_counter() - start)
     return 1 if tally.failures or tally.generation_errors else 0
 
