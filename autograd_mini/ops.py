@@ -919,10 +919,3 @@ def dispatch_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) ->
     return Tensor._make(np.asarray(result)) if result is not None else None
 
 
-# The forward operators call their op directly: one Python call less on the path every +, -, *, /
-# and @ takes (the reflected ones keep their methods, which swap the operands).
-Tensor.__add__ = add  # type: ignore[assignment]
-Tensor.__sub__ = sub  # type: ignore[assignment]
-Tensor.__mul__ = mul  # type: ignore[assignment]
-Tensor.__truediv__ = div  # type: ignore[assignment]
-Tensor.__matmul__ = matmul  # type: ignore[assignment]

@@ -303,13 +303,13 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
         else:
             edge_b = shape_b = dtype_b = None
         edges: tuple = (edge_a, edge_b)
-        needs = _NEEDS2[edge_a is not None, edge_b is not None]
+        needs = (edge_a is not None, edge_b is not None)
         inputs_key: tuple = (shape_a, shape_b, dtype_a, dtype_b)
     elif len(args) == 1:
         (a,) = args
         fn = a.grad_fn
         edges = (a if fn is None else (fn, a._output_nr),)
-        needs = _NEEDS1
+        needs = (True,)  # (a one-input primitive records only when its input needs a gradient)
         inputs_key = (inputs[0].shape, inputs[0].dtype)
     else:
         edges, needs, inputs_key = _describe_inputs(args, inputs)
@@ -332,16 +332,7 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
         outputs = _wrap(out, ctx)
         _connect(ctx, args, inputs, outputs, params, out)
         return outputs
-    result = _new_object(Tensor)  # Tensor._make, inlined
-    result.data = out
-    result.grad = None
-    result.requires_grad = True
-    result.grad_fn = ctx
-    result._output_nr = 0
-    result._version = 0
-    result._hooks = None
-    result._retains_grad = False
-    result.name = None
+    result = Tensor._make(out, True, ctx)
     ctx.next_edges = edges
     key = (inputs_key, out.shape, out.dtype)
     meta = _METADATA.get(key)
@@ -381,8 +372,7 @@ def _describe_inputs(args: tuple, inputs: list) -> tuple[tuple, tuple, tuple]:
             edges.append(None)
             shapes.append(None)
             dtypes.append(None)
-    needs_t = tuple(needs)
-    return tuple(edges), _NEEDS.get(needs_t) or _share(_NEEDS, needs_t), (*shapes, *dtypes)
+    return tuple(edges), tuple(needs), (*shapes, *dtypes)
 
 
 def _save(ctx: Node, to_save: tuple, args: tuple, inputs: list, out: np.ndarray, raw: Any,
@@ -394,9 +384,7 @@ def _save(ctx: Node, to_save: tuple, args: tuple, inputs: list, out: np.ndarray,
     versions = []
     for item in to_save:
         if item is out or item is raw:
-            marker = _SavedOutput(result)
-            marker.data, marker.version, marker.output_nr = out, 0, 0
-            saved.append(marker)
+            saved.append(_SavedOutput.of(result, 0))
             versions.append(None)
             continue
         for a, x in zip(args, inputs):
@@ -411,23 +399,14 @@ def _save(ctx: Node, to_save: tuple, args: tuple, inputs: list, out: np.ndarray,
     ctx._to_save = ()
 
 
-_new_node = _new_object = object.__new__
+_new_node = object.__new__
 
-# Nodes share their metadata tuples (which inputs need a gradient, input and output shapes and
-# dtypes): a deep graph then holds a few objects per node for the cyclic GC to scan instead of
-# about a dozen (the GC's share of a 10,000-op chain's forward fell from ~38% to ~28%).
-# Bounded: cleared when full (nodes keep the tuples they hold).
-# (One table per kind: (True,) == (1,), and needs_input_grad must stay bools.)
-_NEEDS: dict[tuple, tuple] = {}
+# Nodes share their metadata tuples (input and output shapes and dtypes): a deep graph then
+# holds a few objects per node for the cyclic GC to scan instead of about a dozen (the GC's share
+# of a 10,000-op chain's forward fell from ~38% to ~28%). Bounded: cleared when full (nodes keep
+# the tuples they hold).
 _METADATA: dict[tuple, tuple] = {}
-_SHARED_MAX = 4096
-
-
-def _share(table: dict, t: tuple) -> tuple:
-    if len(table) >= _SHARED_MAX:
-        table.clear()
-    table[t] = t
-    return t
+_METADATA_MAX = 4096
 
 
 def _new_metadata(key: tuple) -> tuple:
@@ -435,16 +414,11 @@ def _new_metadata(key: tuple) -> tuple:
     whose inputs part is every input's shape, then every input's dtype (None: no gradient)."""
     inputs_key, out_shape, out_dtype = key
     half = len(inputs_key) // 2
-    if len(_METADATA) >= _SHARED_MAX:
+    if len(_METADATA) >= _METADATA_MAX:
         _METADATA.clear()
     meta = _METADATA[key] = (inputs_key[:half], inputs_key[half:], (out_shape,), (out_dtype,))
     return meta
 
-
-# needs_input_grad of every one- and two-input node (a one-input primitive records only when
-# its input needs a gradient)
-_NEEDS1 = (True,)
-_NEEDS2 = {(p, q): (p, q) for p in (False, True) for q in (False, True)}
 
 
 def _needs(args: tuple) -> tuple:
