@@ -176,7 +176,7 @@ class Tensor:
         elif self.data.dtype.kind != "f":
             extras.append(f"dtype={self.data.dtype}")
         if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{type(self.grad_fn).__name__}>")
+            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         if self.name:

@@ -287,7 +287,7 @@ def _scopes(output):
         if id(node) in seen:
             continue
         seen.add(id(node))
-        scopes[type(node).__name__ + str(node.seq)] = node.scope
+        scopes[node.name() + str(node.seq)] = node.scope
         stack.extend(e[0] for e in node.next_edges if type(e) is tuple)
     return scopes
 

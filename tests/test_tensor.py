@@ -181,7 +181,7 @@ def test_attributes():
     y = x * 2.0
     assert isinstance(x.data, np.ndarray) and x.grad is None and x.requires_grad
     assert x.is_leaf and not y.is_leaf
-    assert x.grad_fn is None and type(y.grad_fn).__name__ == "MulBackward"
+    assert x.grad_fn is None and y.grad_fn.name() == "MulBackward"
     assert x.shape == (2, 3) and x.ndim == 2 and x.dtype == np.float64
     assert x.size() == (2, 3) and x.size(0) == 2 and x.size(-1) == 3
     assert x.T.shape == (3, 2) and len(x) == 2
@@ -303,16 +303,16 @@ def test_matmul_and_unary_operators():
 def test_numpy_ufuncs_dispatch_to_the_matching_op(ufunc, node):
     x = leaf([0.5, 2.0])
     y = ufunc(x)
-    assert type(y) is am.Tensor and type(y.grad_fn).__name__ == node
+    assert type(y) is am.Tensor and y.grad_fn.name() == node
     np.testing.assert_allclose(y.data, ufunc(x.data))
 
 
 def test_numpy_binary_ufuncs_dispatch():
     x = leaf([0.5, 2.0])
     y = np.maximum(x, 1.0)
-    assert type(y.grad_fn).__name__ == "MaximumBackward"
+    assert y.grad_fn.name() == "MaximumBackward"
     y = np.add(np.ones(2), x)
-    assert type(y.grad_fn).__name__ == "AddBackward"
+    assert y.grad_fn.name() == "AddBackward"
 
 
 def test_numpy_ufunc_without_an_op_names_it():
@@ -332,7 +332,7 @@ def test_numpy_ufunc_on_a_tensor_without_grad_computes():
 
 def test_numpy_functions_call_tensor_methods():
     x = leaf([[1.0, 5.0], [3.0, 2.0]])
-    assert type(np.sum(x).grad_fn).__name__ == "SumBackward"
+    assert np.sum(x).grad_fn.name() == "SumBackward"
     np.testing.assert_allclose(np.mean(x, axis=0).data, [2.0, 3.5])
     np.testing.assert_allclose(np.max(x).item(), 5.0)
 

@@ -606,7 +606,8 @@ def test_highlight_by_tensor_node_name_and_predicate():
     assert red(am.viz.to_dot(out, params=p, highlight=h)) == ["mul"]
     assert red(am.viz.to_dot(out, params=p, highlight=[h.grad_fn, "b"])) == ["b", "mul"]
     assert red(am.viz.to_dot(out, params=p, highlight=out)) == ["output", "sum"]
-    by_type = am.viz.to_dot(out, params=p, highlight=lambda o: type(o).__name__ == "AddBackward")
+    by_type = am.viz.to_dot(
+        out, params=p, highlight=lambda o: isinstance(o, am.autograd.Node) and o.name() == "AddBackward")
     assert red(by_type) == ["add"]
     d = Dot(am.viz.to_dot(out, params=p, highlight=[a, h]))
     assert [attrs for s, t, attrs in d.edges if s == d.one("a")] == [f'color="{HIGHLIGHT}" penwidth=2']

@@ -82,6 +82,6 @@ def check_gradient(node: Any, i: int, g: Any) -> None:
         kind = "NaN" if np.isnan(data).any() else "inf"
         where = node.trace or "an unknown place (created before detect_anomaly was entered)"
         raise RuntimeError(
-            f"{type(node).__name__} returned {kind} in the gradient for its input {i} (input "
+            f"{node.name()} returned {kind} in the gradient for its input {i} (input "
             f"shapes: {_input_shapes(node)}). The op was created at {where}. Look for a log, "
             "sqrt, division or power at zero, or an overflowing exp, in that op's inputs.")

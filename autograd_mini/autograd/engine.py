@@ -107,7 +107,7 @@ def _fit(g: Any, node: Node, i: int, arrays: bool) -> Any:
     if got != shape:
         if not _reducible(got, shape):
             raise RuntimeError(
-                f"{type(node).__name__}: the gradient for input {i} has shape {got}, "
+                f"{node.name()}: the gradient for input {i} has shape {got}, "
                 f"but the input had shape {shape} (and {got} does not reduce to it)")
         g = sum_to_shape(g, shape) if arrays else ops.sum_to(g, shape)
     dtype = node.input_dtypes[i]
@@ -262,7 +262,7 @@ def _sweep(order: list[Node], pending: dict, leaf_grads: dict, arrays: bool,
             result = (result,)
         edges = node.next_edges
         if len(result) != len(edges):
-            raise RuntimeError(f"{type(node).__name__}: backward returned {len(result)} "
+            raise RuntimeError(f"{node.name()}: backward returned {len(result)} "
                                f"gradient(s) for {len(edges)} input(s)")
         for i, (edge, g, shape, dtype) in enumerate(
                 zip(edges, result, node.input_shapes, node.input_dtypes)):
@@ -308,7 +308,7 @@ def _apply_output_hooks(node: Node, slots: list, accumulate: bool, arrays: bool)
                     old = _as_tensor(slots[nr], arrays)
                     new = hook(old)
                     if new is not None:
-                        new = _check_hook_result(new, old, type(node).__name__)
+                        new = _check_hook_result(new, old, node.name())
                         slots[nr] = new.data if arrays else new
     if node._retained and accumulate:
         for nr, ref in node._retained.items():

@@ -82,7 +82,12 @@ _FREED = ("freed",)  # Node._saved once a backward has released it
 class Node:
     """A recorded operation in the graph; also the `ctx` a Function's forward and backward see.
 
+    The project's primitives all record plain `Node`s (`fn` says which primitive): one class,
+    so the interpreter's attribute caches stay hit on the per-op path. A user's Function records
+    an instance of its own subclass (`<Name>Backward`), which takes any attribute the user sets.
+
     Attributes:
+        fn: the Function whose backward this node runs.
         next_edges: one entry per forward input: None (no gradient flows there), a leaf Tensor,
             or a `(node, output_nr)` pair for a computed input.
         input_shapes / input_dtypes: what the forward saw, to check and un-broadcast gradients.
@@ -92,26 +97,29 @@ class Node:
     """
 
     __slots__ = (
-        "next_edges", "input_shapes", "input_dtypes", "needs_input_grad", "params", "seq",
-        "out_shapes", "out_dtypes", "_to_save", "_saved", "_saved_versions", "scope",
-        "_const_inputs", "_arrays", "__dict__", "__weakref__",
+        "fn", "next_edges", "input_shapes", "input_dtypes", "needs_input_grad", "seq",
+        "out_shapes", "out_dtypes", "_saved", "_saved_versions", "_arrays",
+        "__dict__", "__weakref__",
     )
-    fn: type[Function]  # set on each generated subclass
     # Rarely set, so class-level defaults rather than slots: the per-op path never stores them,
-    # and a node that does get one (a hook, anomaly mode) keeps it in its instance dict.
+    # and a node that does get one (a hook, anomaly mode, a module scope, a constant input, a
+    # keyword argument) keeps it in its instance dict.
+    params: Any = types.MappingProxyType({})
+    scope: str | None = None
+    _const_inputs: tuple | None = None
     _hooks: dict[int, list] | None = None
     _retained: dict[int, Any] | None = None
     trace: Any = None
     retained_grads: tuple | None = None
 
     def __init__(self) -> None:
-        # (primitives' nodes skip __init__: `_record_primitive` sets these same slots itself)
-        self._to_save: tuple = ()
+        # (primitives' nodes skip __init__: `_record_primitive` sets the slots itself)
         self._saved: tuple | None = None
         self._saved_versions: tuple = ()
         self.params: dict = {}
-        self.scope: str | None = _scope.current
-        self._const_inputs: tuple | None = None
+        scope = _scope.current
+        if scope is not None:
+            self.scope = scope
         self._arrays = False
 
     @property
@@ -119,12 +127,12 @@ class Node:
         """Whether a backward without retain_graph has dropped the saved tensors."""
         return self._saved is _FREED
 
-    @classmethod
-    def name(cls) -> str:
-        return cls.__name__
+    def name(self) -> str:
+        """The op's readable name, as in PyTorch: `MulBackward`, `<YourFunction>Backward`."""
+        return self.fn.__name__ + "Backward"
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
+        return f"<{self.name()}>"
 
     @property
     def next_functions(self) -> tuple:
@@ -134,8 +142,9 @@ class Node:
 
     # -- saving for backward ---------------------------------------------------------------
     def save_for_backward(self, *items: Any) -> None:
-        """Save tensors (or, inside a primitive's array forward, the input/output arrays)."""
-        self._to_save = items
+        """Save tensors (or, inside a primitive's array forward, the input/output arrays).
+        They are resolved (inputs to their Tensors, outputs to markers) once forward returns."""
+        self._saved = items
 
     @property
     def saved_tensors(self) -> tuple:
@@ -143,13 +152,13 @@ class Node:
         (While the engine runs an `array_backward` in array mode: their ndarrays.)"""
         if self._saved is _FREED:
             raise RuntimeError(
-                f"{type(self).__name__}: trying to backward through the graph a second time, but "
+                f"{self.name()}: trying to backward through the graph a second time, but "
                 "its saved tensors were already freed by the first backward. Pass "
                 "retain_graph=True to the first .backward() (or autograd.grad) to keep them.")
         saved = self._saved
         if saved is None:
             return ()
-        arrays = self._arrays
+        arrays = getattr(self, "_arrays", False)  # (set by the engine before each backward)
         out = []
         for item, version in zip(saved, self._saved_versions):
             if version is None:  # an output, saved as its marker
@@ -167,7 +176,7 @@ class Node:
     def _raise_modified(self, tensor: Any, saved: int, now: int) -> None:
         where = f" (created at {self.trace})" if self.trace else ""
         raise RuntimeError(
-            f"{type(self).__name__}{where}: a tensor of shape {tuple(tensor.shape)} that this op "
+            f"{self.name()}{where}: a tensor of shape {tuple(tensor.shape)} that this op "
             f"saved for backward was modified in place after the forward (version {saved} -> "
             f"{now}). Compute the in-place update out of place (x = x + y), or .clone() the "
             "tensor before modifying it." + ("" if self.trace else " To see the line that "
@@ -227,18 +236,30 @@ class Function:
         if not cls.array_forward:
             return _apply_tensor_forward(cls, args, kwargs)
         # A primitive. Every op of every model comes through here, and on small arrays this
-        # bookkeeping, not NumPy, is the cost of an op; so it is written flat. One pass unwraps
-        # the inputs and sees whether any wants a gradient; without one (every VJP of a plain
-        # backward, all of no_grad) nothing is called but the forward and the Tensor constructor.
-        inputs = []
-        record = False
-        for a in args:
+        # bookkeeping, not NumPy, is the cost of an op; so it is written flat, with one and two
+        # inputs (nearly every op) unrolled. It unwraps the inputs and sees whether any wants a
+        # gradient; without one (every VJP of a plain backward, all of no_grad) nothing is
+        # called but the forward and the Tensor constructor.
+        if len(args) == 2:
+            a, b = args
             if isinstance(a, Tensor):
-                inputs.append(a.data)
-                if a.requires_grad:
-                    record = True
+                xa = a.data
+                record = a.requires_grad
             else:
-                inputs.append(a)
+                xa, record = a, False
+            if isinstance(b, Tensor):
+                xb = b.data
+                record = record or b.requires_grad
+            else:
+                xb = b
+            inputs: Any = (xa, xb)
+        elif len(args) == 1 and isinstance(args[0], Tensor):
+            a = args[0]
+            inputs = (a.data,)
+            record = a.requires_grad
+        else:
+            inputs = tuple(a.data if isinstance(a, Tensor) else a for a in args)
+            record = any(isinstance(a, Tensor) and a.requires_grad for a in args)
         if record and _state.enabled:
             return _record_primitive(cls, args, inputs, kwargs)
         try:
@@ -280,13 +301,16 @@ def _apply_tensor_forward(cls: type[Function], args: tuple, kwargs: dict) -> Any
     return outputs
 
 
-def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: dict) -> Any:
+def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dict) -> Any:
     """Run a primitive's forward and record its node: `_connect`'s work, written out flat for
     the common case of one floating-point array result (anything else takes the general path).
 
     This runs for every recorded op, so one- and two-input primitives (nearly all of them) get
-    their edges and metadata built as tuples directly, without per-input lists."""
-    ctx = _new_node(cls._node_cls)
+    their edges and metadata built as tuples directly, without per-input lists, and only the
+    attributes every node needs are stored (the rare ones are class defaults, see Node)."""
+    ctx = _new_node(Node)
+    ctx.fn = cls
+    constant = False
     if len(args) == 2:
         a, b = args
         xa, xb = inputs
@@ -296,12 +320,14 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
             shape_a, dtype_a = xa.shape, xa.dtype
         else:
             edge_a = shape_a = dtype_a = None
+            constant = True
         if isinstance(b, Tensor) and b.requires_grad:
             fn = b.grad_fn
             edge_b = b if fn is None else (fn, b._output_nr)
             shape_b, dtype_b = xb.shape, xb.dtype
         else:
             edge_b = shape_b = dtype_b = None
+            constant = True
         edges: tuple = (edge_a, edge_b)
         needs = (edge_a is not None, edge_b is not None)
         inputs_key: tuple = (shape_a, shape_b, dtype_a, dtype_b)
@@ -313,22 +339,22 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
         inputs_key = (inputs[0].shape, inputs[0].dtype)
     else:
         edges, needs, inputs_key = _describe_inputs(args, inputs)
+        constant = False in needs
     ctx.needs_input_grad = needs
-    ctx._to_save = ()
-    ctx.params = params
+    ctx._saved = None
+    if params:
+        ctx.params = params
     try:
         out = cls.forward(ctx, *inputs, **params)
     except _NUMPY_ERRORS as exc:
         raise _forward_error(cls, inputs, exc) from None
-    ctx._arrays = False
-    ctx.scope = _scope.current
-    ctx._const_inputs = None
+    scope = _scope.current
+    if scope is not None:
+        ctx.scope = scope
     raw = out
     if type(out) is not np.ndarray and isinstance(out, np.floating):
         out = np.asarray(out)  # a full reduction's NumPy scalar, as a 0-d array
     if type(out) is not np.ndarray or out.dtype.kind != "f":
-        ctx._saved = None
-        ctx._saved_versions = ()
         outputs = _wrap(out, ctx)
         _connect(ctx, args, inputs, outputs, params, out)
         return outputs
@@ -340,21 +366,18 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: list, params: di
         meta = _new_metadata(key)
     ctx.input_shapes, ctx.input_dtypes, ctx.out_shapes, ctx.out_dtypes = meta
     ctx.seq = next(_seq)
-    if False in needs:  # described for drawing the graph (am.viz)
+    if constant:  # described for drawing the graph (am.viz)
         ctx._const_inputs = tuple(None if needed else ConstantInput(a)
                                   for a, needed in zip(args, needs))
-    to_save = ctx._to_save
-    if to_save:
+    to_save = ctx._saved
+    if to_save is not None:
         _save(ctx, to_save, args, inputs, out, raw, result)
-    else:
-        ctx._saved = None
-        ctx._saved_versions = ()
     if _creation_hook is not None:
         _creation_hook(ctx)
     return result
 
 
-def _describe_inputs(args: tuple, inputs: list) -> tuple[tuple, tuple, tuple]:
+def _describe_inputs(args: tuple, inputs: Any) -> tuple[tuple, tuple, tuple]:
     """Edges, needs_input_grad and the metadata key of a primitive with 0 or 3+ inputs."""
     needs = []
     edges = []
@@ -375,7 +398,7 @@ def _describe_inputs(args: tuple, inputs: list) -> tuple[tuple, tuple, tuple]:
     return tuple(edges), tuple(needs), (*shapes, *dtypes)
 
 
-def _save(ctx: Node, to_save: tuple, args: tuple, inputs: list, out: np.ndarray, raw: Any,
+def _save(ctx: Node, to_save: tuple, args: tuple, inputs: Any, out: np.ndarray, raw: Any,
           result: Any) -> None:
     """What an array forward saved: its output (held as a marker, not a Tensor: that would be a
     cycle) or its input arrays (held as the input Tensors, so versions can be checked). `raw` is
@@ -396,7 +419,6 @@ def _save(ctx: Node, to_save: tuple, args: tuple, inputs: list, out: np.ndarray,
         versions.append(a._version)
     ctx._saved = tuple(saved)
     ctx._saved_versions = tuple(versions)  # not shared: versions grow with every update
-    ctx._to_save = ()
 
 
 _new_node = object.__new__
@@ -463,12 +485,13 @@ def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict, ra
     ctx.next_edges = tuple(edges)
     ctx.input_shapes = tuple(shapes)
     ctx.input_dtypes = tuple(dtypes)
-    ctx.params = params
+    if params:
+        ctx.params = params
     ctx.seq = next(_seq)
     outs = outputs if isinstance(outputs, tuple) else (outputs,)
     ctx.out_shapes = tuple(o.data.shape for o in outs)
     ctx.out_dtypes = tuple(o.data.dtype for o in outs)
-    if ctx._to_save:
+    if ctx._saved is not None:
         _resolve_saved(ctx, args, inputs, outs, raw if isinstance(raw, tuple) else (raw,))
     hook = _creation_hook
     if hook is not None:
@@ -512,7 +535,7 @@ def _resolve_saved(ctx: Node, args: tuple, inputs: Any, outs: tuple, raws: tuple
     scalar that wrapping copies into a new array, so only the raw object identifies it."""
     saved = []
     versions = []
-    for item in ctx._to_save:
+    for item in ctx._saved:
         resolved: Any = None
         for i, (o, r) in enumerate(zip(outs, raws)):
             if item is o or item is o.data or item is r:
@@ -530,4 +553,3 @@ def _resolve_saved(ctx: Node, args: tuple, inputs: Any, outs: tuple, raws: tuple
         saved.append(resolved)
     ctx._saved = tuple(saved)
     ctx._saved_versions = tuple(versions)
-    ctx._to_save = ()

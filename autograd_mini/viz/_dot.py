@@ -196,7 +196,7 @@ class _Writer:
                     lines.append(f"grad ‖·‖ {L.format_value(norm)}")
         if self.opts.show_saved:
             lines.extend(self._saved_lines(node))
-        tooltip = type(node).__name__
+        tooltip = node.name()
         if node.scope:
             tooltip += f" in {node.scope}"
         if node.trace:

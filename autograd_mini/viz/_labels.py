@@ -20,22 +20,20 @@ _MAX_LABEL = 48  # characters of an op's arguments before they are cut with an e
 FEW = 4  # tensors with at most this many elements show their values, not a summary
 
 
-_NAMES: dict[type, str] = {}  # node class -> op name (computed once per class)
+_NAMES: dict[type, str] = {}  # Function -> op name (computed once per Function)
 
 
 def op_name(node: Any) -> str:
     """`SumBackward` -> `sum`; a user's own Function keeps its class name (`Cube`)."""
-    name = _NAMES.get(type(node))
+    name = _NAMES.get(node.fn)
     if name is None:
-        name = _NAMES[type(node)] = _op_name(node)
+        name = _NAMES[node.fn] = _op_name(node)
     return name
 
 
 def _op_name(node: Any) -> str:
-    base = type(node).__name__
-    if base.endswith("Backward"):
-        base = base[: -len("Backward")]
-    if not getattr(getattr(node, "fn", None), "array_forward", False):
+    base = node.fn.__name__
+    if not node.fn.array_forward:
         return base  # a custom autograd.Function: the name its author chose
     return _OP_NAMES.get(base) or re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", base).lower()
 
