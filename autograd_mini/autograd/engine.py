@@ -237,14 +237,15 @@ def _sweep(order: list[Node], pending: dict, leaf_grads: dict, arrays: bool,
         slots = pending.pop(node, None)
         if slots is None:
             continue  # no gradient flowed into this node
-        if node._hooks or node._retained:
+        if node._observed:  # hooks on its outputs, or outputs that retain their grad
             slots = _apply_output_hooks(node, slots, accumulate, arrays)
         if observe is not None:
             observe(node, slots)
+        input_shapes, input_dtypes, out_shapes, out_dtypes = node._meta
         if len(slots) > 1:  # (one output: it has a gradient, or the node would not run)
             # outputs nobody used get a zero gradient
             slots = [_as_tensor(np.zeros(s, dtype=d), arrays) if g is None else g
-                     for g, s, d in zip(slots, node.out_shapes, node.out_dtypes)]
+                     for g, s, d in zip(slots, out_shapes, out_dtypes)]
         fn = node.fn
         if not arrays:
             result = fn.backward(node, *slots)
@@ -265,7 +266,7 @@ def _sweep(order: list[Node], pending: dict, leaf_grads: dict, arrays: bool,
             raise RuntimeError(f"{node.name()}: backward returned {len(result)} "
                                f"gradient(s) for {len(edges)} input(s)")
         for i, (edge, g, shape, dtype) in enumerate(
-                zip(edges, result, node.input_shapes, node.input_dtypes)):
+                zip(edges, result, input_shapes, input_dtypes)):
             if edge is None or g is None:
                 continue
             # _fit only when needed: most gradients already have their input's type, shape,
@@ -280,7 +281,7 @@ def _sweep(order: list[Node], pending: dict, leaf_grads: dict, arrays: bool,
                 parent, nr = edge
                 slots_p = pending.get(parent)
                 if slots_p is None:
-                    slots_p = pending[parent] = [None] * len(parent.out_shapes)
+                    slots_p = pending[parent] = [None] * len(parent._meta[2])
                 old = slots_p[nr]
                 slots_p[nr] = g if old is None else old + g
             else:

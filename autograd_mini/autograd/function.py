@@ -97,9 +97,8 @@ class Node:
     """
 
     __slots__ = (
-        "fn", "next_edges", "input_shapes", "input_dtypes", "needs_input_grad", "seq",
-        "out_shapes", "out_dtypes", "_saved", "_saved_versions", "_arrays",
-        "__dict__", "__weakref__",
+        "fn", "next_edges", "needs_input_grad", "seq", "_meta", "_saved", "_saved_versions",
+        "_arrays", "__dict__", "__weakref__",
     )
     # Rarely set, so class-level defaults rather than slots: the per-op path never stores them,
     # and a node that does get one (a hook, anomaly mode, a module scope, a constant input, a
@@ -109,6 +108,7 @@ class Node:
     _const_inputs: tuple | None = None
     _hooks: dict[int, list] | None = None
     _retained: dict[int, Any] | None = None
+    _observed = False  # True once either of the two above is set: one check per backward step
     trace: Any = None
     retained_grads: tuple | None = None
 
@@ -121,6 +121,24 @@ class Node:
         if scope is not None:
             self.scope = scope
         self._arrays = False
+
+    # The shapes and dtypes live in one tuple, `_meta`, often shared between nodes (see
+    # _METADATA): one store per recorded op instead of four.
+    @property
+    def input_shapes(self) -> tuple:
+        return self._meta[0]
+
+    @property
+    def input_dtypes(self) -> tuple:
+        return self._meta[1]
+
+    @property
+    def out_shapes(self) -> tuple:
+        return self._meta[2]
+
+    @property
+    def out_dtypes(self) -> tuple:
+        return self._meta[3]
 
     @property
     def _freed(self) -> bool:
@@ -352,19 +370,20 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dic
     if scope is not None:
         ctx.scope = scope
     raw = out
-    if type(out) is not np.ndarray and isinstance(out, np.floating):
+    if type(out) is not np.ndarray:
+        if not isinstance(out, np.floating):
+            return _record_other(ctx, args, inputs, params, out)
         out = np.asarray(out)  # a full reduction's NumPy scalar, as a 0-d array
-    if type(out) is not np.ndarray or out.dtype.kind != "f":
-        outputs = _wrap(out, ctx)
-        _connect(ctx, args, inputs, outputs, params, out)
-        return outputs
+    dtype = out.dtype
+    if dtype.kind != "f":
+        return _record_other(ctx, args, inputs, params, out)
     result = Tensor._make(out, True, ctx)
     ctx.next_edges = edges
-    key = (inputs_key, out.shape, out.dtype)
+    key = (inputs_key, out.shape, dtype)
     meta = _METADATA.get(key)
     if meta is None:
         meta = _new_metadata(key)
-    ctx.input_shapes, ctx.input_dtypes, ctx.out_shapes, ctx.out_dtypes = meta
+    ctx._meta = meta
     ctx.seq = next(_seq)
     if constant:  # described for drawing the graph (am.viz)
         ctx._const_inputs = tuple(None if needed else ConstantInput(a)
@@ -375,6 +394,13 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dic
     if _creation_hook is not None:
         _creation_hook(ctx)
     return result
+
+
+def _record_other(ctx: Node, args: tuple, inputs: Any, params: dict, out: Any) -> Any:
+    """A primitive whose result is not one floating-point array: the general path."""
+    outputs = _wrap(out, ctx)
+    _connect(ctx, args, inputs, outputs, params, out)
+    return outputs
 
 
 def _describe_inputs(args: tuple, inputs: Any) -> tuple[tuple, tuple, tuple]:
@@ -483,14 +509,12 @@ def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict, ra
         ctx._const_inputs = tuple(None if needed else ConstantInput(a)
                                   for a, needed in zip(args, ctx.needs_input_grad))
     ctx.next_edges = tuple(edges)
-    ctx.input_shapes = tuple(shapes)
-    ctx.input_dtypes = tuple(dtypes)
     if params:
         ctx.params = params
     ctx.seq = next(_seq)
     outs = outputs if isinstance(outputs, tuple) else (outputs,)
-    ctx.out_shapes = tuple(o.data.shape for o in outs)
-    ctx.out_dtypes = tuple(o.data.dtype for o in outs)
+    ctx._meta = (tuple(shapes), tuple(dtypes), tuple(o.data.shape for o in outs),
+                 tuple(o.data.dtype for o in outs))
     if ctx._saved is not None:
         _resolve_saved(ctx, args, inputs, outs, raw if isinstance(raw, tuple) else (raw,))
     hook = _creation_hook
