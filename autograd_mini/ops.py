@@ -19,6 +19,7 @@ import numpy as np
 from . import primitives as P
 from ._dtypes import as_dtype
 from ._grad_mode import _state
+from .autograd.function import apply1, apply2
 from .tensor import Tensor
 
 Axes = int | Sequence[int] | None
@@ -158,7 +159,7 @@ def _binary_failed(name: str, a: Any, b: Any, exc: Exception) -> None:
 def add(a: Any, b: Any) -> Tensor:
     """a + b with broadcasting."""
     try:
-        return P.Add.apply(a, b)
+        return apply2(P.Add, a, b)
     except (ValueError, TypeError) as exc:
         _binary_failed("add", a, b, exc)
         raise
@@ -167,7 +168,7 @@ def add(a: Any, b: Any) -> Tensor:
 def sub(a: Any, b: Any) -> Tensor:
     """a - b with broadcasting."""
     try:
-        return P.Sub.apply(a, b)
+        return apply2(P.Sub, a, b)
     except (ValueError, TypeError) as exc:
         _binary_failed("sub", a, b, exc)
         raise
@@ -176,7 +177,7 @@ def sub(a: Any, b: Any) -> Tensor:
 def mul(a: Any, b: Any) -> Tensor:
     """a * b with broadcasting."""
     try:
-        return P.Mul.apply(a, b)
+        return apply2(P.Mul, a, b)
     except (ValueError, TypeError) as exc:
         _binary_failed("mul", a, b, exc)
         raise
@@ -185,7 +186,7 @@ def mul(a: Any, b: Any) -> Tensor:
 def div(a: Any, b: Any) -> Tensor:
     """a / b with broadcasting (true division)."""
     try:
-        return P.Div.apply(a, b)
+        return apply2(P.Div, a, b)
     except (ValueError, TypeError) as exc:
         _binary_failed("div", a, b, exc)
         raise
@@ -193,7 +194,7 @@ def div(a: Any, b: Any) -> Tensor:
 
 def neg(a: Tensor) -> Tensor:
     a = tensor_arg(a, "neg")
-    return P.Neg.apply(a)
+    return apply1(P.Neg, a)
 
 
 def pow(a: Any, exponent: Any) -> Tensor:
@@ -217,61 +218,61 @@ def matmul(a: Any, b: Any) -> Tensor:
     if len(sa) > 2 and len(sb) > 2:
         _check_broadcast("matmul (batch dimensions)", np.empty(sa[:-2], dtype=bool),
                          np.empty(sb[:-2], dtype=bool))
-    return P.MatMul.apply(a, b)
+    return apply2(P.MatMul, a, b)
 
 
 # ---- elementwise functions ------------------------------------------------------------------
 def exp(x: Tensor) -> Tensor:
     x = tensor_arg(x, "exp")
-    return P.Exp.apply(x)
+    return apply1(P.Exp, x)
 
 
 def log(x: Tensor) -> Tensor:
     x = tensor_arg(x, "log")
-    return P.Log.apply(x)
+    return apply1(P.Log, x)
 
 
 def log1p(x: Tensor) -> Tensor:
     x = tensor_arg(x, "log1p")
-    return P.Log1p.apply(x)
+    return apply1(P.Log1p, x)
 
 
 def sqrt(x: Tensor) -> Tensor:
     x = tensor_arg(x, "sqrt")
-    return P.Sqrt.apply(x)
+    return apply1(P.Sqrt, x)
 
 
 def abs(x: Tensor) -> Tensor:
     """|x|, with abs'(0) = 0."""
     x = tensor_arg(x, "abs")
-    return P.Abs.apply(x)
+    return apply1(P.Abs, x)
 
 
 def sin(x: Tensor) -> Tensor:
     x = tensor_arg(x, "sin")
-    return P.Sin.apply(x)
+    return apply1(P.Sin, x)
 
 
 def cos(x: Tensor) -> Tensor:
     x = tensor_arg(x, "cos")
-    return P.Cos.apply(x)
+    return apply1(P.Cos, x)
 
 
 def tanh(x: Tensor) -> Tensor:
     x = tensor_arg(x, "tanh")
-    return P.Tanh.apply(x)
+    return apply1(P.Tanh, x)
 
 
 def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + exp(-x)), stable for inputs of +-1000."""
     x = _float_input(tensor_arg(x, "sigmoid"))
-    return P.Sigmoid.apply(x)
+    return apply1(P.Sigmoid, x)
 
 
 def relu(x: Tensor) -> Tensor:
     """max(x, 0), with relu'(0) = 0."""
     x = tensor_arg(x, "relu")
-    return P.Relu.apply(x)
+    return apply1(P.Relu, x)
 
 
 def _float_input(x: Tensor) -> Tensor:

@@ -253,43 +253,78 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         if not cls.array_forward:
             return _apply_tensor_forward(cls, args, kwargs)
-        # A primitive. Every op of every model comes through here, and on small arrays this
-        # bookkeeping, not NumPy, is the cost of an op; so it is written flat, with one and two
-        # inputs (nearly every op) unrolled. It unwraps the inputs and sees whether any wants a
-        # gradient; without one (every VJP of a plain backward, all of no_grad) nothing is
-        # called but the forward and the Tensor constructor.
-        if len(args) == 2:
-            a, b = args
-            if isinstance(a, Tensor):
-                xa = a.data
-                record = a.requires_grad
-            else:
-                xa, record = a, False
-            if isinstance(b, Tensor):
-                xb = b.data
-                record = record or b.requires_grad
-            else:
-                xb = b
-            inputs: Any = (xa, xb)
-        elif len(args) == 1 and isinstance(args[0], Tensor):
-            a = args[0]
-            inputs = (a.data,)
-            record = a.requires_grad
-        else:
-            inputs = tuple(a.data if isinstance(a, Tensor) else a for a in args)
-            record = any(isinstance(a, Tensor) and a.requires_grad for a in args)
-        if record and _state.enabled:
+        if not kwargs:  # nearly every op: one or two inputs, no keyword arguments
+            if len(args) == 2:
+                return apply2(cls, *args)
+            if len(args) == 1:
+                return apply1(cls, *args)
+        inputs = tuple(a.data if isinstance(a, Tensor) else a for a in args)
+        if _state.enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args):
             return _record_primitive(cls, args, inputs, kwargs)
-        try:
-            out = cls.forward(_NO_CTX, *inputs, **kwargs)
-        except _NUMPY_ERRORS as exc:
-            raise _forward_error(cls, inputs, exc) from None
-        if type(out) is np.ndarray:
-            return Tensor._make(out)
-        return _wrap(out, None)
+        return _run_unrecorded(cls, inputs, kwargs)
 
 
-def _forward_error(cls: type[Function], inputs: list, exc: Exception) -> Exception:
+# The per-op path. Every op of every model comes through here, and on small arrays this
+# bookkeeping, not NumPy, is the cost of an op; so it is written flat. `ops` calls these two
+# directly for its most used primitives: a classmethod with *args and **kwargs costs a bound
+# method, a tuple and a dict per call. Each unwraps the inputs and sees whether any wants a
+# gradient; without one (every VJP of a plain backward, all of no_grad) nothing is called but
+# the forward and the Tensor constructor.
+
+def apply1(cls: type[Function], a: Any) -> Any:
+    """`cls.apply(a)` for a primitive: one input, no keyword arguments."""
+    if isinstance(a, Tensor):
+        x = a.data
+        if a.requires_grad and _state.enabled:
+            return _record_primitive(cls, (a,), (x,), _NO_PARAMS)
+    else:
+        x = a
+    try:
+        out = cls.forward(_NO_CTX, x)
+    except _NUMPY_ERRORS as exc:
+        raise _forward_error(cls, (x,), exc) from None
+    if type(out) is np.ndarray:
+        return Tensor._make(out)
+    return _wrap(out, None)
+
+
+def apply2(cls: type[Function], a: Any, b: Any) -> Any:
+    """`cls.apply(a, b)` for a primitive: two inputs, no keyword arguments."""
+    if isinstance(a, Tensor):
+        xa = a.data
+        record = a.requires_grad
+    else:
+        xa, record = a, False
+    if isinstance(b, Tensor):
+        xb = b.data
+        record = record or b.requires_grad
+    else:
+        xb = b
+    if record and _state.enabled:
+        return _record_primitive(cls, (a, b), (xa, xb), _NO_PARAMS)
+    try:
+        out = cls.forward(_NO_CTX, xa, xb)
+    except _NUMPY_ERRORS as exc:
+        raise _forward_error(cls, (xa, xb), exc) from None
+    if type(out) is np.ndarray:
+        return Tensor._make(out)
+    return _wrap(out, None)
+
+
+_NO_PARAMS: dict = {}  # (never written to: a node stores params only when there are some)
+
+
+def _run_unrecorded(cls: type[Function], inputs: tuple, params: dict) -> Any:
+    try:
+        out = cls.forward(_NO_CTX, *inputs, **params)
+    except _NUMPY_ERRORS as exc:
+        raise _forward_error(cls, inputs, exc) from None
+    if type(out) is np.ndarray:
+        return Tensor._make(out)
+    return _wrap(out, None)
+
+
+def _forward_error(cls: type[Function], inputs: tuple, exc: Exception) -> Exception:
     """NumPy refused a primitive's inputs (a dtype it has no loop for, a value it cannot convert):
     the same error, raised here with the op and every input described, not from NumPy's depths."""
     def describe(x: Any) -> str:
