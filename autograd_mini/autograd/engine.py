@@ -1,11 +1,12 @@
 """The backward engine: the only graph traversal that computes gradients.
 
-1. Collect the nodes reachable from the outputs with an iterative depth-first search (no
-   recursion, so a 100,000-op chain needs no raised recursion limit), giving a topological order.
-2. Walk that order from the outputs down. Each node's output gradients are complete when it is
-   reached: run its backward (under no_grad unless create_graph), then, for each input, sum the
-   gradient back to the input's shape if it was broadcast, cast it to the input's dtype, check it,
-   and add it to that input's pending gradient. Contributions are summed into new arrays, never
+1. Start from the outputs' nodes and find the others as gradients flow into them, running them
+   consumers first: by decreasing creation number, from a heap (no recursion, so a 100,000-op
+   chain needs no raised recursion limit).
+2. Each node's output gradients are complete when it is reached: run its backward (under
+   no_grad unless create_graph), then, for each input, sum the gradient back to the input's
+   shape if it was broadcast, cast it to the input's dtype, check it, and add it to that
+   input's pending gradient. Contributions are summed into new arrays, never
    with += into an array some backward returned.
 3. Leaves (and tensors that asked with retain_grad) get `.grad`; leaves accumulate across calls.
 
@@ -22,6 +23,7 @@ import gc
 import operator
 import threading
 from collections.abc import Sequence
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -57,7 +59,8 @@ class retain_grads:
 
 
 def _topological_order(roots: list[Node]) -> list[Node]:
-    """Nodes reachable from `roots`, each after every node that consumes its output.
+    """Nodes reachable from `roots`, each after every node that consumes its output (used to
+    find the nodes worth running when only some gradients are wanted).
 
     A node is always created after the nodes of its inputs, so decreasing creation number
     (`seq`) is such an order: one traversal to find the nodes, then a sort in C."""
@@ -177,7 +180,6 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
         slots = pending.setdefault(root.grad_fn, [None] * len(root.grad_fn.out_shapes))
         slots[root._output_nr] = _add(slots[root._output_nr], g)
         root_nodes.append(root.grad_fn)
-    order = _topological_order(root_nodes)
 
     captured: dict[int, Tensor | None] = {}
     wanted_nodes: dict[tuple, int] = {}
@@ -187,8 +189,9 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
             wanted_leaves.add(id(t))
         else:
             wanted_nodes[(id(t.grad_fn), t._output_nr)] = k
+    allowed = None  # every node runs, unless only the captured tensors' gradients are wanted
     if capture is not None and not accumulate:
-        order = _prune(order, wanted_nodes, wanted_leaves)
+        allowed = set(_prune(_topological_order(root_nodes), wanted_nodes, wanted_leaves))
 
     keep_grads = retain_grads or _retain_all_grads()
 
@@ -204,7 +207,7 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
     saved_mode = _state.enabled
     _state.enabled = create_graph
     try:
-        _sweep(order, pending, leaf_grads, arrays, retain_graph, accumulate,
+        _sweep(root_nodes, allowed, pending, leaf_grads, arrays, retain_graph, accumulate,
                observe if wanted_nodes or keep_grads else None)
         _run_leaf_hooks(leaf_grads, arrays)  # before capture: autograd.grad sees hooked ones too
     finally:
@@ -225,18 +228,27 @@ def _as_tensor(g: Any, arrays: bool) -> Tensor:
     return Tensor._make(g) if arrays else g
 
 
-def _sweep(order: list[Node], pending: dict, leaf_grads: dict, arrays: bool,
-           retain_graph: bool, accumulate: bool, observe: Any) -> None:
-    """Run every node's backward in order and pass each input's gradient on.
+def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: dict,
+           arrays: bool, retain_graph: bool, accumulate: bool, observe: Any) -> None:
+    """Run every node's backward, consumers first, and pass each input's gradient on.
 
-    Written as one flat loop (no call per node besides the backward itself): this is the cost of
-    a backward pass on small arrays."""
+    The order: a node is created after the nodes of its inputs, so the node with the highest
+    creation number (`seq`) among those gradients have reached has every consumer behind it.
+    A heap of the nodes reached so far gives it, so nodes are found as gradients flow and the
+    graph is walked once. Written as one flat loop (no call per node besides the backward
+    itself): this is the cost of a backward pass on small arrays.
+
+    Args:
+        allowed: the nodes that may run (None: all); gradients for others are dropped.
+    """
     check = anomaly.enabled()
     kind = np.ndarray if arrays else Tensor
-    for node in order:
-        slots = pending.pop(node, None)
-        if slots is None:
-            continue  # no gradient flowed into this node
+    heap = [(-node.seq, node) for node in set(roots)
+            if allowed is None or node in allowed]
+    heapify(heap)
+    while heap:
+        node = heappop(heap)[1]
+        slots = pending.pop(node)
         if node._observed:  # hooks on its outputs, or outputs that retain their grad
             slots = _apply_output_hooks(node, slots, accumulate, arrays)
         if observe is not None:
@@ -281,7 +293,10 @@ def _sweep(order: list[Node], pending: dict, leaf_grads: dict, arrays: bool,
                 parent, nr = edge
                 slots_p = pending.get(parent)
                 if slots_p is None:
+                    if allowed is not None and parent not in allowed:
+                        continue
                     slots_p = pending[parent] = [None] * len(parent._meta[2])
+                    heappush(heap, (-parent.seq, parent))
                 old = slots_p[nr]
                 slots_p[nr] = g if old is None else old + g
             else:

@@ -382,7 +382,8 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dic
             edge_b = shape_b = dtype_b = None
             constant = True
         edges: tuple = (edge_a, edge_b)
-        needs = (edge_a is not None, edge_b is not None)
+        # (a constant tuple when both need a gradient: one object less for the GC to track)
+        needs = (edge_a is not None, edge_b is not None) if constant else (True, True)
         inputs_key: tuple = (shape_a, shape_b, dtype_a, dtype_b)
     elif len(args) == 1:
         (a,) = args
