@@ -31,7 +31,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_output_nr", "_version",
-                 "_hooks", "_retains_grad", "name", "__weakref__")
+                 "_hooks", "name", "__weakref__")
     __hash__ = object.__hash__  # identity hash: == is elementwise, as in NumPy and PyTorch
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
@@ -46,7 +46,6 @@ class Tensor:
         self._output_nr = 0
         self._version = 0
         self._hooks: list | None = None
-        self._retains_grad = False
         self.name = name
 
     @staticmethod
@@ -62,7 +61,6 @@ class Tensor:
         t._output_nr = output_nr
         t._version = 0
         t._hooks = None
-        t._retains_grad = False
         t.name = None
         return t
 
@@ -222,13 +220,18 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         return self
 
+    @property
+    def retains_grad(self) -> bool:
+        """Whether backward fills `.grad` on this non-leaf tensor (see `retain_grad`)."""
+        node = self.grad_fn
+        return node is not None and bool(node._retained) and self._output_nr in node._retained
+
     def retain_grad(self) -> None:
         """Ask backward to fill `.grad` on this non-leaf tensor too."""
         if not self.requires_grad:
             raise RuntimeError("retain_grad() on a tensor that does not require grad")
         if self.grad_fn is None:
             return  # leaves keep their grad anyway
-        self._retains_grad = True
         node = self.grad_fn
         if node._retained is None:
             node._retained = {}

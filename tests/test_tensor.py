@@ -532,3 +532,14 @@ def test_in_place_with_a_tensor_that_requires_grad_records_into_a_plain_tensor()
     assert acc.requires_grad
     acc.sum().backward()
     np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
+
+
+def test_retains_grad_says_whether_backward_fills_grad_of_a_non_leaf():
+    x = leaf([1.0, 2.0])
+    y = x * 2.0
+    z = y.sum()
+    assert not x.retains_grad and not y.retains_grad
+    y.retain_grad()
+    assert y.retains_grad and not z.retains_grad
+    z.backward()
+    np.testing.assert_array_equal(y.grad.data, [1.0, 1.0])
