@@ -19,7 +19,7 @@ import numpy as np
 
 from . import ops
 from ._grad_mode import is_grad_enabled
-from .autograd.function import Function
+from .autograd.function import SAVES_INPUTS, SAVES_OUTPUT, Function
 
 PRIMITIVES: dict[str, type[Function]] = {}
 
@@ -74,10 +74,10 @@ class Mul(Function):
     """a * b: d/da = b, d/db = a."""
 
     array_backward = True
+    saves = SAVES_INPUTS
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        ctx.save_for_backward(a, b)
         return a * b
 
     @staticmethod
@@ -127,10 +127,10 @@ class PowConst(Function):
     """a ** c for a constant number c: d/da = c * a**(c-1), and exactly 0 when c == 0."""
 
     array_backward = True
+    saves = SAVES_INPUTS
 
     @staticmethod
     def forward(ctx: Any, a: Any, exponent: float) -> Any:
-        ctx.save_for_backward(a)
         return a ** exponent
 
     @staticmethod
@@ -177,11 +177,11 @@ class Exp(Function):
     """exp(a): d/da = exp(a) (the saved output)."""
 
     array_backward = True
+    saves = SAVES_OUTPUT
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         out = np.exp(a)
-        ctx.save_for_backward(out)
         return out
 
     @staticmethod
@@ -195,10 +195,10 @@ class Log(Function):
     """log(a): d/da = 1/a."""
 
     array_backward = True
+    saves = SAVES_INPUTS
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        ctx.save_for_backward(a)
         return np.log(a)
 
     @staticmethod
@@ -212,10 +212,10 @@ class Log1p(Function):
     """log(1 + a), accurate for small a: d/da = 1/(1 + a)."""
 
     array_backward = True
+    saves = SAVES_INPUTS
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        ctx.save_for_backward(a)
         return np.log1p(a)
 
     @staticmethod
@@ -229,11 +229,11 @@ class Sqrt(Function):
     """sqrt(a): d/da = 1 / (2 sqrt(a))."""
 
     array_backward = True
+    saves = SAVES_OUTPUT
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         out = np.sqrt(a)
-        ctx.save_for_backward(out)
         return out
 
     @staticmethod
@@ -246,9 +246,10 @@ class Sqrt(Function):
 class Abs(Function):
     """|a|: d/da = sign(a), so abs'(0) = 0."""
 
+    saves = SAVES_INPUTS
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        ctx.save_for_backward(a)
         return np.abs(a)
 
     @staticmethod
@@ -262,10 +263,10 @@ class Sin(Function):
     """sin(a): d/da = cos(a)."""
 
     array_backward = True
+    saves = SAVES_INPUTS
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        ctx.save_for_backward(a)
         return np.sin(a)
 
     @staticmethod
@@ -279,10 +280,10 @@ class Cos(Function):
     """cos(a): d/da = -sin(a)."""
 
     array_backward = True
+    saves = SAVES_INPUTS
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        ctx.save_for_backward(a)
         return np.cos(a)
 
     @staticmethod
@@ -296,11 +297,11 @@ class Tanh(Function):
     """tanh(a): d/da = 1 - tanh(a)**2."""
 
     array_backward = True
+    saves = SAVES_OUTPUT
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         out = np.tanh(a)
-        ctx.save_for_backward(out)
         return out
 
     @staticmethod
@@ -314,12 +315,12 @@ class Sigmoid(Function):
     """1 / (1 + exp(-a)), computed from exp(-|a|) so +-1000 neither overflows nor gives NaN."""
 
     array_backward = True
+    saves = SAVES_OUTPUT
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         e = np.exp(-np.abs(a))
         out = np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(a.dtype, copy=False)
-        ctx.save_for_backward(out)
         return out
 
     @staticmethod
@@ -333,11 +334,11 @@ class Relu(Function):
     """max(a, 0): d/da = 1 where a > 0, else 0 (relu'(0) = 0)."""
 
     array_backward = True
+    saves = SAVES_OUTPUT
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         out = np.maximum(a, 0)
-        ctx.save_for_backward(out)
         return out
 
     @staticmethod
@@ -349,11 +350,12 @@ class Relu(Function):
 class _Extremum2(Function):
     """maximum/minimum of two tensors; at equality each side gets half the gradient."""
 
+    saves = SAVES_INPUTS
+
     pick: Any
 
     @classmethod
     def forward(cls, ctx: Any, a: Any, b: Any) -> Any:
-        ctx.save_for_backward(a, b)
         return cls.pick(a, b)
 
     @classmethod
@@ -401,9 +403,10 @@ class Where(Function):
 class Clip(Function):
     """clip(a, lo, hi): gradient 1 where lo <= a <= hi, else 0."""
 
+    saves = SAVES_INPUTS
+
     @staticmethod
     def forward(ctx: Any, a: Any, lo: Any = None, hi: Any = None) -> Any:
-        ctx.save_for_backward(a)
         return np.clip(a, lo, hi)
 
     @staticmethod
@@ -766,9 +769,10 @@ class Pad(Function):
 class MatMul(Function):
     """a @ b with NumPy's rules: 1-D operands are promoted, batch dimensions broadcast."""
 
+    saves = SAVES_INPUTS
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        ctx.save_for_backward(a, b)
         return np.matmul(a, b)
 
     @staticmethod

@@ -235,7 +235,7 @@ class Tensor:
         node = self.grad_fn
         if node._retained is None:
             node._retained = {}
-            node._observed = True
+            node._mark_observed()
         import weakref
 
         node._retained[self._output_nr] = weakref.ref(self)
@@ -256,7 +256,7 @@ class Tensor:
             node = self.grad_fn
             if node._hooks is None:
                 node._hooks = {}
-                node._observed = True
+                node._mark_observed()
             hooks = node._hooks.setdefault(self._output_nr, [])
         hooks.append(hook)
         return lambda: hooks.remove(hook) if hook in hooks else None

@@ -243,13 +243,14 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
     """
     check = anomaly.enabled()
     kind = np.ndarray if arrays else Tensor
+    observed = Node._any_observed  # (reading it per node would cost a lookup on every step)
     heap = [(-node.seq, node) for node in set(roots)
             if allowed is None or node in allowed]
     heapify(heap)
     while heap:
         node = heappop(heap)[1]
         slots = pending.pop(node)
-        if node._observed:  # hooks on its outputs, or outputs that retain their grad
+        if observed and node._observed:  # hooks on its outputs, or outputs retaining grad
             slots = _apply_output_hooks(node, slots, accumulate, arrays)
         if observe is not None:
             observe(node, slots)
@@ -282,8 +283,9 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
             if edge is None or g is None:
                 continue
             # _fit only when needed: most gradients already have their input's type, shape,
-            # dtype
-            if type(g) is not kind or g.shape != shape or g.dtype != dtype:
+            # dtype (NumPy's dtypes of one kind are one object, so `is` is the quick test;
+            # _fit compares them properly)
+            if type(g) is not kind or g.shape != shape or g.dtype is not dtype:
                 g = _fit(g, node, i, arrays)
             if check:
                 anomaly.check_gradient(node, i, g)

@@ -109,6 +109,7 @@ class Node:
     _hooks: dict[int, list] | None = None
     _retained: dict[int, Any] | None = None
     _observed = False  # True once either of the two above is set: one check per backward step
+    _any_observed = False  # (on the class) whether any node ever was: else the check is skipped
     trace: Any = None
     retained_grads: tuple | None = None
 
@@ -139,6 +140,11 @@ class Node:
     @property
     def out_dtypes(self) -> tuple:
         return self._meta[3]
+
+    def _mark_observed(self) -> None:
+        """Make backward look for this node's output hooks and retained outputs."""
+        self._observed = True
+        Node._any_observed = True
 
     @property
     def _freed(self) -> bool:
@@ -235,6 +241,10 @@ class Function:
     # Set on a primitive whose backward uses only operators, NumPy ufuncs and methods that
     # ndarrays and Tensors share, so the engine can run it on ndarrays when it records nothing.
     array_backward = False
+    # A primitive may declare what its backward needs instead of calling save_for_backward:
+    # SAVES_INPUTS (all its positional inputs, in order) or SAVES_OUTPUT (its result). The same
+    # saved_tensors come back; the record path stores them without looking the arrays up.
+    saves: str | None = None
     _node_cls: type[Node]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -424,16 +434,44 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dic
     if constant:  # described for drawing the graph (am.viz)
         ctx._const_inputs = tuple(None if needed else ConstantInput(a)
                                   for a, needed in zip(args, needs))
-    to_save = ctx._saved
-    if to_save is not None:
-        _save(ctx, to_save, args, inputs, out, raw, result)
+    saves = cls.saves
+    if saves is None:
+        to_save = ctx._saved
+        if to_save is not None:
+            _save(ctx, to_save, args, inputs, out, raw, result)
+    elif saves == SAVES_OUTPUT:
+        ctx._saved = (_SavedOutput.of(result, 0),)
+        ctx._saved_versions = (None,)
+    else:
+        _save_inputs(ctx, args, inputs)
     if _creation_hook is not None:
         _creation_hook(ctx)
     return result
 
 
+SAVES_INPUTS = "inputs"
+SAVES_OUTPUT = "output"
+
+
+def _save_inputs(ctx: Node, args: tuple, inputs: Any) -> None:
+    """SAVES_INPUTS: the input Tensors (a number or array input is saved as a new Tensor)."""
+    saved = []
+    versions = []
+    for a, x in zip(args, inputs):
+        if not isinstance(a, Tensor):
+            a = Tensor._make(np.asarray(x))
+        saved.append(a)
+        versions.append(a._version)
+    ctx._saved = tuple(saved)
+    ctx._saved_versions = tuple(versions)
+
+
 def _record_other(ctx: Node, args: tuple, inputs: Any, params: dict, out: Any) -> Any:
     """A primitive whose result is not one floating-point array: the general path."""
+    if ctx.fn.saves == SAVES_INPUTS:
+        ctx._saved = inputs
+    elif ctx.fn.saves == SAVES_OUTPUT:
+        ctx._saved = (out,)
     outputs = _wrap(out, ctx)
     _connect(ctx, args, inputs, outputs, params, out)
     return outputs
