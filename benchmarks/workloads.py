@@ -139,7 +139,7 @@ WORKLOADS = [
     Workload("chain_100", "100 elementwise ops (add/mul/tanh) on 10x10 + backward",
              build_chain_100, repeats=41, inner=10, target="pytorch", max_ratio=0.8),
     Workload("chain_10k", "10,000 sequential ops on a shape-(1,) tensor + backward",
-             build_chain_10k, repeats=11, inner=1, target="pytorch", max_ratio=0.8),
+             build_chain_10k, repeats=31, inner=1, target="pytorch", max_ratio=0.8),
     Workload("digits", f"digits MLP 64-128-10, batch {DIGITS_BATCH}, {DIGITS_EPOCHS} epochs, "
              "Adam: training time", build_digits, repeats=5, inner=1, target="pytorch",
              max_ratio=0.8),
