@@ -260,16 +260,17 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
             slots = [_as_tensor(np.zeros(s, dtype=d), arrays) if g is None else g
                      for g, s, d in zip(slots, out_shapes, out_dtypes)]
         fn = node.fn
-        if not arrays:
-            result = fn.backward(node, *slots)
-        elif fn.array_backward:
+        if arrays and fn.array_backward:
             node._arrays = True  # ctx.saved_tensors hands the backward arrays too
             try:
                 result = fn.backward(node, *slots)
             finally:
                 node._arrays = False
         else:
-            result = fn.backward(node, *[Tensor._make(g) for g in slots])
+            # (set, not left to saved_tensors' default: a missing slot costs an exception)
+            node._arrays = False
+            result = fn.backward(node, *(slots if not arrays else
+                                         [Tensor._make(g) for g in slots]))
         if not retain_graph and node._saved is not None:
             node._saved = _FREED  # drop what it saved (Node._freed is now True)
         if type(result) is not tuple:
