@@ -224,7 +224,7 @@ class Tensor:
     def retains_grad(self) -> bool:
         """Whether backward fills `.grad` on this non-leaf tensor (see `retain_grad`)."""
         node = self.grad_fn
-        return node is not None and bool(node._retained) and self._output_nr in node._retained
+        return node is not None and self._output_nr in (node._retained or ())
 
     def retain_grad(self) -> None:
         """Ask backward to fill `.grad` on this non-leaf tensor too."""

@@ -124,22 +124,12 @@ class Node:
         self._arrays = False
 
     # The shapes and dtypes live in one tuple, `_meta`, often shared between nodes (see
-    # _METADATA): one store per recorded op instead of four.
-    @property
-    def input_shapes(self) -> tuple:
-        return self._meta[0]
-
-    @property
-    def input_dtypes(self) -> tuple:
-        return self._meta[1]
-
-    @property
-    def out_shapes(self) -> tuple:
-        return self._meta[2]
-
-    @property
-    def out_dtypes(self) -> tuple:
-        return self._meta[3]
+    # _METADATA): one store per recorded op instead of four. Each a tuple, one entry per input
+    # (None where no gradient flows) or per output.
+    input_shapes = property(lambda node: node._meta[0])
+    input_dtypes = property(lambda node: node._meta[1])
+    out_shapes = property(lambda node: node._meta[2])
+    out_dtypes = property(lambda node: node._meta[3])
 
     def _mark_observed(self) -> None:
         """Make backward look for this node's output hooks and retained outputs."""
@@ -182,7 +172,7 @@ class Node:
         saved = self._saved
         if saved is None:
             return ()
-        arrays = getattr(self, "_arrays", False)  # (set by the engine before each backward)
+        arrays = getattr(self, "_arrays", False)  # (set by the engine for each backward call)
         out = []
         for item, version in zip(saved, self._saved_versions):
             if version is None:  # an output, saved as its marker
@@ -540,7 +530,6 @@ def _new_metadata(key: tuple) -> tuple:
         _METADATA.clear()
     meta = _METADATA[key] = (inputs_key[:half], inputs_key[half:], (out_shape,), (out_dtype,))
     return meta
-
 
 
 def _needs(args: tuple) -> tuple:
