@@ -38,6 +38,20 @@ def _const(array: Any) -> Any:
     return Tensor._make(np.asarray(array))
 
 
+_ONES: dict[np.dtype, np.ndarray] = {}
+
+
+def _one(x: Any) -> np.ndarray:
+    """1 as a read-only 0-d array of x's dtype, for `1 - x` in a VJP: NumPy takes a Python
+    number through its scalar promotion, which costs about three same-dtype array operands on
+    small arrays. The result is the same (the 1 is cast to x's dtype either way)."""
+    one = _ONES.get(x.dtype)
+    if one is None:
+        one = _ONES[x.dtype] = np.ones((), x.dtype)
+        one.flags.writeable = False
+    return one
+
+
 # ---- elementwise arithmetic -----------------------------------------------------------------
 @register
 class Add(Function):
@@ -239,7 +253,7 @@ class Sqrt(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
-        return g / (out * 2.0)
+        return g / (out + out)  # (2 * out exactly, without a Python scalar operand)
 
 
 @register
@@ -307,7 +321,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
-        return g * (1.0 - out * out)
+        return g * (_one(out) - out * out)
 
 
 @register
@@ -326,7 +340,7 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
-        return g * (out * (1.0 - out))
+        return g * (out * (_one(out) - out))
 
 
 @register
