@@ -276,7 +276,7 @@ def apply1(cls: type[Function], a: Any) -> Any:
     if isinstance(a, Tensor):
         x = a.data
         if a.requires_grad and _state.enabled:
-            return _record_primitive(cls, (a,), (x,), _NO_PARAMS)
+            return _record1(cls, a, x, _NO_PARAMS)
     else:
         x = a
     try:
@@ -292,16 +292,16 @@ def apply2(cls: type[Function], a: Any, b: Any) -> Any:
     """`cls.apply(a, b)` for a primitive: two inputs, no keyword arguments."""
     if isinstance(a, Tensor):
         xa = a.data
-        record = a.requires_grad
+        need_a = a.requires_grad
     else:
-        xa, record = a, False
+        xa, need_a = a, False
     if isinstance(b, Tensor):
         xb = b.data
-        record = record or b.requires_grad
+        need_b = b.requires_grad
     else:
-        xb = b
-    if record and _state.enabled:
-        return _record_primitive(cls, (a, b), (xa, xb), _NO_PARAMS)
+        xb, need_b = b, False
+    if (need_a or need_b) and _state.enabled:
+        return _record2(cls, a, b, xa, xb, need_a, need_b, _NO_PARAMS)
     try:
         out = cls.forward(_NO_CTX, xa, xb)
     except _NUMPY_ERRORS as exc:
@@ -355,45 +355,16 @@ def _apply_tensor_forward(cls: type[Function], args: tuple, kwargs: dict) -> Any
 
 
 def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dict) -> Any:
-    """Run a primitive's forward and record its node: `_connect`'s work, written out flat for
-    the common case of one floating-point array result (anything else takes the general path).
-
-    This runs for every recorded op, so one- and two-input primitives (nearly all of them) get
-    their edges and metadata built as tuples directly, without per-input lists, and only the
-    attributes every node needs are stored (the rare ones are class defaults, see Node)."""
-    ctx = _new_node(Node)
-    ctx.fn = cls
-    constant = False
+    """Run a primitive's forward and record its node (some input needs a gradient)."""
+    if len(args) == 1:  # (then that input is a Tensor that needs a gradient)
+        return _record1(cls, args[0], inputs[0], params)
     if len(args) == 2:
         a, b = args
-        xa, xb = inputs
-        if isinstance(a, Tensor) and a.requires_grad:
-            fn = a.grad_fn
-            edge_a = a if fn is None else (fn, a._output_nr)
-            shape_a, dtype_a = xa.shape, xa.dtype
-        else:
-            edge_a = shape_a = dtype_a = None
-            constant = True
-        if isinstance(b, Tensor) and b.requires_grad:
-            fn = b.grad_fn
-            edge_b = b if fn is None else (fn, b._output_nr)
-            shape_b, dtype_b = xb.shape, xb.dtype
-        else:
-            edge_b = shape_b = dtype_b = None
-            constant = True
-        edges: tuple = (edge_a, edge_b)
-        # (a constant tuple when both need a gradient: one object less for the GC to track)
-        needs = (edge_a is not None, edge_b is not None) if constant else (True, True)
-        inputs_key: tuple = (shape_a, shape_b, dtype_a, dtype_b)
-    elif len(args) == 1:
-        (a,) = args
-        fn = a.grad_fn
-        edges = (a if fn is None else (fn, a._output_nr),)
-        needs = (True,)  # (a one-input primitive records only when its input needs a gradient)
-        inputs_key = (inputs[0].shape, inputs[0].dtype)
-    else:
-        edges, needs, inputs_key = _describe_inputs(args, inputs)
-        constant = False in needs
+        return _record2(cls, a, b, inputs[0], inputs[1], isinstance(a, Tensor) and a.requires_grad,
+                        isinstance(b, Tensor) and b.requires_grad, params)
+    ctx = _new_node(Node)
+    ctx.fn = cls
+    edges, needs, inputs_key = _describe_inputs(args, inputs)
     ctx.needs_input_grad = needs
     ctx._saved = None
     if params:
@@ -402,6 +373,73 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dic
         out = cls.forward(ctx, *inputs, **params)
     except _NUMPY_ERRORS as exc:
         raise _forward_error(cls, inputs, exc) from None
+    return _finish(ctx, args, inputs, params, out, edges, inputs_key, False in needs)
+
+
+# The recording path of one- and two-input primitives (nearly all of them), written flat: edges
+# and metadata are built as tuples directly, without per-input lists, and a node stores only the
+# attributes every node needs (the rare ones are class defaults, see Node).
+
+def _record1(cls: type[Function], a: Any, x: np.ndarray, params: dict) -> Any:
+    """Record a primitive of one input, the Tensor `a` (data `x`), which needs a gradient."""
+    ctx = _new_node(Node)
+    ctx.fn = cls
+    ctx.needs_input_grad = _NEEDS_1
+    ctx._saved = None
+    try:
+        if params:
+            ctx.params = params
+            out = cls.forward(ctx, x, **params)
+        else:
+            out = cls.forward(ctx, x)
+    except _NUMPY_ERRORS as exc:
+        raise _forward_error(cls, (x,), exc) from None
+    fn = a.grad_fn
+    edge = a if fn is None else (fn, a._output_nr)
+    return _finish(ctx, (a,), (x,), params, out, (edge,), (x.shape, x.dtype), False)
+
+
+def _record2(cls: type[Function], a: Any, b: Any, xa: Any, xb: Any, need_a: bool, need_b: bool,
+             params: dict) -> Any:
+    """Record a primitive of two inputs (data `xa`, `xb`), at least one of which needs a gradient."""
+    ctx = _new_node(Node)
+    ctx.fn = cls
+    # (a constant tuple when both need a gradient: one object less for the GC to track)
+    ctx.needs_input_grad = _NEEDS_2 if need_a and need_b else (need_a, need_b)
+    ctx._saved = None
+    try:
+        if params:
+            ctx.params = params
+            out = cls.forward(ctx, xa, xb, **params)
+        else:
+            out = cls.forward(ctx, xa, xb)
+    except _NUMPY_ERRORS as exc:
+        raise _forward_error(cls, (xa, xb), exc) from None
+    if need_a:
+        fn = a.grad_fn
+        edge_a = a if fn is None else (fn, a._output_nr)
+        shape_a, dtype_a = xa.shape, xa.dtype
+    else:
+        edge_a = shape_a = dtype_a = None
+    if need_b:
+        fn = b.grad_fn
+        edge_b = b if fn is None else (fn, b._output_nr)
+        shape_b, dtype_b = xb.shape, xb.dtype
+    else:
+        edge_b = shape_b = dtype_b = None
+    return _finish(ctx, (a, b), (xa, xb), params, out, (edge_a, edge_b),
+                   (shape_a, shape_b, dtype_a, dtype_b), not (need_a and need_b))
+
+
+_NEEDS_1 = (True,)
+_NEEDS_2 = (True, True)
+
+
+def _finish(ctx: Node, args: tuple, inputs: tuple, params: dict, out: Any, edges: tuple,
+            inputs_key: tuple, constant: bool) -> Any:
+    """Wrap a primitive's forward result and complete its node: edges, metadata (shared, see
+    _METADATA), creation number, scope, constant inputs and saved tensors. The common case is
+    one floating-point array result; anything else takes the general path."""
     scope = _scope.current
     if scope is not None:
         ctx.scope = scope
@@ -423,15 +461,15 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dic
     ctx.seq = next(_seq)
     if constant:  # described for drawing the graph (am.viz)
         ctx._const_inputs = tuple(None if needed else ConstantInput(a)
-                                  for a, needed in zip(args, needs))
-    saves = cls.saves
+                                  for a, needed in zip(args, ctx.needs_input_grad))
+    saves = ctx.fn.saves
     if saves is None:
         to_save = ctx._saved
         if to_save is not None:
             _save(ctx, to_save, args, inputs, out, raw, result)
     elif saves == SAVES_OUTPUT:
         ctx._saved = (_SavedOutput.of(result, 0),)
-        ctx._saved_versions = (None,)
+        ctx._saved_versions = _OUTPUT_VERSION
     else:
         _save_inputs(ctx, args, inputs)
     if _creation_hook is not None:
@@ -445,6 +483,12 @@ SAVES_OUTPUT = "output"
 
 def _save_inputs(ctx: Node, args: tuple, inputs: Any) -> None:
     """SAVES_INPUTS: the input Tensors (a number or array input is saved as a new Tensor)."""
+    if len(args) == 2:
+        a, b = args
+        if isinstance(a, Tensor) and isinstance(b, Tensor):
+            ctx._saved = args  # (the args tuple itself: one object less)
+            ctx._saved_versions = (a._version, b._version)
+            return
     saved = []
     versions = []
     for a, x in zip(args, inputs):
@@ -454,6 +498,9 @@ def _save_inputs(ctx: Node, args: tuple, inputs: Any) -> None:
         versions.append(a._version)
     ctx._saved = tuple(saved)
     ctx._saved_versions = tuple(versions)
+
+
+_OUTPUT_VERSION = (None,)  # the versions entry of a saved output (its marker holds the version)
 
 
 def _record_other(ctx: Node, args: tuple, inputs: Any, params: dict, out: Any) -> Any:
