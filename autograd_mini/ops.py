@@ -830,11 +830,13 @@ def inplace(x: Tensor, op: str, other: Any) -> Tensor:
         else:
             result = _INPLACE[op][1](alias, other)
         _rebase(x, cast(result, x.dtype))
-    elif op == "copy_":
+        x._version += 1  # (x holds a new array: what the old node saved is intact)
+        return x
+    if op == "copy_":
         np.copyto(x.data, other_data, casting="unsafe")
     else:
         _INPLACE[op][0](x.data, other_data, out=x.data, casting="same_kind")
-    x._version += 1
+    x._bump_version()
     return x
 
 
@@ -861,9 +863,10 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     if recording:
         alias = Tensor._make(x.data, x.requires_grad, x.grad_fn, x._output_nr)
         _rebase(x, P.IndexPut.apply(alias, cast(as_tensor(value), x.dtype), index=index))
+        x._version += 1
     else:
         x.data[index] = value_data
-    x._version += 1
+        x._bump_version()
 
 
 # ---- NumPy interoperation -------------------------------------------------------------------

@@ -262,7 +262,11 @@ class Tensor:
         return lambda: hooks.remove(hook) if hook in hooks else None
 
     def _bump_version(self) -> None:
+        """Count a write into this tensor's array in place, and tell the node that made it: that
+        node may have saved this output, holding it only weakly (see Node._output_written)."""
         self._version += 1
+        if self.grad_fn is not None:
+            self.grad_fn._output_written(self._output_nr)
 
     # -- conversion ---------------------------------------------------------------------------
     def to(self, dtype: Any) -> Tensor:

@@ -234,6 +234,36 @@ def test_in_place_after_save_names_the_op_and_where_it_was_created():
             y.backward()
 
 
+@pytest.mark.parametrize("write", [
+    lambda y: y.__iadd__(1.0),
+    lambda y: y.__setitem__(0, 5.0),
+    lambda y: y.fill_(2.0),
+])
+def test_a_saved_output_written_in_place_is_refused_after_its_tensor_is_gone(write):
+    # tanh saves its output, held weakly by the node: the check must outlive the tensor
+    x = leaf([0.5, -0.25])
+    y = am.tanh(x)
+    z = y + 1.0  # (Add saves nothing: only TanhBackward holds y's values)
+    with am.no_grad():
+        write(y)
+    del y
+    with pytest.raises(RuntimeError, match=r"TanhBackward: a tensor of shape \(2,\) that this op "
+                                           r"saved for backward was modified in place.*written"):
+        z.sum().backward()
+    assert x.grad is None
+
+
+def test_an_output_replaced_by_a_recorded_in_place_op_keeps_a_correct_gradient_once_gone():
+    # recorded in place, y gets a new array: what TanhBackward saved is intact, so no error
+    x = leaf([0.5, -0.25])
+    y = am.tanh(x)
+    y += 1.0
+    z = y * 1.0
+    del y
+    z.sum().backward()
+    np.testing.assert_allclose(x.grad.data, 1.0 - np.tanh([0.5, -0.25]) ** 2, rtol=1e-12)
+
+
 def test_anomaly_mode_names_the_op_that_produced_a_non_finite_gradient():
     with am.autograd.detect_anomaly(), np.errstate(divide="ignore"):
         x = leaf([0.0, 1.0])

@@ -49,7 +49,7 @@ class _SavedOutput(weakref.ref):
     A weak reference to the output (calling it gives the live tensor, to check its version)
     that carries the array itself: one object per saved output for the cyclic GC, not two."""
 
-    __slots__ = ("data", "version", "output_nr")
+    __slots__ = ("data", "version", "output_nr")  # version: None once written in place
 
     @classmethod
     def of(cls, tensor: Any, output_nr: int) -> _SavedOutput:
@@ -177,24 +177,35 @@ class Node:
         for item, version in zip(saved, self._saved_versions):
             if version is None:  # an output, saved as its marker
                 live = item()
+                if item.version is None:  # (see _output_written: its tensor may be gone)
+                    self._raise_modified(item.data, "its array was written in place")
                 if live is not None and live._version != item.version:
-                    self._raise_modified(live, item.version, live._version)
+                    self._raise_modified(live, f"version {item.version} -> {live._version}")
                 out.append(item.data if arrays else
                            Tensor._make(item.data, True, self, item.output_nr))
             elif item._version != version:
-                self._raise_modified(item, version, item._version)
+                self._raise_modified(item, f"version {version} -> {item._version}")
             else:
                 out.append(item.data if arrays else item)
         return tuple(out)
 
-    def _raise_modified(self, tensor: Any, saved: int, now: int) -> None:
+    def _output_written(self, output_nr: int) -> None:
+        """Output `output_nr`'s array was written in place. A saved output is held weakly (a
+        strong reference would be a cycle), so its version could not be checked once that tensor
+        is gone: the marker forgets its version instead, which saved_tensors refuses."""
+        if type(self._saved) is tuple:
+            for item in self._saved:
+                if type(item) is _SavedOutput and item.output_nr == output_nr:
+                    item.version = None
+
+    def _raise_modified(self, tensor: Any, change: str) -> None:
         where = f" (created at {self.trace})" if self.trace else ""
         raise RuntimeError(
             f"{self.name()}{where}: a tensor of shape {tuple(tensor.shape)} that this op "
-            f"saved for backward was modified in place after the forward (version {saved} -> "
-            f"{now}). Compute the in-place update out of place (x = x + y), or .clone() the "
-            "tensor before modifying it." + ("" if self.trace else " To see the line that "
-            "created this op, run the forward under am.autograd.detect_anomaly()."))
+            f"saved for backward was modified in place after the forward ({change}). Compute "
+            "the in-place update out of place (x = x + y), or .clone() the tensor before "
+            "modifying it." + ("" if self.trace else " To see the line that created this op, "
+                               "run the forward under am.autograd.detect_anomaly()."))
 
     @property
     def saved_arrays(self) -> list[np.ndarray]:
