@@ -498,7 +498,9 @@ def _save_inputs(ctx: Node, args: tuple, inputs: Any) -> None:
         a, b = args
         if isinstance(a, Tensor) and isinstance(b, Tensor):
             ctx._saved = args  # (the args tuple itself: one object less)
-            ctx._saved_versions = (a._version, b._version)
+            version_a, version_b = a._version, b._version
+            # (fresh tensors' versions are 0: then a shared tuple, one object less for the GC)
+            ctx._saved_versions = (version_a, version_b) if version_a or version_b else _ZEROS_2
             return
     saved = []
     versions = []
@@ -511,6 +513,7 @@ def _save_inputs(ctx: Node, args: tuple, inputs: Any) -> None:
     ctx._saved_versions = tuple(versions)
 
 
+_ZEROS_2 = (0, 0)
 _OUTPUT_VERSION = (None,)  # the versions entry of a saved output (its marker holds the version)
 
 
