@@ -830,7 +830,7 @@ def inplace(x: Tensor, op: str, other: Any) -> Tensor:
         else:
             result = _INPLACE[op][1](alias, other)
         _rebase(x, cast(result, x.dtype))
-        x._version += 1  # (x holds a new array: what the old node saved is intact)
+        x._bump_version(array_written=False)  # (a new array: what the old node saved is intact)
         return x
     if op == "copy_":
         np.copyto(x.data, other_data, casting="unsafe")
@@ -863,7 +863,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     if recording:
         alias = Tensor._make(x.data, x.requires_grad, x.grad_fn, x._output_nr)
         _rebase(x, P.IndexPut.apply(alias, cast(as_tensor(value), x.dtype), index=index))
-        x._version += 1
+        x._bump_version(array_written=False)
     else:
         x.data[index] = value_data
         x._bump_version()

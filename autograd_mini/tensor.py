@@ -261,11 +261,17 @@ class Tensor:
         hooks.append(hook)
         return lambda: hooks.remove(hook) if hook in hooks else None
 
-    def _bump_version(self) -> None:
-        """Count a write into this tensor's array in place, and tell the node that made it: that
-        node may have saved this output, holding it only weakly (see Node._output_written)."""
+    def _bump_version(self, array_written: bool = True) -> None:
+        """Count a change in place (every one must come through here: backward trusts the saved
+        tensors of nodes recorded after the latest one without checking their versions).
+
+        Args:
+            array_written: the array itself was written (not replaced by a recorded op's new
+                one), so the node that made this tensor is told too: it may have saved this
+                output, holding it only weakly (see Node._output_written)."""
         self._version += 1
-        if self.grad_fn is not None:
+        _function._note_write()
+        if array_written and self.grad_fn is not None:
             self.grad_fn._output_written(self._output_nr)
 
     # -- conversion ---------------------------------------------------------------------------

@@ -347,6 +347,32 @@ def test_in_place_change_of_a_saved_output_is_detected():
         e.sum().backward()
 
 
+def _load_weight(w: am.Tensor) -> None:
+    module = am.nn.Module()
+    module.w = w
+    module.load_state_dict({"w": np.array([5.0, 6.0])})
+
+
+@pytest.mark.parametrize("write", [
+    pytest.param(lambda w: am.optim.SGD([w], lr=0.5).step(), id="optimizer step"),
+    pytest.param(lambda w: am.nn.init.constant_(w, 2.0), id="nn.init"),
+    pytest.param(lambda w: w.__setitem__(0, 7.0), id="setitem"),
+    pytest.param(lambda w: w.copy_(am.tensor([8.0, 9.0])), id="copy_"),
+    pytest.param(_load_weight, id="load_state_dict"),
+])
+def test_every_in_place_writer_is_seen_by_backward(write):
+    # Backward checks saved versions only for nodes recorded before the latest in-place write:
+    # each way of writing a tensor in place must count as one.
+    x = leaf([1.0, 2.0])
+    w = am.nn.Parameter(np.array([3.0, 4.0]))
+    w.grad = am.tensor([1.0, 1.0])
+    y = (x * w).sum()  # MulBackward saved w
+    with am.no_grad():
+        write(w)
+    with pytest.raises(RuntimeError, match=r"MulBackward.*modified in place"):
+        y.backward()
+
+
 def test_in_place_on_a_non_leaf_is_recorded():
     x = leaf([1.0, 2.0])
     h = x * 2.0

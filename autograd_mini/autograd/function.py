@@ -13,6 +13,7 @@ own outputs: after `loss.backward(); del loss` a graph is freed by reference cou
 from __future__ import annotations
 
 import itertools
+import operator
 import sys
 import threading
 import types
@@ -77,6 +78,17 @@ class ConstantInput:
 
 
 _FREED = ("freed",)  # Node._saved once a backward has released it
+_data_of = operator.attrgetter("data")  # (a saved Tensor's and a saved output marker's array)
+
+# The creation number (see _seq) taken by the latest in-place write into any tensor: a node
+# numbered after it has nothing to check (Node.saved_tensors).
+_last_write = -1
+
+
+def _note_write() -> None:
+    """Record that some tensor was changed in place (Tensor._bump_version calls this)."""
+    global _last_write
+    _last_write = next(_seq)
 
 
 class Node:
@@ -164,15 +176,19 @@ class Node:
     def saved_tensors(self) -> tuple:
         """The saved items as Tensors, checked against in-place modification since the forward.
         (While the engine runs an `array_backward` in array mode: their ndarrays.)"""
-        if self._saved is _FREED:
+        saved = self._saved
+        if saved is _FREED:
             raise RuntimeError(
                 f"{self.name()}: trying to backward through the graph a second time, but "
                 "its saved tensors were already freed by the first backward. Pass "
                 "retain_graph=True to the first .backward() (or autograd.grad) to keep them.")
-        saved = self._saved
         if saved is None:
             return ()
         arrays = getattr(self, "_arrays", False)  # (set by the engine for each backward call)
+        if arrays and self.seq > _last_write:
+            # Nothing was written in place since this node was recorded (it got its number
+            # before its versions were taken), so no version can differ: the arrays as they are.
+            return tuple(map(_data_of, saved))
         out = []
         for item, version in zip(saved, self._saved_versions):
             if version is None:  # an output, saved as its marker

@@ -516,7 +516,7 @@ def _update_running(running_mean: Tensor, running_var: Tensor, mean: np.ndarray,
     for buffer, batch in ((running_mean, mean.reshape(-1)), (running_var, unbiased)):
         buffer.data *= 1.0 - momentum
         buffer.data += momentum * batch.astype(buffer.data.dtype, copy=False)
-        buffer._version += 1
+        buffer._bump_version()
 
 
 # ---- losses ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a Tensor, got {type(tensor).__name__}")
     np.copyto(tensor.data, values, casting="unsafe")
-    tensor._version += 1
+    tensor._bump_version()
     return tensor
 
 

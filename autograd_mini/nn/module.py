@@ -360,7 +360,7 @@ class Module:
         for key, array in arrays.items():
             target = own[key]
             np.copyto(target.data, array, casting="unsafe")
-            target._version += 1
+            target._bump_version()
         return IncompatibleKeys(missing, unexpected)
 
     # -- representation -----------------------------------------------------------------------

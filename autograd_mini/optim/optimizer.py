@@ -149,7 +149,7 @@ class Optimizer:
                 if state is None:
                     state = self.state[p] = {}
                 self._update(p, grad.data, group, state)
-                p._version += 1  # the parameter changed in place
+                p._bump_version()  # the parameter changed in place
         return loss
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any],
