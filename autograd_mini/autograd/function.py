@@ -495,7 +495,9 @@ def _finish(ctx: Node, args: tuple, inputs: tuple, params: dict, out: Any, edges
         if to_save is not None:
             _save(ctx, to_save, args, inputs, out, raw, result)
     elif saves == SAVES_OUTPUT:
-        ctx._saved = (_SavedOutput.of(result, 0),)
+        marker = _SavedOutput(result)  # (_SavedOutput.of, written out: a fresh output)
+        marker.data, marker.version, marker.output_nr = out, 0, 0
+        ctx._saved = (marker,)
         ctx._saved_versions = _OUTPUT_VERSION
     else:
         _save_inputs(ctx, args, inputs)
