@@ -436,7 +436,7 @@ def test_graph_is_freed_without_backward_and_saved_arrays_are_released():
         del loss
         assert all(r() is None for r in refs)
         loss, _ = _graph_refs(x)
-        node = loss.grad_fn.next_edges[0][0]  # MulBackward, which saved e and h
+        node = loss.grad_fn.next_functions[0][0]  # MulBackward, which saved e and h
         assert node.saved_arrays
         loss.backward()
         assert node.saved_arrays == []

@@ -288,7 +288,7 @@ def _scopes(output):
             continue
         seen.add(id(node))
         scopes[node.name() + str(node.seq)] = node.scope
-        stack.extend(e[0] for e in node.next_edges if type(e) is tuple)
+        stack.extend(fn for fn, _ in node.next_functions if isinstance(fn, am.autograd.Node))
     return scopes
 
 

@@ -95,7 +95,7 @@ def _primitives_in_graph(outputs: Any) -> set[str]:
             continue
         seen.add(id(node))
         names.add(node.fn.__name__)
-        stack.extend(e[0] for e in node.next_edges if type(e) is tuple)
+        stack.extend(fn for fn, _ in node.next_functions if isinstance(fn, am.autograd.Node))
     return names
 
 

@@ -105,7 +105,7 @@ def test_graph_is_freed_after_backward_without_the_cyclic_collector() -> None:
         while stack:  # every node of the graph, through weak references
             node = stack.pop()
             nodes.append(weakref.ref(node))
-            stack.extend(e[0] for e in node.next_edges if type(e) is tuple)
+            stack.extend(fn for fn, _ in node.next_functions if isinstance(fn, am.autograd.Node))
         loss.backward()
         del loss, node, stack
         assert all(ref() is None for ref in nodes), "a graph node outlived its loss"

@@ -67,9 +67,8 @@ def _topological_order(roots: list[Node]) -> list[Node]:
     seen = set(roots)
     stack = list(seen)
     while stack:
-        for edge in stack.pop().next_edges:
-            if type(edge) is tuple:
-                parent = edge[0]
+        for parent, _ in stack.pop().next_functions:
+            if isinstance(parent, Node):
                 if parent not in seen:
                     seen.add(parent)
                     stack.append(parent)
@@ -292,22 +291,26 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
                 anomaly.check_gradient(node, i, g)
             # Sum into where the gradient goes, always into a new array, never into one a
             # backward returned.
-            if type(edge) is tuple:
+            if isinstance(edge, Node):  # (output 0 of) the node that computed this input
+                parent = edge
+                nr = 0
+            elif type(edge) is tuple:  # another output of it
                 parent, nr = edge
-                slots_p = pending.get(parent)
-                if slots_p is None:
-                    if allowed is not None and parent not in allowed:
-                        continue
-                    slots_p = pending[parent] = [None] * len(parent._meta[2])
-                    heappush(heap, (-parent.seq, parent))
-                old = slots_p[nr]
-                slots_p[nr] = g if old is None else old + g
-            else:
+            else:  # a leaf
                 entry = leaf_grads.get(id(edge))
                 if entry is None:
                     leaf_grads[id(edge)] = [edge, g]
                 else:
                     entry[1] = entry[1] + g
+                continue
+            slots_p = pending.get(parent)
+            if slots_p is None:
+                if allowed is not None and parent not in allowed:
+                    continue
+                slots_p = pending[parent] = [None] * len(parent._meta[2])
+                heappush(heap, (-parent.seq, parent))
+            old = slots_p[nr]
+            slots_p[nr] = g if old is None else old + g
 
 
 def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Any) -> None:
@@ -392,9 +395,8 @@ def _prune(order: list[Node], wanted_nodes: dict, wanted_leaves: set) -> list[No
     useful: set[int] = set()
     for node in reversed(order):  # inputs before their consumers
         if id(node) in wanted_ids or any(
-                (type(e) is tuple and id(e[0]) in useful) or
-                (e is not None and type(e) is not tuple and id(e) in wanted_leaves)
-                for e in node.next_edges):
+                id(fn) in (useful if isinstance(fn, Node) else wanted_leaves)
+                for fn, _ in node.next_functions if fn is not None):
             useful.add(id(node))
     return [n for n in order if id(n) in useful]
 

@@ -101,7 +101,9 @@ class Node:
     Attributes:
         fn: the Function whose backward this node runs.
         next_edges: one entry per forward input: None (no gradient flows there), a leaf Tensor,
-            or a `(node, output_nr)` pair for a computed input.
+            or the node that computed the input: the node itself for its output 0 (nearly
+            always: one object less per edge for the cyclic GC), else a `(node, output_nr)`
+            pair. `next_functions` gives them as PyTorch's pairs.
         input_shapes / input_dtypes: what the forward saw, to check and un-broadcast gradients.
         needs_input_grad: per input, whether a gradient is wanted.
         params: the non-tensor arguments of the op (shown when drawing the graph).
@@ -422,7 +424,7 @@ def _record1(cls: type[Function], a: Any, x: np.ndarray, params: dict) -> Any:
     except _NUMPY_ERRORS as exc:
         raise _forward_error(cls, (x,), exc) from None
     fn = a.grad_fn
-    edge = a if fn is None else (fn, a._output_nr)
+    edge = a if fn is None else fn if a._output_nr == 0 else (fn, a._output_nr)
     return _finish(ctx, (a,), (x,), params, out, (edge,), (x.shape, x.dtype), False)
 
 
@@ -444,18 +446,23 @@ def _record2(cls: type[Function], a: Any, b: Any, xa: Any, xb: Any, need_a: bool
         raise _forward_error(cls, (xa, xb), exc) from None
     if need_a:
         fn = a.grad_fn
-        edge_a = a if fn is None else (fn, a._output_nr)
+        edge_a = a if fn is None else fn if a._output_nr == 0 else (fn, a._output_nr)
         shape_a, dtype_a = xa.shape, xa.dtype
     else:
         edge_a = shape_a = dtype_a = None
     if need_b:
         fn = b.grad_fn
-        edge_b = b if fn is None else (fn, b._output_nr)
+        edge_b = b if fn is None else fn if b._output_nr == 0 else (fn, b._output_nr)
         shape_b, dtype_b = xb.shape, xb.dtype
     else:
         edge_b = shape_b = dtype_b = None
     return _finish(ctx, (a, b), (xa, xb), params, out, (edge_a, edge_b),
                    (shape_a, shape_b, dtype_a, dtype_b), not (need_a and need_b))
+
+
+def _edge_to(node: Node, output_nr: int) -> Any:
+    """The edge to output `output_nr` of `node` (see Node.next_edges)."""
+    return node if output_nr == 0 else (node, output_nr)
 
 
 _NEEDS_1 = (True,)
@@ -556,7 +563,7 @@ def _describe_inputs(args: tuple, inputs: Any) -> tuple[tuple, tuple, tuple]:
         if isinstance(a, Tensor) and a.requires_grad:
             fn = a.grad_fn
             needs.append(True)
-            edges.append(a if fn is None else (fn, a._output_nr))
+            edges.append(a if fn is None else _edge_to(fn, a._output_nr))
             shapes.append(x.shape)
             dtypes.append(x.dtype)
         else:
@@ -640,7 +647,7 @@ def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict, ra
     for a, needed in zip(args, ctx.needs_input_grad):
         if needed:
             fn = a.grad_fn
-            edges.append(a if fn is None else (fn, a._output_nr))
+            edges.append(a if fn is None else _edge_to(fn, a._output_nr))
             shapes.append(a.data.shape)
             dtypes.append(a.data.dtype)
         else:

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from .. import ops as _ops
 from .._grad_mode import no_grad
+from ..autograd.function import Node
 from ..tensor import Tensor
 from . import strategies as ams
 from ._checks import assert_grads_match
@@ -943,7 +944,7 @@ def primitives_used(program: Program, order: int = 2) -> set[str]:
             continue
         visited.add(id(node))
         seen.add(node.fn.__name__)
-        stack.extend(e[0] for e in node.next_edges if type(e) is tuple)
+        stack.extend(fn for fn, _ in node.next_functions if isinstance(fn, Node))
     return seen
 
 

@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
+from ..autograd.function import Node
 from ..tensor import Tensor
 
 OP, PARAM, INPUT, CONST, OUTPUT, MODULE, MORE = (
@@ -136,12 +137,11 @@ class _Walk:
         """Add the inputs of one op (only counted when the op itself is hidden)."""
         consumer = self.ops[id(node)]
         consts = getattr(node, "_const_inputs", None)
-        for i, edge in enumerate(node.next_edges):
-            if type(edge) is tuple:
-                parent, nr = edge
-                src, shape = self.op(parent), parent.out_shapes[nr]
+        for i, (edge, nr) in enumerate(node.next_functions):
+            if isinstance(edge, Node):
+                src, shape = self.op(edge), edge.out_shapes[nr]
             elif edge is not None:  # a leaf tensor that requires grad
-                src, nr, shape = self.leaf(edge, INPUT), 0, edge.shape
+                src, shape = self.leaf(edge, INPUT), edge.shape
             elif consts is not None and consts[i] is not None:
                 src, nr, shape = self.constant(consts[i]), 0, consts[i].shape
             else:
@@ -158,11 +158,11 @@ class _Walk:
         while queue:
             node = queue.popleft()
             consts = getattr(node, "_const_inputs", None)
-            for i, edge in enumerate(node.next_edges):
-                if type(edge) is tuple:
-                    if id(edge[0]) not in seen_ops:
-                        seen_ops.add(id(edge[0]))
-                        queue.append(edge[0])
+            for i, (edge, _) in enumerate(node.next_functions):
+                if isinstance(edge, Node):
+                    if id(edge) not in seen_ops:
+                        seen_ops.add(id(edge))
+                        queue.append(edge)
                         found += 1
                 elif edge is not None:
                     if id(edge) not in seen_leaves:
