@@ -294,22 +294,42 @@ class Function:
 
 
 # The per-op path. Every op of every model comes through here, and on small arrays this
-# bookkeeping, not NumPy, is the cost of an op; so it is written flat. `ops` calls these two
-# directly for its most used primitives: a classmethod with *args and **kwargs costs a bound
-# method, a tuple and a dict per call. Each unwraps the inputs and sees whether any wants a
+# bookkeeping, not NumPy, is the cost of an op; so it is written flat. `ops` calls apply1 and
+# apply2 directly for its most used primitives (a classmethod with *args and **kwargs costs a
+# bound method, a tuple and a dict per call), and Function.apply and _record_primitive use them
+# for every one- and two-input primitive. Each unwraps the inputs and sees whether any wants a
 # gradient; without one (every VJP of a plain backward, all of no_grad) nothing is called but
-# the forward and the Tensor constructor.
+# the forward and the Tensor constructor. With one, the node is begun inline (edges and the
+# metadata key built as tuples directly, without per-input lists; only the attributes every
+# node needs are stored, the rare ones being class defaults, see Node) and _finish completes it.
 
-def apply1(cls: type[Function], a: Any) -> Any:
-    """`cls.apply(a)` for a primitive: one input, no keyword arguments."""
+_NO_PARAMS: dict = {}  # (never written to: a node stores params only when there are some)
+
+
+def apply1(cls: type[Function], a: Any, params: dict = _NO_PARAMS) -> Any:
+    """`cls.apply(a, **params)` for a primitive of one input."""
     if isinstance(a, Tensor):
         x = a.data
-        if a.requires_grad and _state.enabled:
-            return _record1(cls, a, x, _NO_PARAMS)
+        if a.requires_grad and _state.enabled:  # record: the flat path (see above)
+            ctx = _new_node(Node)
+            ctx.fn = cls
+            ctx.needs_input_grad = _NEEDS_1
+            ctx._saved = None
+            try:
+                if params:
+                    ctx.params = params
+                    out = cls.forward(ctx, x, **params)
+                else:
+                    out = cls.forward(ctx, x)
+            except _NUMPY_ERRORS as exc:
+                raise _forward_error(cls, (x,), exc) from None
+            fn = a.grad_fn
+            edge = a if fn is None else fn if a._output_nr == 0 else (fn, a._output_nr)
+            return _finish(ctx, (a,), (x,), params, out, (edge,), (x.shape, x.dtype), False)
     else:
         x = a
     try:
-        out = cls.forward(_NO_CTX, x)
+        out = cls.forward(_NO_CTX, x, **params) if params else cls.forward(_NO_CTX, x)
     except _NUMPY_ERRORS as exc:
         raise _forward_error(cls, (x,), exc) from None
     if type(out) is np.ndarray:
@@ -317,8 +337,8 @@ def apply1(cls: type[Function], a: Any) -> Any:
     return _wrap(out, None)
 
 
-def apply2(cls: type[Function], a: Any, b: Any) -> Any:
-    """`cls.apply(a, b)` for a primitive: two inputs, no keyword arguments."""
+def apply2(cls: type[Function], a: Any, b: Any, params: dict = _NO_PARAMS) -> Any:
+    """`cls.apply(a, b, **params)` for a primitive of two inputs."""
     if isinstance(a, Tensor):
         xa = a.data
         need_a = a.requires_grad
@@ -329,10 +349,36 @@ def apply2(cls: type[Function], a: Any, b: Any) -> Any:
         need_b = b.requires_grad
     else:
         xb, need_b = b, False
-    if (need_a or need_b) and _state.enabled:
-        return _record2(cls, a, b, xa, xb, need_a, need_b, _NO_PARAMS)
+    if (need_a or need_b) and _state.enabled:  # record: the flat path (see above)
+        ctx = _new_node(Node)
+        ctx.fn = cls
+        # (a constant tuple when both need a gradient: one object less for the GC to track)
+        ctx.needs_input_grad = _NEEDS_2 if need_a and need_b else (need_a, need_b)
+        ctx._saved = None
+        try:
+            if params:
+                ctx.params = params
+                out = cls.forward(ctx, xa, xb, **params)
+            else:
+                out = cls.forward(ctx, xa, xb)
+        except _NUMPY_ERRORS as exc:
+            raise _forward_error(cls, (xa, xb), exc) from None
+        if need_a:
+            fn = a.grad_fn
+            edge_a = a if fn is None else fn if a._output_nr == 0 else (fn, a._output_nr)
+            shape_a, dtype_a = xa.shape, xa.dtype
+        else:
+            edge_a = shape_a = dtype_a = None
+        if need_b:
+            fn = b.grad_fn
+            edge_b = b if fn is None else fn if b._output_nr == 0 else (fn, b._output_nr)
+            shape_b, dtype_b = xb.shape, xb.dtype
+        else:
+            edge_b = shape_b = dtype_b = None
+        return _finish(ctx, (a, b), (xa, xb), params, out, (edge_a, edge_b),
+                       (shape_a, shape_b, dtype_a, dtype_b), not (need_a and need_b))
     try:
-        out = cls.forward(_NO_CTX, xa, xb)
+        out = cls.forward(_NO_CTX, xa, xb, **params) if params else cls.forward(_NO_CTX, xa, xb)
     except _NUMPY_ERRORS as exc:
         raise _forward_error(cls, (xa, xb), exc) from None
     if type(out) is np.ndarray:
@@ -340,7 +386,6 @@ def apply2(cls: type[Function], a: Any, b: Any) -> Any:
     return _wrap(out, None)
 
 
-_NO_PARAMS: dict = {}  # (never written to: a node stores params only when there are some)
 
 
 def _run_unrecorded(cls: type[Function], inputs: tuple, params: dict) -> Any:
@@ -385,12 +430,10 @@ def _apply_tensor_forward(cls: type[Function], args: tuple, kwargs: dict) -> Any
 
 def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dict) -> Any:
     """Run a primitive's forward and record its node (some input needs a gradient)."""
-    if len(args) == 1:  # (then that input is a Tensor that needs a gradient)
-        return _record1(cls, args[0], inputs[0], params)
+    if len(args) == 1:
+        return apply1(cls, args[0], params)
     if len(args) == 2:
-        a, b = args
-        return _record2(cls, a, b, inputs[0], inputs[1], isinstance(a, Tensor) and a.requires_grad,
-                        isinstance(b, Tensor) and b.requires_grad, params)
+        return apply2(cls, args[0], args[1], params)
     ctx = _new_node(Node)
     ctx.fn = cls
     edges, needs, inputs_key = _describe_inputs(args, inputs)
@@ -403,61 +446,6 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dic
     except _NUMPY_ERRORS as exc:
         raise _forward_error(cls, inputs, exc) from None
     return _finish(ctx, args, inputs, params, out, edges, inputs_key, False in needs)
-
-
-# The recording path of one- and two-input primitives (nearly all of them), written flat: edges
-# and metadata are built as tuples directly, without per-input lists, and a node stores only the
-# attributes every node needs (the rare ones are class defaults, see Node).
-
-def _record1(cls: type[Function], a: Any, x: np.ndarray, params: dict) -> Any:
-    """Record a primitive of one input, the Tensor `a` (data `x`), which needs a gradient."""
-    ctx = _new_node(Node)
-    ctx.fn = cls
-    ctx.needs_input_grad = _NEEDS_1
-    ctx._saved = None
-    try:
-        if params:
-            ctx.params = params
-            out = cls.forward(ctx, x, **params)
-        else:
-            out = cls.forward(ctx, x)
-    except _NUMPY_ERRORS as exc:
-        raise _forward_error(cls, (x,), exc) from None
-    fn = a.grad_fn
-    edge = a if fn is None else fn if a._output_nr == 0 else (fn, a._output_nr)
-    return _finish(ctx, (a,), (x,), params, out, (edge,), (x.shape, x.dtype), False)
-
-
-def _record2(cls: type[Function], a: Any, b: Any, xa: Any, xb: Any, need_a: bool, need_b: bool,
-             params: dict) -> Any:
-    """Record a primitive of two inputs (data `xa`, `xb`), at least one of which needs a gradient."""
-    ctx = _new_node(Node)
-    ctx.fn = cls
-    # (a constant tuple when both need a gradient: one object less for the GC to track)
-    ctx.needs_input_grad = _NEEDS_2 if need_a and need_b else (need_a, need_b)
-    ctx._saved = None
-    try:
-        if params:
-            ctx.params = params
-            out = cls.forward(ctx, xa, xb, **params)
-        else:
-            out = cls.forward(ctx, xa, xb)
-    except _NUMPY_ERRORS as exc:
-        raise _forward_error(cls, (xa, xb), exc) from None
-    if need_a:
-        fn = a.grad_fn
-        edge_a = a if fn is None else fn if a._output_nr == 0 else (fn, a._output_nr)
-        shape_a, dtype_a = xa.shape, xa.dtype
-    else:
-        edge_a = shape_a = dtype_a = None
-    if need_b:
-        fn = b.grad_fn
-        edge_b = b if fn is None else fn if b._output_nr == 0 else (fn, b._output_nr)
-        shape_b, dtype_b = xb.shape, xb.dtype
-    else:
-        edge_b = shape_b = dtype_b = None
-    return _finish(ctx, (a, b), (xa, xb), params, out, (edge_a, edge_b),
-                   (shape_a, shape_b, dtype_a, dtype_b), not (need_a and need_b))
 
 
 def _edge_to(node: Node, output_nr: int) -> Any:
