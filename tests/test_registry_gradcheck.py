@@ -157,12 +157,19 @@ def test_every_primitive_has_a_rule() -> None:
 
 
 
+# Cases whose VJP computes another way under create_graph, by design: prod with zeros builds
+# the product of the other elements from differentiable ops (row products) instead of
+# cumulative products, so the two agree to rounding, not bit for bit.
+ANOTHER_FORMULA_WHEN_RECORDED = {"prod[with zeros]"}
+
+
 @pytest.mark.parametrize("case", sorted(k for k, (_, make) in CASES.items() if make is not None))
 def test_array_mode_backward_equals_the_recorded_backward(case: str) -> None:
     """Without create_graph the engine runs `array_backward` VJPs on ndarrays, and wraps the
     others in Tensors; with create_graph every VJP is recorded as Tensor ops. Both must give
     bit-identical gradients (the same NumPy calls on the same arrays)."""
     _, make = CASES[case]
+    exact = case not in ANOTHER_FORMULA_WHEN_RECORDED
 
     @settings(max_examples=max(3, EXAMPLES // 3), deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -181,6 +188,11 @@ def test_array_mode_backward_equals_the_recorded_backward(case: str) -> None:
             assert (p is None) == (r is None), f"input {k}: one mode gave no gradient"
             if p is not None:
                 assert type(p.data) is np.ndarray and p.dtype == r.dtype
-                np.testing.assert_array_equal(p.data, r.data, err_msg=f"input {k}")
+                if exact:
+                    np.testing.assert_array_equal(p.data, r.data, err_msg=f"input {k}")
+                else:  # products of up to p.size factors each way: that many roundings apart
+                    rtol = max(4, p.data.size) * np.finfo(p.dtype).eps
+                    np.testing.assert_allclose(p.data, r.data, rtol=rtol, atol=0,
+                                               err_msg=f"input {k}")
 
     check()
