@@ -386,8 +386,6 @@ def apply2(cls: type[Function], a: Any, b: Any, params: dict = _NO_PARAMS) -> An
     return _wrap(out, None)
 
 
-
-
 def _run_unrecorded(cls: type[Function], inputs: tuple, params: dict) -> Any:
     try:
         out = cls.forward(_NO_CTX, *inputs, **params)
