@@ -167,7 +167,7 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
         The gradients of the `capture` tensors (None where no gradient reached them).
     """
     arrays = not create_graph  # the gradients in flight are ndarrays (see the module's doc)
-    pending: dict[Node, list] = {}
+    pending: dict[Node, Any] = {}  # node -> its output's gradient (a list if it has several)
     leaf_grads: dict[int, list] = {}  # id(leaf) -> [leaf, summed grad]
     root_nodes = []
     for root, g in zip(roots, grads):
@@ -176,9 +176,12 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
         if root.grad_fn is None:
             _add_leaf(leaf_grads, root, g)
             continue
-        slots = pending.setdefault(root.grad_fn, [None] * len(root.grad_fn.out_shapes))
-        slots[root._output_nr] = _add(slots[root._output_nr], g)
-        root_nodes.append(root.grad_fn)
+        node = root.grad_fn
+        if node._multi:
+            _deposit_several(pending, node, root._output_nr, g)
+        else:
+            pending[node] = _add(pending.get(node), g)
+        root_nodes.append(node)
 
     captured: dict[int, Tensor | None] = {}
     wanted_nodes: dict[tuple, int] = {}
@@ -194,7 +197,8 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
 
     keep_grads = retain_grads or _retain_all_grads()
 
-    def observe(node: Node, slots: list) -> None:  # the rarely used extras, out of the hot loop
+    def observe(node: Node, grad: Any) -> None:  # the rarely used extras, out of the hot loop
+        slots = grad if node._multi else [grad]
         for nr, g in enumerate(slots):
             k = wanted_nodes.get((id(node), nr))
             if k is not None:
@@ -248,28 +252,25 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
     heapify(heap)
     while heap:
         node = heappop(heap)[1]
-        slots = pending.pop(node)
+        grad = pending.pop(node)  # (for a node of several outputs, a list: see _deposit_several)
         if observed and node._observed:  # hooks on its outputs, or outputs retaining grad
-            slots = _apply_output_hooks(node, slots, accumulate, arrays)
+            grad = _apply_output_hooks(node, grad, accumulate, arrays)
         if observe is not None:
-            observe(node, slots)
-        input_shapes, input_dtypes, out_shapes, out_dtypes = node._meta
-        if len(slots) > 1:  # (one output: it has a gradient, or the node would not run)
-            # outputs nobody used get a zero gradient
-            slots = [_as_tensor(np.zeros(s, dtype=d), arrays) if g is None else g
-                     for g, s, d in zip(slots, out_shapes, out_dtypes)]
+            observe(node, grad)
+        input_shapes, input_dtypes = node._meta[0], node._meta[1]
         fn = node.fn
-        if arrays and fn.array_backward:
+        if type(grad) is list:
+            result = _backward_of_several(node, grad, arrays)
+        elif arrays and fn.array_backward:
             node._arrays = True  # ctx.saved_tensors hands the backward arrays too
             try:
-                result = fn.backward(node, *slots)
+                result = fn.backward(node, grad)
             finally:
                 node._arrays = False
         else:
             # (set, not left to saved_tensors' default: a missing slot costs an exception)
             node._arrays = False
-            result = fn.backward(node, *(slots if not arrays else
-                                         [Tensor._make(g) for g in slots]))
+            result = fn.backward(node, Tensor._make(grad) if arrays else grad)
         if not retain_graph and node._saved is not None:
             node._saved = _FREED  # drop what it saved (Node._freed is now True)
         if type(result) is not tuple:
@@ -292,25 +293,58 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
             # Sum into where the gradient goes, always into a new array, never into one a
             # backward returned.
             if isinstance(edge, Node):  # (output 0 of) the node that computed this input
-                parent = edge
-                nr = 0
-            elif type(edge) is tuple:  # another output of it
+                old = pending.get(edge)
+                if old is None:
+                    if allowed is not None and edge not in allowed:
+                        continue
+                    if edge._multi:
+                        _deposit_several(pending, edge, 0, g)
+                    else:
+                        pending[edge] = g
+                    heappush(heap, (-edge.seq, edge))
+                elif type(old) is not list:
+                    pending[edge] = old + g
+                else:
+                    _deposit_several(pending, edge, 0, g)
+            elif type(edge) is tuple:  # another output of a node of several outputs
                 parent, nr = edge
+                if parent not in pending:
+                    if allowed is not None and parent not in allowed:
+                        continue
+                    heappush(heap, (-parent.seq, parent))
+                _deposit_several(pending, parent, nr, g)
             else:  # a leaf
                 entry = leaf_grads.get(id(edge))
                 if entry is None:
                     leaf_grads[id(edge)] = [edge, g]
                 else:
                     entry[1] = entry[1] + g
-                continue
-            slots_p = pending.get(parent)
-            if slots_p is None:
-                if allowed is not None and parent not in allowed:
-                    continue
-                slots_p = pending[parent] = [None] * len(parent._meta[2])
-                heappush(heap, (-parent.seq, parent))
-            old = slots_p[nr]
-            slots_p[nr] = g if old is None else old + g
+
+
+def _deposit_several(pending: dict, node: Node, nr: int, g: Any) -> None:
+    """Add g to the pending gradient of output `nr` of a node with several outputs, whose entry in
+    `pending` is a list with one gradient per output (a node of one output has its gradient
+    there itself: no list per node on the common path)."""
+    slots = pending.get(node)
+    if slots is None:
+        slots = pending[node] = [None] * len(node._meta[2])
+    old = slots[nr]
+    slots[nr] = g if old is None else old + g
+
+
+def _backward_of_several(node: Node, slots: list, arrays: bool) -> Any:
+    """Run the backward of a node with several outputs; those nobody used get a zero gradient."""
+    slots = [_as_tensor(np.zeros(s, dtype=d), arrays) if g is None else g
+             for g, s, d in zip(slots, node._meta[2], node._meta[3])]
+    fn = node.fn
+    if arrays and fn.array_backward:
+        node._arrays = True
+        try:
+            return fn.backward(node, *slots)
+        finally:
+            node._arrays = False
+    node._arrays = False
+    return fn.backward(node, *(slots if not arrays else [Tensor._make(g) for g in slots]))
 
 
 def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Any) -> None:
@@ -321,8 +355,10 @@ def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Any) -> None:
         entry[1] = entry[1] + g  # Tensors with create_graph (recorded), else ndarrays
 
 
-def _apply_output_hooks(node: Node, slots: list, accumulate: bool, arrays: bool) -> list:
-    """Run hooks registered on non-leaf outputs, and fill `.grad` of retained ones."""
+def _apply_output_hooks(node: Node, grad: Any, accumulate: bool, arrays: bool) -> Any:
+    """Run hooks registered on non-leaf outputs, and fill `.grad` of retained ones. `grad` is
+    the node's pending entry (a list for a node of several outputs), returned updated."""
+    slots = grad if node._multi else [grad]
     if node._hooks:
         for nr, hooks in node._hooks.items():
             for hook in list(hooks):
@@ -337,7 +373,7 @@ def _apply_output_hooks(node: Node, slots: list, accumulate: bool, arrays: bool)
             t = ref()
             if t is not None and slots[nr] is not None:
                 _accumulate(t, slots[nr], _state.enabled)
-    return slots
+    return slots if node._multi else slots[0]
 
 
 def _check_hook_result(new: Any, old: Tensor, where: str) -> Tensor:

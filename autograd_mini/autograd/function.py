@@ -126,6 +126,7 @@ class Node:
     _any_observed = False  # (on the class) whether any node ever was: else the check is skipped
     trace: Any = None
     retained_grads: tuple | None = None
+    _multi = False  # True for a node of several outputs (the engine keeps a list of gradients)
 
     def __init__(self) -> None:
         # (primitives' nodes skip __init__: `_record_primitive` sets the slots itself)
@@ -648,6 +649,8 @@ def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict, ra
         ctx.params = params
     ctx.seq = next(_seq)
     outs = outputs if isinstance(outputs, tuple) else (outputs,)
+    if len(outs) > 1:
+        ctx._multi = True
     ctx._meta = (tuple(shapes), tuple(dtypes), tuple(o.data.shape for o in outs),
                  tuple(o.data.dtype for o in outs))
     if ctx._saved is not None:
