@@ -195,6 +195,24 @@ def test_wrongly_shaped_gradient_from_a_backward_names_the_op_and_both_shapes():
     assert x.grad is None and other.grad is None  # nothing was written before the error
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["two tensors", "one tensor twice"])
+def test_wrongly_shaped_gradient_for_a_later_input_names_that_input(shared):
+    class Bad(Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a.data * b.data
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g[:1]  # right for input 0, wrong for input 1
+
+    x = leaf(np.ones(3))
+    y = x if shared else leaf(np.ones(3))
+    with pytest.raises(RuntimeError, match=r"BadBackward: the gradient for input 1 has shape "
+                                           r"\(1,\), but the input had shape \(3,\)"):
+        Bad.apply(x, y).sum().backward()
+
+
 def test_wrong_number_of_gradients_names_the_op():
     class Bad(Function):
         @staticmethod

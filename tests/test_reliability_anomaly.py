@@ -21,6 +21,19 @@ def _line_of(marker: str) -> int:
     return next(k + 1 for k, line in enumerate(lines) if line.rstrip().endswith(f"# {marker}"))
 
 
+def test_non_finite_gradient_of_a_later_input_names_that_input() -> None:
+    a = am.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    b = am.tensor(np.array([0.0, 1.0]), requires_grad=True)
+    with am.autograd.detect_anomaly(), np.errstate(divide="ignore", invalid="ignore"):
+        y = a * am.sqrt(b)
+        with pytest.raises(RuntimeError, match="SqrtBackward returned inf in the gradient for "
+                                               "its input 0"):
+            y.sum().backward()
+        with pytest.raises(RuntimeError, match="DivBackward returned (inf|NaN) in the gradient "
+                                               "for its input 1"):
+            (a.detach() / b).sum().backward()  # (input 0's gradient would be inf too)
+
+
 def test_inf_names_op_shapes_and_line() -> None:
     x = am.tensor(np.array([0.0, 1.0, 4.0]), requires_grad=True)
     with am.autograd.detect_anomaly(), np.errstate(divide="ignore"):

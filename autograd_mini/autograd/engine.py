@@ -118,6 +118,23 @@ def _fit(g: Any, node: Node, i: int, arrays: bool) -> Any:
     return g
 
 
+def _fit_and_check(g: Any, node: Node, i: int, arrays: bool, check: bool) -> Any:
+    """_fit (when needed), then, in anomaly mode, the check for NaN and inf."""
+    kind = np.ndarray if arrays else Tensor
+    if type(g) is not kind or g.shape != node.input_shapes[i] or g.dtype != node.input_dtypes[i]:
+        g = _fit(g, node, i, arrays)
+    if check:
+        anomaly.check_gradient(node, i, g)
+    return g
+
+
+def _input_index(edges: tuple, result: tuple, edge: Any, g: Any) -> int:
+    """Which input gradient g (returned for `edge`) is: found when needed rather than counted on
+    every step. Two inputs with the same edge and the same gradient object are one tensor used
+    twice with one gradient, so either index describes it."""
+    return next(k for k, (e, r) in enumerate(zip(edges, result)) if e is edge and r is g)
+
+
 def _reducible(big: tuple, small: tuple) -> bool:
     """True when `small` broadcasts to `big`, so summing can undo the broadcast."""
     if len(small) > len(big):
@@ -279,17 +296,14 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
         if len(result) != len(edges):
             raise RuntimeError(f"{node.name()}: backward returned {len(result)} "
                                f"gradient(s) for {len(edges)} input(s)")
-        for i, (edge, g, shape, dtype) in enumerate(
-                zip(edges, result, input_shapes, input_dtypes)):
+        for edge, g, shape, dtype in zip(edges, result, input_shapes, input_dtypes):
             if edge is None or g is None:
                 continue
             # _fit only when needed: most gradients already have their input's type, shape,
             # dtype (NumPy's dtypes of one kind are one object, so `is` is the quick test;
             # _fit compares them properly)
-            if type(g) is not kind or g.shape != shape or g.dtype is not dtype:
-                g = _fit(g, node, i, arrays)
-            if check:
-                anomaly.check_gradient(node, i, g)
+            if type(g) is not kind or g.shape != shape or g.dtype is not dtype or check:
+                g = _fit_and_check(g, node, _input_index(edges, result, edge, g), arrays, check)
             # Sum into where the gradient goes, always into a new array, never into one a
             # backward returned.
             if isinstance(edge, Node):  # (output 0 of) the node that computed this input

@@ -187,7 +187,10 @@ class Node:
                 "retain_graph=True to the first .backward() (or autograd.grad) to keep them.")
         if saved is None:
             return ()
-        arrays = getattr(self, "_arrays", False)  # (set by the engine for each backward call)
+        try:
+            arrays = self._arrays  # (set by the engine for each backward call)
+        except AttributeError:  # (a primitive's node outside a backward: never set)
+            arrays = False
         if arrays and self.seq > _last_write:
             # Nothing was written in place since this node was recorded (it got its number
             # before its versions were taken), so no version can differ: the arrays as they are.
