@@ -225,6 +225,19 @@ def test_non_leaf_hook_replacement_flows_upstream():
     np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
 
 
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_hook_that_returns_another_dtype_is_cast_to_the_gradients_dtype(create_graph):
+    x = am.tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
+    a = x + x
+    h = a * a
+    h.register_hook(lambda g: am.tensor(g.detach().numpy().astype(np.float64) * 3.0))
+    seen = []
+    a.register_hook(lambda g: seen.append(g.dtype))
+    h.sum().backward(create_graph=create_graph)  # d/dx (2x)^2 = 8x, with d/dh tripled
+    assert seen == [np.float32] and x.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad.data, 3 * 8 * x.data)
+
+
 def test_hook_returning_none_keeps_the_gradient_and_can_be_removed():
     x = leaf([1.0, 2.0])
     calls = []

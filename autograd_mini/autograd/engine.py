@@ -274,7 +274,8 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
             grad = _apply_output_hooks(node, grad, accumulate, arrays)
         if observe is not None:
             observe(node, grad)
-        input_shapes, input_dtypes = node._meta[0], node._meta[1]
+        meta = node._meta
+        input_shapes, input_dtypes = meta[0], meta[1]
         fn = node.fn
         if type(grad) is list:
             result = _backward_of_several(node, grad, arrays)
@@ -296,13 +297,17 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
         if len(result) != len(edges):
             raise RuntimeError(f"{node.name()}: backward returned {len(result)} "
                                f"gradient(s) for {len(edges)} input(s)")
+        # A primitive's array VJP on inputs of the output's own shape and dtype (nothing was
+        # broadcast or promoted: meta[4]) returns ndarrays of that shape and dtype: a test
+        # holds every primitive to it. Others are checked, and fitted when needed.
+        trusted = meta[4] and arrays and fn.array_backward and not check
         for edge, g, shape, dtype in zip(edges, result, input_shapes, input_dtypes):
             if edge is None or g is None:
                 continue
-            # _fit only when needed: most gradients already have their input's type, shape,
-            # dtype (NumPy's dtypes of one kind are one object, so `is` is the quick test;
-            # _fit compares them properly)
-            if type(g) is not kind or g.shape != shape or g.dtype is not dtype or check:
+            # (NumPy's dtypes of one kind are one object, so `is` is the quick test; _fit
+            # compares them properly)
+            if not trusted and (type(g) is not kind or g.shape != shape or g.dtype is not dtype
+                                or check):
                 g = _fit_and_check(g, node, _input_index(edges, result, edge, g), arrays, check)
             # Sum into where the gradient goes, always into a new array, never into one a
             # backward returned.
@@ -395,6 +400,8 @@ def _check_hook_result(new: Any, old: Tensor, where: str) -> Tensor:
     if new.shape != old.shape:
         raise RuntimeError(f"a hook on the output of {where} returned a gradient of shape "
                            f"{new.shape}, expected {old.shape}")
+    if new.dtype != old.dtype:  # (cast, as every gradient is cast to its input's dtype)
+        new = ops.cast(new, old.dtype)
     return new
 
 

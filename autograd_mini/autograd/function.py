@@ -140,7 +140,7 @@ class Node:
 
     # The shapes and dtypes live in one tuple, `_meta`, often shared between nodes (see
     # _METADATA): one store per recorded op instead of four. Each a tuple, one entry per input
-    # (None where no gradient flows) or per output.
+    # (None where no gradient flows) or per output; then whether nothing was broadcast.
     input_shapes = property(lambda node: node._meta[0])
     input_dtypes = property(lambda node: node._meta[1])
     out_shapes = property(lambda node: node._meta[2])
@@ -475,7 +475,10 @@ def _finish(ctx: Node, args: tuple, inputs: tuple, params: dict, out: Any, edges
     dtype = out.dtype
     if dtype.kind != "f":
         return _record_other(ctx, args, inputs, params, out)
-    result = Tensor._make(out, True, ctx)
+    result = _new_node(Tensor)  # (Tensor._make, written out: one call less per op)
+    result.data, result.grad, result.requires_grad, result.grad_fn = out, None, True, ctx
+    result._output_nr = result._version = 0
+    result._hooks = result.name = None
     ctx.next_edges = edges
     key = (inputs_key, out.shape, dtype)
     meta = _METADATA.get(key)
@@ -598,13 +601,18 @@ _METADATA_MAX = 4096
 
 
 def _new_metadata(key: tuple) -> tuple:
-    """(input_shapes, input_dtypes, out_shapes, out_dtypes) for a key (inputs, shape, dtype),
-    whose inputs part is every input's shape, then every input's dtype (None: no gradient)."""
+    """(input_shapes, input_dtypes, out_shapes, out_dtypes, unbroadcast) for a key (inputs,
+    shape, dtype), whose inputs part is every input's shape, then every input's dtype (None: no
+    gradient). `unbroadcast`: every input is a Tensor of the output's shape (not 0-d, where NumPy
+    returns scalars) and dtype, so the primitive's gradients need no fitting (see _sweep)."""
     inputs_key, out_shape, out_dtype = key
     half = len(inputs_key) // 2
+    shapes, dtypes = inputs_key[:half], inputs_key[half:]
+    unbroadcast = (out_shape != () and all(s == out_shape for s in shapes)
+                   and all(d == out_dtype for d in dtypes))
     if len(_METADATA) >= _METADATA_MAX:
         _METADATA.clear()
-    meta = _METADATA[key] = (inputs_key[:half], inputs_key[half:], (out_shape,), (out_dtype,))
+    meta = _METADATA[key] = (shapes, dtypes, (out_shape,), (out_dtype,), unbroadcast)
     return meta
 
 
@@ -655,7 +663,7 @@ def _connect(ctx: Node, args: tuple, inputs: Any, outputs: Any, params: dict, ra
     if len(outs) > 1:
         ctx._multi = True
     ctx._meta = (tuple(shapes), tuple(dtypes), tuple(o.data.shape for o in outs),
-                 tuple(o.data.dtype for o in outs))
+                 tuple(o.data.dtype for o in outs), False)
     if ctx._saved is not None:
         _resolve_saved(ctx, args, inputs, outs, raw if isinstance(raw, tuple) else (raw,))
     hook = _creation_hook
