@@ -192,6 +192,10 @@ def div(a: Any, b: Any) -> Tensor:
         raise
 
 
+# Tensor's +, -, * and / are these four functions themselves (see Tensor's operators).
+Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__ = add, sub, mul, div
+
+
 def neg(a: Tensor) -> Tensor:
     a = tensor_arg(a, "neg")
     return apply1(P.Neg, a)

@@ -311,26 +311,16 @@ class Tensor:
         return ops.inplace(self, "copy_", value)
 
     # -- operators ----------------------------------------------------------------------------
-    def __add__(self, other: Any) -> Tensor:
-        return ops.add(self, other)
-
+    # (+, -, * and / are `ops.add`, `ops.sub`, `ops.mul` and `ops.div` themselves, set by ops
+    # once they exist: one Python call less on the path of every arithmetic op.)
     def __radd__(self, other: Any) -> Tensor:
         return ops.add(other, self)
-
-    def __sub__(self, other: Any) -> Tensor:
-        return ops.sub(self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
         return ops.sub(other, self)
 
-    def __mul__(self, other: Any) -> Tensor:
-        return ops.mul(self, other)
-
     def __rmul__(self, other: Any) -> Tensor:
         return ops.mul(other, self)
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return ops.div(self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
         return ops.div(other, self)
