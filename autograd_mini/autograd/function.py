@@ -329,7 +329,7 @@ def apply1(cls: type[Function], a: Any, params: dict = _NO_PARAMS) -> Any:
                 raise _forward_error(cls, (x,), exc) from None
             fn = a.grad_fn
             edge = a if fn is None else fn if a._output_nr == 0 else (fn, a._output_nr)
-            return _finish(ctx, (a,), (x,), params, out, (edge,), (x.shape, x.dtype), False)
+            return _finish(ctx, (a,), out, (edge,), (x.shape, x.dtype), False)
     else:
         x = a
     try:
@@ -379,7 +379,7 @@ def apply2(cls: type[Function], a: Any, b: Any, params: dict = _NO_PARAMS) -> An
             shape_b, dtype_b = xb.shape, xb.dtype
         else:
             edge_b = shape_b = dtype_b = None
-        return _finish(ctx, (a, b), (xa, xb), params, out, (edge_a, edge_b),
+        return _finish(ctx, (a, b), out, (edge_a, edge_b),
                        (shape_a, shape_b, dtype_a, dtype_b), not (need_a and need_b))
     try:
         out = cls.forward(_NO_CTX, xa, xb, **params) if params else cls.forward(_NO_CTX, xa, xb)
@@ -447,7 +447,7 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dic
         out = cls.forward(ctx, *inputs, **params)
     except _NUMPY_ERRORS as exc:
         raise _forward_error(cls, inputs, exc) from None
-    return _finish(ctx, args, inputs, params, out, edges, inputs_key, False in needs)
+    return _finish(ctx, args, out, edges, inputs_key, False in needs)
 
 
 def _edge_to(node: Node, output_nr: int) -> Any:
@@ -459,8 +459,8 @@ _NEEDS_1 = (True,)
 _NEEDS_2 = (True, True)
 
 
-def _finish(ctx: Node, args: tuple, inputs: tuple, params: dict, out: Any, edges: tuple,
-            inputs_key: tuple, constant: bool) -> Any:
+def _finish(ctx: Node, args: tuple, out: Any, edges: tuple, inputs_key: tuple,
+            constant: bool) -> Any:
     """Wrap a primitive's forward result and complete its node: edges, metadata (shared, see
     _METADATA), creation number, scope, constant inputs and saved tensors. The common case is
     one floating-point array result; anything else takes the general path."""
@@ -470,11 +470,11 @@ def _finish(ctx: Node, args: tuple, inputs: tuple, params: dict, out: Any, edges
     raw = out
     if type(out) is not np.ndarray:
         if not isinstance(out, np.floating):
-            return _record_other(ctx, args, inputs, params, out)
+            return _record_other(ctx, args, out)
         out = np.asarray(out)  # a full reduction's NumPy scalar, as a 0-d array
     dtype = out.dtype
     if dtype.kind != "f":
-        return _record_other(ctx, args, inputs, params, out)
+        return _record_other(ctx, args, out)
     result = _new_node(Tensor)  # (Tensor._make, written out: one call less per op)
     result.data, result.grad, result.requires_grad, result.grad_fn = out, None, True, ctx
     result._output_nr = result._version = 0
@@ -493,14 +493,14 @@ def _finish(ctx: Node, args: tuple, inputs: tuple, params: dict, out: Any, edges
     if saves is None:
         to_save = ctx._saved
         if to_save is not None:
-            _save(ctx, to_save, args, inputs, out, raw, result)
+            _save(ctx, to_save, args, out, raw, result)
     elif saves == SAVES_OUTPUT:
         marker = _SavedOutput(result)  # (_SavedOutput.of, written out: a fresh output)
         marker.data, marker.version, marker.output_nr = out, 0, 0
         ctx._saved = (marker,)
         ctx._saved_versions = _OUTPUT_VERSION
     else:
-        _save_inputs(ctx, args, inputs)
+        _save_inputs(ctx, args)
     if _creation_hook is not None:
         _creation_hook(ctx)
     return result
@@ -510,7 +510,7 @@ SAVES_INPUTS = "inputs"
 SAVES_OUTPUT = "output"
 
 
-def _save_inputs(ctx: Node, args: tuple, inputs: Any) -> None:
+def _save_inputs(ctx: Node, args: tuple) -> None:
     """SAVES_INPUTS: the input Tensors (a number or array input is saved as a new Tensor)."""
     if len(args) == 2:
         a, b = args
@@ -522,9 +522,9 @@ def _save_inputs(ctx: Node, args: tuple, inputs: Any) -> None:
             return
     saved = []
     versions = []
-    for a, x in zip(args, inputs):
+    for a in args:
         if not isinstance(a, Tensor):
-            a = Tensor._make(np.asarray(x))
+            a = Tensor._make(np.asarray(a))
         saved.append(a)
         versions.append(a._version)
     ctx._saved = tuple(saved)
@@ -535,14 +535,15 @@ _ZEROS_2 = (0, 0)
 _OUTPUT_VERSION = (None,)  # the versions entry of a saved output (its marker holds the version)
 
 
-def _record_other(ctx: Node, args: tuple, inputs: Any, params: dict, out: Any) -> Any:
+def _record_other(ctx: Node, args: tuple, out: Any) -> Any:
     """A primitive whose result is not one floating-point array: the general path."""
+    inputs = _arrays_of(args)
     if ctx.fn.saves == SAVES_INPUTS:
         ctx._saved = inputs
     elif ctx.fn.saves == SAVES_OUTPUT:
         ctx._saved = (out,)
     outputs = _wrap(out, ctx)
-    _connect(ctx, args, inputs, outputs, params, out)
+    _connect(ctx, args, inputs, outputs, ctx.params, out)
     return outputs
 
 
@@ -567,7 +568,7 @@ def _describe_inputs(args: tuple, inputs: Any) -> tuple[tuple, tuple, tuple]:
     return tuple(edges), tuple(needs), (*shapes, *dtypes)
 
 
-def _save(ctx: Node, to_save: tuple, args: tuple, inputs: Any, out: np.ndarray, raw: Any,
+def _save(ctx: Node, to_save: tuple, args: tuple, out: np.ndarray, raw: Any,
           result: Any) -> None:
     """What an array forward saved: its output (held as a marker, not a Tensor: that would be a
     cycle) or its input arrays (held as the input Tensors, so versions can be checked). `raw` is
@@ -579,8 +580,8 @@ def _save(ctx: Node, to_save: tuple, args: tuple, inputs: Any, out: np.ndarray, 
             saved.append(_SavedOutput.of(result, 0))
             versions.append(None)
             continue
-        for a, x in zip(args, inputs):
-            if item is x and isinstance(a, Tensor):
+        for a in args:
+            if isinstance(a, Tensor) and item is a.data:
                 break
         else:
             a = item if isinstance(item, Tensor) else Tensor._make(np.asarray(item))
@@ -588,6 +589,11 @@ def _save(ctx: Node, to_save: tuple, args: tuple, inputs: Any, out: np.ndarray, 
         versions.append(a._version)
     ctx._saved = tuple(saved)
     ctx._saved_versions = tuple(versions)  # not shared: versions grow with every update
+
+
+def _arrays_of(args: tuple) -> tuple:
+    """A primitive's inputs as its forward sees them: Tensors unwrapped."""
+    return tuple(a.data if isinstance(a, Tensor) else a for a in args)
 
 
 _new_node = object.__new__
