@@ -302,6 +302,7 @@ def test_call_records_the_module_path_on_every_node():
                       "Net.heads.out"}
     # a sub-module called on its own is scoped by its class name
     assert set(_scopes(model.fc1(am.randn(1, 2)).sum()).values()) == {"Linear", None}
+    assert _function._scopes_set == 0  # no thread has a scope: recording does not look
 
 
 def test_scope_is_restored_after_an_exception():

@@ -217,3 +217,4 @@ def test_module_scope_is_per_thread() -> None:
     _run_all(body)
     assert all(seen == {"Outer"} for seen in scopes.values()), scopes
     assert function.current_scope is None
+    assert function._scopes_set == 0  # (counted right under concurrent module calls)

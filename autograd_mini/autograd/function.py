@@ -128,15 +128,8 @@ class Node:
     retained_grads: tuple | None = None
     _multi = False  # True for a node of several outputs (the engine keeps a list of gradients)
 
-    def __init__(self) -> None:
-        # (primitives' nodes skip __init__: `_record_primitive` sets the slots itself)
-        self._saved: tuple | None = None
-        self._saved_versions: tuple = ()
-        self.params: dict = {}
-        scope = _scope.current
-        if scope is not None:
-            self.scope = scope
-        self._arrays = False
+    # (No __init__: a primitive's node is made by calling the class, which then costs no Python
+    # call, and apply1/apply2/_finish set its slots. A user's Function's node: see _FunctionNode.)
 
     # The shapes and dtypes live in one tuple, `_meta`, often shared between nodes (see
     # _METADATA): one store per recorded op instead of four. Each a tuple, one entry per input
@@ -237,6 +230,22 @@ class Node:
         return [s.data for s in self._saved]
 
 
+class _FunctionNode(Node):
+    """The base of a user's Function's node class (`<Name>Backward`): its forward may save
+    anything, and the node is completed by _connect once forward returns."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        self._saved: tuple | None = None
+        self._saved_versions: tuple = ()
+        self.params: dict = {}
+        scope = _scope.current
+        if scope is not None:
+            self.scope = scope
+        self._arrays = False
+
+
 class Function:
     """Base class for differentiable operations, used like PyTorch's `torch.autograd.Function`.
 
@@ -272,7 +281,8 @@ class Function:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._node_cls = type(f"{cls.__name__}Backward", (Node,), {"__slots__": (), "fn": cls})
+        cls._node_cls = type(f"{cls.__name__}Backward", (_FunctionNode,),
+                             {"__slots__": (), "fn": cls})
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
@@ -315,7 +325,7 @@ def apply1(cls: type[Function], a: Any, params: dict = _NO_PARAMS) -> Any:
     if isinstance(a, Tensor):
         x = a.data
         if a.requires_grad and _state.enabled:  # record: the flat path (see above)
-            ctx = _new_node(Node)
+            ctx = Node()
             ctx.fn = cls
             ctx.needs_input_grad = _NEEDS_1
             ctx._saved = None
@@ -354,7 +364,7 @@ def apply2(cls: type[Function], a: Any, b: Any, params: dict = _NO_PARAMS) -> An
     else:
         xb, need_b = b, False
     if (need_a or need_b) and _state.enabled:  # record: the flat path (see above)
-        ctx = _new_node(Node)
+        ctx = Node()
         ctx.fn = cls
         # (a constant tuple when both need a gradient: one object less for the GC to track)
         ctx.needs_input_grad = _NEEDS_2 if need_a and need_b else (need_a, need_b)
@@ -436,7 +446,7 @@ def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dic
         return apply1(cls, args[0], params)
     if len(args) == 2:
         return apply2(cls, args[0], args[1], params)
-    ctx = _new_node(Node)
+    ctx = Node()
     ctx.fn = cls
     edges, needs, inputs_key = _describe_inputs(args, inputs)
     ctx.needs_input_grad = needs
@@ -464,9 +474,10 @@ def _finish(ctx: Node, args: tuple, out: Any, edges: tuple, inputs_key: tuple,
     """Wrap a primitive's forward result and complete its node: edges, metadata (shared, see
     _METADATA), creation number, scope, constant inputs and saved tensors. The common case is
     one floating-point array result; anything else takes the general path."""
-    scope = _scope.current
-    if scope is not None:
-        ctx.scope = scope
+    if _scopes_set:
+        scope = _scope.current
+        if scope is not None:
+            ctx.scope = scope
     raw = out
     if type(out) is not np.ndarray:
         if not isinstance(out, np.floating):
@@ -475,7 +486,7 @@ def _finish(ctx: Node, args: tuple, out: Any, edges: tuple, inputs_key: tuple,
     dtype = out.dtype
     if dtype.kind != "f":
         return _record_other(ctx, args, out)
-    result = _new_node(Tensor)  # (Tensor._make, written out: one call less per op)
+    result = _new_object(Tensor)  # (Tensor._make, written out: one call less per op)
     result.data, result.grad, result.requires_grad, result.grad_fn = out, None, True, ctx
     result._output_nr = result._version = 0
     result._hooks = result.name = None
@@ -596,7 +607,7 @@ def _arrays_of(args: tuple) -> tuple:
     return tuple(a.data if isinstance(a, Tensor) else a for a in args)
 
 
-_new_node = object.__new__
+_new_object = object.__new__  # (an instance without running __init__)
 
 # Nodes share their metadata tuples (input and output shapes and dtypes): a deep graph then
 # holds a few objects per node for the cyclic GC to scan instead of about a dozen (the GC's share
@@ -689,6 +700,10 @@ class _Scope(threading.local):
 
 
 _scope = _Scope()
+# How many threads have a scope set: while none has, recording skips the thread-local read
+# (about as costly as a Python call). Changed under the lock, by the setter below only.
+_scopes_set = 0
+_scopes_lock = threading.Lock()
 
 
 class _ThisModule(types.ModuleType):
@@ -701,7 +716,10 @@ class _ThisModule(types.ModuleType):
 
     @current_scope.setter
     def current_scope(self, value: str | None) -> None:
-        _scope.current = value
+        global _scopes_set
+        with _scopes_lock:
+            _scopes_set += (value is not None) - (_scope.current is not None)
+            _scope.current = value
 
 
 sys.modules[__name__].__class__ = _ThisModule
