@@ -267,8 +267,15 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
     heap = [(-node.seq, node) for node in set(roots)
             if allowed is None or node in allowed]
     heapify(heap)
-    while heap:
-        node = heappop(heap)[1]
+    alone = None  # the one node reached and not yet run, when there is just one: not on the heap
+    while True:
+        if alone is not None:  # (a chain of ops: each node reaches just the next)
+            node = alone
+            alone = None
+        elif heap:
+            node = heappop(heap)[1]
+        else:
+            break
         grad = pending.pop(node)  # (for a node of several outputs, a list: see _deposit_several)
         if observed and node._observed:  # hooks on its outputs, or outputs retaining grad
             grad = _apply_output_hooks(node, grad, accumulate, arrays)
@@ -316,11 +323,17 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
                 if old is None:
                     if allowed is not None and edge not in allowed:
                         continue
+                    if pending:  # others wait too: the heap orders them
+                        if alone is not None:
+                            heappush(heap, (-alone.seq, alone))
+                            alone = None
+                        heappush(heap, (-edge.seq, edge))
+                    else:
+                        alone = edge
                     if edge._multi:
                         _deposit_several(pending, edge, 0, g)
                     else:
                         pending[edge] = g
-                    heappush(heap, (-edge.seq, edge))
                 elif type(old) is not list:
                     pending[edge] = old + g
                 else:
@@ -330,6 +343,9 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
                 if parent not in pending:
                     if allowed is not None and parent not in allowed:
                         continue
+                    if alone is not None:
+                        heappush(heap, (-alone.seq, alone))
+                        alone = None
                     heappush(heap, (-parent.seq, parent))
                 _deposit_several(pending, parent, nr, g)
             else:  # a leaf
