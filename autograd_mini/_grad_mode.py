@@ -19,6 +19,19 @@ class _GradState(threading.local):
 
 
 _state = _GradState()
+# How many threads have grad mode off. While none has, the per-op path knows that grad mode is on
+# without reading the thread-local flag (a read costs about as much as a Python call). Kept by
+# _set_enabled, the flag's one writer, under a lock. (A thread that ends with grad mode off stays
+# counted: recording then just reads the flag again.)
+threads_off = 0
+_lock = threading.Lock()
+
+
+def _set_enabled(mode: bool) -> None:
+    global threads_off
+    with _lock:
+        threads_off += (not mode) - (not _state.enabled)
+        _state.enabled = mode
 
 
 def is_grad_enabled() -> bool:
@@ -28,7 +41,7 @@ def is_grad_enabled() -> bool:
 
 def set_grad_enabled(mode: bool) -> None:
     """Turn graph recording on or off for the current thread."""
-    _state.enabled = bool(mode)
+    _set_enabled(bool(mode))
 
 
 class _GradModeContext:
@@ -51,10 +64,10 @@ class _GradModeContext:
 
     def __enter__(self) -> None:
         self._saved.append(_state.enabled)
-        _state.enabled = self._mode
+        _set_enabled(self._mode)
 
     def __exit__(self, *exc: object) -> None:
-        _state.enabled = self._saved.pop()
+        _set_enabled(self._saved.pop())
 
     def __call__(self, fn: F) -> F:
         mode = self._mode
@@ -62,11 +75,11 @@ class _GradModeContext:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             saved = _state.enabled
-            _state.enabled = mode
+            _set_enabled(mode)
             try:
                 return fn(*args, **kwargs)
             finally:
-                _state.enabled = saved
+                _set_enabled(saved)
 
         return wrapper  # type: ignore[return-value]
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 
 import autograd_mini as am
+from autograd_mini import _grad_mode
 
 THREADS = 8
 
@@ -60,6 +61,7 @@ def test_each_threads_no_grad_is_its_own() -> None:
         t.join(timeout=30)
     assert seen == {"no_grad thread": False, "other thread": True, "no_grad thread after": True}
     assert am.is_grad_enabled()
+    assert _grad_mode.threads_off == 0  # (while it is, recording skips reading the flag)
 
 
 def test_new_threads_start_with_grad_enabled() -> None:
@@ -83,6 +85,7 @@ def test_grad_mode_toggling_in_many_threads_does_not_leak() -> None:
             assert am.is_grad_enabled()
 
     _run_all(body)
+    assert _grad_mode.threads_off == 0
 
 
 def _expected_grads(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .. import ops
-from .._grad_mode import _state
+from .._grad_mode import _set_enabled, _state
 from ..primitives import sum_to_shape
 from ..tensor import Tensor
 from . import anomaly
@@ -225,13 +225,13 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
                                         for g in slots)
 
     saved_mode = _state.enabled
-    _state.enabled = create_graph
+    _set_enabled(create_graph)
     try:
         _sweep(root_nodes, allowed, pending, leaf_grads, arrays, retain_graph, accumulate,
                observe if wanted_nodes or keep_grads else None)
         _run_leaf_hooks(leaf_grads, arrays)  # before capture: autograd.grad sees hooked ones too
     finally:
-        _state.enabled = saved_mode
+        _set_enabled(saved_mode)
 
     for k, t in enumerate(capture or ()):
         if id(t) in wanted_leaves:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _grad_mode
 from .._grad_mode import _state, no_grad
 
 Tensor: Any = None  # set by tensor.py once the class exists (avoids a per-call import)
@@ -313,9 +314,11 @@ class Function:
 # bound method, a tuple and a dict per call), and Function.apply and _record_primitive use them
 # for every one- and two-input primitive. Each unwraps the inputs and sees whether any wants a
 # gradient; without one (every VJP of a plain backward, all of no_grad) nothing is called but
-# the forward and the Tensor constructor. With one, the node is begun inline (edges and the
-# metadata key built as tuples directly, without per-input lists; only the attributes every
-# node needs are stored, the rare ones being class defaults, see Node) and _finish completes it.
+# the forward and the Tensor constructor. With one, grad mode is checked (the thread-local flag
+# is read only while some thread has it off: _grad_mode.threads_off), the node begun inline
+# (edges and the metadata key built as tuples directly, without per-input lists; only the
+# attributes every node needs are stored, the rare ones being class defaults, see Node) and
+# _finish completes it.
 
 _NO_PARAMS: dict = {}  # (never written to: a node stores params only when there are some)
 
@@ -324,7 +327,7 @@ def apply1(cls: type[Function], a: Any, params: dict = _NO_PARAMS) -> Any:
     """`cls.apply(a, **params)` for a primitive of one input."""
     if isinstance(a, Tensor):
         x = a.data
-        if a.requires_grad and _state.enabled:  # record: the flat path (see above)
+        if a.requires_grad and (not _grad_mode.threads_off or _state.enabled):  # record
             ctx = Node()
             ctx.fn = cls
             ctx.needs_input_grad = _NEEDS_1
@@ -363,7 +366,7 @@ def apply2(cls: type[Function], a: Any, b: Any, params: dict = _NO_PARAMS) -> An
         need_b = b.requires_grad
     else:
         xb, need_b = b, False
-    if (need_a or need_b) and _state.enabled:  # record: the flat path (see above)
+    if (need_a or need_b) and (not _grad_mode.threads_off or _state.enabled):  # record
         ctx = Node()
         ctx.fn = cls
         # (a constant tuple when both need a gradient: one object less for the GC to track)
