@@ -284,9 +284,10 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
         meta = node._meta
         input_shapes, input_dtypes = meta[0], meta[1]
         fn = node.fn
+        vjp_on_arrays = arrays and fn.array_backward
         if type(grad) is list:
             result = _backward_of_several(node, grad, arrays)
-        elif arrays and fn.array_backward:
+        elif vjp_on_arrays:
             node._arrays = True  # ctx.saved_tensors hands the backward arrays too
             try:
                 result = fn.backward(node, grad)
@@ -307,7 +308,7 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
         # A primitive's array VJP on inputs of the output's own shape and dtype (nothing was
         # broadcast or promoted: meta[4]) returns ndarrays of that shape and dtype: a test
         # holds every primitive to it. Others are checked, and fitted when needed.
-        trusted = meta[4] and arrays and fn.array_backward and not check
+        trusted = vjp_on_arrays and meta[4] and not check
         for edge, g, shape, dtype in zip(edges, result, input_shapes, input_dtypes):
             if edge is None or g is None:
                 continue

@@ -486,18 +486,17 @@ def _finish(ctx: Node, args: tuple, out: Any, edges: tuple, inputs_key: tuple,
         if not isinstance(out, np.floating):
             return _record_other(ctx, args, out)
         out = np.asarray(out)  # a full reduction's NumPy scalar, as a 0-d array
-    dtype = out.dtype
-    if dtype.kind != "f":
-        return _record_other(ctx, args, out)
+    key = (inputs_key, out.shape, out.dtype)
+    meta = _METADATA.get(key)
+    if meta is None:
+        if out.dtype.kind != "f":  # (only floating-point results are cached: checked once)
+            return _record_other(ctx, args, out)
+        meta = _new_metadata(key)
     result = _new_object(Tensor)  # (Tensor._make, written out: one call less per op)
     result.data, result.grad, result.requires_grad, result.grad_fn = out, None, True, ctx
     result._output_nr = result._version = 0
     result._hooks = result.name = None
     ctx.next_edges = edges
-    key = (inputs_key, out.shape, dtype)
-    meta = _METADATA.get(key)
-    if meta is None:
-        meta = _new_metadata(key)
     ctx._meta = meta
     ctx.seq = next(_seq)
     if constant:  # described for drawing the graph (am.viz)
