@@ -30,9 +30,16 @@ class Tensor:
         dtype: optional dtype to convert to.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_output_nr", "_version",
-                 "_hooks", "name", "__weakref__")
+    # What every tensor sets is a slot; the rest are class defaults, which a tensor stores (in
+    # its __dict__, made when first needed) only when it changes one: a tensor an op makes is
+    # three stores, not eight.
+    __slots__ = ("data", "requires_grad", "grad_fn", "__dict__", "__weakref__")
     __hash__ = object.__hash__  # identity hash: == is elementwise, as in NumPy and PyTorch
+    grad: Tensor | None = None
+    _output_nr = 0  # which output of grad_fn this is
+    _version = 0  # bumped by every in-place write (_bump_version)
+    _hooks: list | None = None
+    name: str | None = None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None) -> None:
@@ -40,28 +47,22 @@ class Tensor:
         if requires_grad:
             _dtypes.check_can_require_grad(array.dtype)
         self.data: np.ndarray = array
-        self.grad: Tensor | None = None
         self.requires_grad: bool = bool(requires_grad)
         self.grad_fn: Any = None
-        self._output_nr = 0
-        self._version = 0
-        self._hooks: list | None = None
-        self.name = name
+        if name is not None:
+            self.name = name
 
     @staticmethod
     def _make(data: np.ndarray, requires_grad: bool = False, grad_fn: Any = None,
               output_nr: int = 0) -> Tensor:
         """Wrap an ndarray without any checks: the per-op fast path. (A staticmethod: calling a
-        classmethod builds a bound method on every call, and this is called for every op.)"""
+        classmethod builds a bound method on every call.)"""
         t = _new_object(Tensor)
         t.data = data
-        t.grad = None
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
-        t._output_nr = output_nr
-        t._version = 0
-        t._hooks = None
-        t.name = None
+        if output_nr:
+            t._output_nr = output_nr
         return t
 
     # -- attributes -------------------------------------------------------------------------

@@ -493,9 +493,7 @@ def _finish(ctx: Node, args: tuple, out: Any, edges: tuple, inputs_key: tuple,
             return _record_other(ctx, args, out)
         meta = _new_metadata(key)
     result = _new_object(Tensor)  # (Tensor._make, written out: one call less per op)
-    result.data, result.grad, result.requires_grad, result.grad_fn = out, None, True, ctx
-    result._output_nr = result._version = 0
-    result._hooks = result.name = None
+    result.data, result.requires_grad, result.grad_fn = out, True, ctx  # (the rest: defaults)
     ctx.next_edges = edges
     ctx._meta = meta
     ctx.seq = next(_seq)
