@@ -128,13 +128,6 @@ def _fit_and_check(g: Any, node: Node, i: int, arrays: bool, check: bool) -> Any
     return g
 
 
-def _input_index(edges: tuple, result: tuple, edge: Any, g: Any) -> int:
-    """Which input gradient g (returned for `edge`) is: found when needed rather than counted on
-    every step. Two inputs with the same edge and the same gradient object are one tensor used
-    twice with one gradient, so either index describes it."""
-    return next(k for k, (e, r) in enumerate(zip(edges, result)) if e is edge and r is g)
-
-
 def _reducible(big: tuple, small: tuple) -> bool:
     """True when `small` broadcasts to `big`, so summing can undo the broadcast."""
     if len(small) > len(big):
@@ -281,8 +274,7 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
             grad = _apply_output_hooks(node, grad, accumulate, arrays)
         if observe is not None:
             observe(node, grad)
-        meta = node._meta
-        input_shapes, input_dtypes = meta[0], meta[1]
+        meta = node._meta  # (input shapes, input dtypes, ..., unbroadcast)
         fn = node.fn
         vjp_on_arrays = arrays and fn.array_backward
         if type(grad) is list:
@@ -302,21 +294,26 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
         if type(result) is not tuple:
             result = (result,)
         edges = node.next_edges
-        if len(result) != len(edges):
+        n = len(edges)
+        if len(result) != n:
             raise RuntimeError(f"{node.name()}: backward returned {len(result)} "
-                               f"gradient(s) for {len(edges)} input(s)")
+                               f"gradient(s) for {n} input(s)")
         # A primitive's array VJP on inputs of the output's own shape and dtype (nothing was
         # broadcast or promoted: meta[4]) returns ndarrays of that shape and dtype: a test
         # holds every primitive to it. Others are checked, and fitted when needed.
         trusted = vjp_on_arrays and meta[4] and not check
-        for edge, g, shape, dtype in zip(edges, result, input_shapes, input_dtypes):
+        i = 0
+        while i < n:  # (for each input: a zip of four tuples would cost twice this loop)
+            edge = edges[i]
+            g = result[i]
+            i += 1
             if edge is None or g is None:
                 continue
             # (NumPy's dtypes of one kind are one object, so `is` is the quick test; _fit
             # compares them properly)
-            if not trusted and (type(g) is not kind or g.shape != shape or g.dtype is not dtype
-                                or check):
-                g = _fit_and_check(g, node, _input_index(edges, result, edge, g), arrays, check)
+            if not trusted and (type(g) is not kind or g.shape != meta[0][i - 1]
+                                or g.dtype is not meta[1][i - 1] or check):
+                g = _fit_and_check(g, node, i - 1, arrays, check)
             # Sum into where the gradient goes, always into a new array, never into one a
             # backward returned.
             if isinstance(edge, Node):  # (output 0 of) the node that computed this input
