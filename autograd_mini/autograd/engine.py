@@ -178,7 +178,9 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
     """
     arrays = not create_graph  # the gradients in flight are ndarrays (see the module's doc)
     pending: dict[Node, Any] = {}  # node -> its output's gradient (a list if it has several)
-    leaf_grads: dict[int, list] = {}  # id(leaf) -> [leaf, summed grad]
+    # leaf -> [leaf, summed grad]. (Keyed by the Tensor itself, cheaper than by id(): its hash is
+    # its address, so a dict never gets to Tensor's elementwise == for two distinct tensors.)
+    leaf_grads: dict[Tensor, list] = {}
     root_nodes = []
     for root, g in zip(roots, grads):
         if arrays:
@@ -228,7 +230,7 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
 
     for k, t in enumerate(capture or ()):
         if id(t) in wanted_leaves:
-            entry = leaf_grads.get(id(t))
+            entry = leaf_grads.get(t)
             captured[k] = None if entry is None else entry[1]
     if accumulate:
         _write_leaf_grads(leaf_grads, create_graph)
@@ -347,9 +349,9 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
                     heappush(heap, (-parent.seq, parent))
                 _deposit_several(pending, parent, nr, g)
             else:  # a leaf
-                entry = leaf_grads.get(id(edge))
+                entry = leaf_grads.get(edge)
                 if entry is None:
-                    leaf_grads[id(edge)] = [edge, g]
+                    leaf_grads[edge] = [edge, g]
                 else:
                     entry[1] = entry[1] + g
 
@@ -381,9 +383,9 @@ def _backward_of_several(node: Node, slots: list, arrays: bool) -> Any:
 
 
 def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Any) -> None:
-    entry = leaf_grads.get(id(leaf))
+    entry = leaf_grads.get(leaf)
     if entry is None:
-        leaf_grads[id(leaf)] = [leaf, g]
+        leaf_grads[leaf] = [leaf, g]
     else:
         entry[1] = entry[1] + g  # Tensors with create_graph (recorded), else ndarrays
 
