@@ -197,7 +197,7 @@ Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__ = add, sub, m
 
 
 def neg(a: Tensor) -> Tensor:
-    a = tensor_arg(a, "neg")
+    a = a if isinstance(a, Tensor) else tensor_arg(a, "neg")
     return apply1(P.Neg, a)
 
 
@@ -227,56 +227,64 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 # ---- elementwise functions ------------------------------------------------------------------
 def exp(x: Tensor) -> Tensor:
-    x = tensor_arg(x, "exp")
+    x = x if isinstance(x, Tensor) else tensor_arg(x, "exp")
     return apply1(P.Exp, x)
 
 
 def log(x: Tensor) -> Tensor:
-    x = tensor_arg(x, "log")
+    x = x if isinstance(x, Tensor) else tensor_arg(x, "log")
     return apply1(P.Log, x)
 
 
 def log1p(x: Tensor) -> Tensor:
-    x = tensor_arg(x, "log1p")
+    x = x if isinstance(x, Tensor) else tensor_arg(x, "log1p")
     return apply1(P.Log1p, x)
 
 
 def sqrt(x: Tensor) -> Tensor:
-    x = tensor_arg(x, "sqrt")
+    x = x if isinstance(x, Tensor) else tensor_arg(x, "sqrt")
     return apply1(P.Sqrt, x)
 
 
 def abs(x: Tensor) -> Tensor:
     """|x|, with abs'(0) = 0."""
-    x = tensor_arg(x, "abs")
+    x = x if isinstance(x, Tensor) else tensor_arg(x, "abs")
     return apply1(P.Abs, x)
 
 
 def sin(x: Tensor) -> Tensor:
-    x = tensor_arg(x, "sin")
+    x = x if isinstance(x, Tensor) else tensor_arg(x, "sin")
     return apply1(P.Sin, x)
 
 
 def cos(x: Tensor) -> Tensor:
-    x = tensor_arg(x, "cos")
+    x = x if isinstance(x, Tensor) else tensor_arg(x, "cos")
     return apply1(P.Cos, x)
 
 
 def tanh(x: Tensor) -> Tensor:
-    x = tensor_arg(x, "tanh")
+    x = x if isinstance(x, Tensor) else tensor_arg(x, "tanh")
     return apply1(P.Tanh, x)
 
 
 def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + exp(-x)), stable for inputs of +-1000."""
-    x = _float_input(tensor_arg(x, "sigmoid"))
+    x = _float_input(x if isinstance(x, Tensor) else tensor_arg(x, "sigmoid"))
     return apply1(P.Sigmoid, x)
 
 
 def relu(x: Tensor) -> Tensor:
     """max(x, 0), with relu'(0) = 0."""
-    x = tensor_arg(x, "relu")
+    x = x if isinstance(x, Tensor) else tensor_arg(x, "relu")
     return apply1(P.Relu, x)
+
+
+# Tensor's methods of these names, and -x and abs(x), are these functions themselves (one Python
+# call less per op; each takes its tensor first, as a method does). The check of the argument
+# is written inline for the same reason.
+Tensor.exp, Tensor.log, Tensor.log1p, Tensor.sqrt = exp, log, log1p, sqrt
+Tensor.abs, Tensor.sin, Tensor.cos, Tensor.tanh = abs, sin, cos, tanh
+Tensor.sigmoid, Tensor.relu, Tensor.__neg__, Tensor.__abs__ = sigmoid, relu, neg, abs
 
 
 def _float_input(x: Tensor) -> Tensor:

@@ -338,14 +338,8 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return ops.matmul(other, self)
 
-    def __neg__(self) -> Tensor:
-        return ops.neg(self)
-
-    def __pos__(self) -> Tensor:
+    def __pos__(self) -> Tensor:  # (-x is ops.neg itself, set by ops)
         return self
-
-    def __abs__(self) -> Tensor:
-        return ops.abs(self)
 
     def __iadd__(self, other: Any) -> Tensor:
         """In place: allowed under `no_grad` and outside any graph; see `ops.inplace`."""
@@ -437,35 +431,8 @@ class Tensor:
     def all(self) -> bool:
         return bool(self.data.all())
 
-    def exp(self) -> Tensor:
-        return ops.exp(self)
-
-    def log(self) -> Tensor:
-        return ops.log(self)
-
-    def log1p(self) -> Tensor:
-        return ops.log1p(self)
-
-    def sqrt(self) -> Tensor:
-        return ops.sqrt(self)
-
-    def abs(self) -> Tensor:
-        return ops.abs(self)
-
-    def sin(self) -> Tensor:
-        return ops.sin(self)
-
-    def cos(self) -> Tensor:
-        return ops.cos(self)
-
-    def tanh(self) -> Tensor:
-        return ops.tanh(self)
-
-    def sigmoid(self) -> Tensor:
-        return ops.sigmoid(self)
-
-    def relu(self) -> Tensor:
-        return ops.relu(self)
+    # (exp, log, log1p, sqrt, abs, sin, cos, tanh, sigmoid and relu, like -x and abs(x), are
+    # the ops functions of those names themselves, set by ops.)
 
     def sign(self) -> Tensor:
         return ops.sign(self)
