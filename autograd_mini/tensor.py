@@ -1,6 +1,7 @@
 """The Tensor: an ndarray plus what reverse-mode differentiation needs to know about it.
 
-Operators and methods are thin: each calls the public function of the same name in `ops`, which
+Operators and methods are thin: each calls the public function of the same name in `ops` (the
+arithmetic operators and the unary math methods are those functions, set by `ops`), which
 validates arguments and applies a primitive from `primitives`. The backward pass lives in
 `autograd/engine.py`; this file only starts it.
 """
