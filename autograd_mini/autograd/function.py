@@ -281,12 +281,17 @@ class Function:
     # SAVES_INPUTS (all its positional inputs, in order) or SAVES_OUTPUT (its result). The same
     # saved_tensors come back; the record path stores them without looking the arrays up.
     saves: str | None = None
-    _node_cls: type[Node]
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._node_cls = type(f"{cls.__name__}Backward", (_FunctionNode,),
-                             {"__slots__": (), "fn": cls})
+    @classmethod
+    def _node_class(cls) -> type[Node]:
+        """The class of this Function's nodes, `<Name>Backward`: made on first use (the
+        primitives, whose nodes are plain Nodes, never need one: fewer classes made at import)."""
+        node_cls = cls.__dict__.get("_node_cls")  # (this class's own, not a base Function's)
+        if node_cls is None:
+            node_cls = type(f"{cls.__name__}Backward", (_FunctionNode,),
+                            {"__slots__": (), "fn": cls})
+            cls._node_cls = node_cls
+        return node_cls
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
@@ -435,7 +440,7 @@ _NUMPY_ERRORS = (TypeError, ValueError, OverflowError, MemoryError)
 def _apply_tensor_forward(cls: type[Function], args: tuple, kwargs: dict) -> Any:
     """`apply` of a user's Function, whose forward takes Tensors and runs under no_grad."""
     record = _state.enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args)
-    ctx = cls._node_cls()
+    ctx = cls._node_class()()
     ctx.needs_input_grad = _needs(args) if record else (False,) * len(args)
     with no_grad():
         out = cls.forward(ctx, *args, **kwargs)
