@@ -305,12 +305,11 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         if not cls.array_forward:
             return _apply_tensor_forward(cls, args, kwargs)
-        if not kwargs:  # nearly every op: one or two inputs, no keyword arguments
-            if len(args) == 2:
-                return apply2(cls, *args)
-            if len(args) == 1:
-                return apply1(cls, *args)
-        inputs = tuple(a.data if isinstance(a, Tensor) else a for a in args)
+        if len(args) == 2:  # nearly every op: one or two inputs, the flat path
+            return apply2(cls, args[0], args[1], kwargs)
+        if len(args) == 1:
+            return apply1(cls, args[0], kwargs)
+        inputs = _arrays_of(args)
         if _state.enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args):
             return _record_primitive(cls, args, inputs, kwargs)
         return _run_unrecorded(cls, inputs, kwargs)
@@ -319,10 +318,10 @@ class Function:
 # The per-op path. Every op of every model comes through here, and on small arrays this
 # bookkeeping, not NumPy, is the cost of an op; so it is written flat. `ops` calls apply1 and
 # apply2 directly for its most used primitives (a classmethod with *args and **kwargs costs a
-# bound method, a tuple and a dict per call), and Function.apply and _record_primitive use them
-# for every one- and two-input primitive. Each unwraps the inputs and sees whether any wants a
-# gradient; without one (every VJP of a plain backward, all of no_grad) nothing is called but
-# the forward and the Tensor constructor. With one, grad mode is checked (the thread-local flag
+# bound method, a tuple and a dict per call), and Function.apply uses them for every one- and
+# two-input primitive. Each unwraps the inputs and sees whether any wants a gradient; without
+# one (every VJP of a plain backward, all of no_grad) nothing is called but the forward and the
+# Tensor constructor. With one, grad mode is checked (the thread-local flag
 # is read only while some thread has it off: _grad_mode.threads_off), the node begun inline
 # (edges and the metadata key built as tuples directly, without per-input lists; only the
 # attributes every node needs are stored, the rare ones being class defaults, see Node) and
@@ -452,11 +451,8 @@ def _apply_tensor_forward(cls: type[Function], args: tuple, kwargs: dict) -> Any
 
 
 def _record_primitive(cls: type[Function], args: tuple, inputs: Any, params: dict) -> Any:
-    """Run a primitive's forward and record its node (some input needs a gradient)."""
-    if len(args) == 1:
-        return apply1(cls, args[0], params)
-    if len(args) == 2:
-        return apply2(cls, args[0], args[1], params)
+    """Run a primitive's forward and record its node (some input needs a gradient): the
+    general path, for a primitive of no or three and more inputs."""
     ctx = Node()
     ctx.fn = cls
     edges, needs, inputs_key = _describe_inputs(args, inputs)
