@@ -83,20 +83,22 @@ def _cases() -> dict[str, tuple[list[str], Callable | None]]:
 CASES = _cases()
 
 
-def _primitives_in_graph(outputs: Any) -> set[str]:
-    """Names of the Functions recorded in the graph behind `outputs` (iteratively)."""
+def _nodes(outputs: Any) -> list:
+    """The nodes of the graph behind `outputs` (iteratively)."""
     outs = outputs if isinstance(outputs, (tuple, list)) else (outputs,)
-    stack = [o.grad_fn for o in outs if o.grad_fn is not None]
-    seen: set[int] = set()
-    names: set[str] = set()
+    stack = [o.grad_fn for o in outs if isinstance(o, am.Tensor) and o.grad_fn is not None]
+    seen: dict[int, Any] = {}
     while stack:
         node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        names.add(node.fn.__name__)
-        stack.extend(fn for fn, _ in node.next_functions if isinstance(fn, am.autograd.Node))
-    return names
+        if id(node) not in seen:
+            seen[id(node)] = node
+            stack.extend(fn for fn, _ in node.next_functions if isinstance(fn, am.autograd.Node))
+    return list(seen.values())
+
+
+def _primitives_in_graph(outputs: Any) -> set[str]:
+    """Names of the Functions recorded in the graph behind `outputs`."""
+    return {node.fn.__name__ for node in _nodes(outputs)}
 
 
 def _check_args(args: tuple) -> None:
@@ -202,18 +204,6 @@ def _as_float32(a: Any) -> Any:
     if isinstance(a, am.Tensor) and a.dtype == np.float64:
         return am.tensor(a.data.astype(np.float32), requires_grad=a.requires_grad)
     return a
-
-
-def _nodes(outputs: Any) -> list:
-    outs = outputs if isinstance(outputs, tuple) else (outputs,)
-    stack = [o.grad_fn for o in outs if isinstance(o, am.Tensor) and o.grad_fn is not None]
-    seen: dict[int, Any] = {}
-    while stack:
-        node = stack.pop()
-        if id(node) not in seen:
-            seen[id(node)] = node
-            stack.extend(fn for fn, _ in node.next_functions if isinstance(fn, am.autograd.Node))
-    return list(seen.values())
 
 
 def _check_unbroadcast_vjps(outputs: Any, where: str, checked: set[str]) -> None:
