@@ -1,4 +1,4 @@
-"""Issue 2's measure: the engine's cost per op against the same computation written in NumPy.
+"""The engine's cost per op against the same computation written in NumPy.
 
     python benchmarks/bench_engine.py            # about a minute
     python benchmarks/bench_engine.py --quick    # fewer repetitions

@@ -1,4 +1,4 @@
-"""Issue 3's measure: one training step with am.nn/am.optim against the same step by hand in NumPy.
+"""One training step with am.nn/am.optim against the same step written by hand in NumPy.
 
     python benchmarks/bench_train_step.py            # a few minutes on a quiet machine
     python benchmarks/bench_train_step.py --quick    # fewer repetitions

@@ -1,4 +1,4 @@
-"""Run every benchmark of issue 6 and print one Markdown table of medians and ratios.
+"""Run every timing workload (workloads.py) and print one Markdown table of medians and ratios.
 
     python benchmarks/run_all.py                 # everything (`make bench`), a few minutes
     python benchmarks/run_all.py --only chain_100,small_mlp --quick

@@ -1,6 +1,7 @@
-"""The benchmark workloads of issue 6. Each `build_*` returns the steps to time, one per framework,
-after checking that autograd_mini (and PyTorch) computed the same loss, gradients and update as the
-hand-written NumPy reference: a step that computes something else is never timed.
+"""The timing workloads of `run_all.py` (`make bench`). Each `build_*` returns the steps to time,
+one per framework, after checking that autograd_mini (and PyTorch) computed the same loss,
+gradients and update as the hand-written NumPy reference: a step that computes something else is
+never timed.
 """
 
 from __future__ import annotations

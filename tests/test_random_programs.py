@@ -1,24 +1,19 @@
 """Random programs: hypothesis builds expression graphs of 5-40 ops over reused, broadcast leaves and
 checks every leaf's gradient against finite differences, first and second order.
 
-The ops come from `autograd_mini.testing._programs.OPS`; every primitive in the registry and every
-public differentiable function must be exercised by one of them or be excluded with a reason.
+The ops come from the fuzzer's `OPS` (tests/fuzz/programs*.py); every primitive in the registry
+and every public differentiable function must be exercised by one of them or be excluded with a
+reason.
 
 A deep run: `pytest tests/test_random_programs.py --gradcheck-examples 200000`, or
-`python benchmarks/deep_random_programs.py`, which keeps going after a failure and reports them all.
+`python benchmarks/stress/deep_random_programs.py`, which keeps going after a failure and reports
+them all.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, given, seed, settings
-from hypothesis import strategies as st
-
-import autograd_mini as am
-from autograd_mini.nn import functional as F
-from autograd_mini.primitives import PRIMITIVES
-from autograd_mini.testing import max_examples
-from autograd_mini.testing._programs import (
+from fuzz.programs import (
     EXCLUDED,
     OPS,
     Program,
@@ -29,6 +24,13 @@ from autograd_mini.testing._programs import (
     primitives_used,
     programs,
 )
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+import autograd_mini as am
+from autograd_mini.nn import functional as F
+from autograd_mini.primitives import PRIMITIVES
+from autograd_mini.testing import max_examples
 
 
 @settings(max_examples=max_examples(12), deadline=None,
@@ -48,7 +50,7 @@ def test_every_public_function_is_exercised_or_excluded() -> None:
     exercised = {name for spec in OPS.values() for name in spec.api}
     missing = sorted(_public_differentiable() - exercised - set(EXCLUDED))
     assert not missing, (f"public functions no random-program op uses: {missing}; add an op in "
-                         "autograd_mini/testing/_programs*.py or an EXCLUDED entry with the reason")
+                         "tests/fuzz/programs*.py or an EXCLUDED entry with the reason")
     stale = sorted(set(EXCLUDED) & exercised)
     assert not stale, f"excluded but exercised: {stale}"
 
@@ -69,7 +71,7 @@ def test_every_primitive_is_recorded_by_some_op() -> None:
         collect()
     missing = sorted(set(PRIMITIVES) - seen - set(EXCLUDED))
     assert not missing, (f"primitives no random program records: {missing}; add an op in "
-                         "autograd_mini/testing/_programs*.py or an EXCLUDED entry with the reason")
+                         "tests/fuzz/programs*.py or an EXCLUDED entry with the reason")
 
 
 def test_a_wrong_gradient_in_a_program_is_caught(monkeypatch) -> None:

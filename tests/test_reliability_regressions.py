@@ -1,5 +1,6 @@
 """Regression tests for core bugs found by the random-program fuzzer and the hostile-input table
-(tests/test_random_programs.py, benchmarks/deep_random_programs.py, tests/test_hostile.py)."""
+(tests/test_random_programs.py, benchmarks/stress/deep_random_programs.py,
+tests/test_hostile.py)."""
 
 from __future__ import annotations
 
@@ -114,7 +115,7 @@ def test_backward_refuses_a_gradient_that_is_not_numbers() -> None:
     np.testing.assert_array_equal(g.data, [6.0, 6.0])
 
 
-# ---- found by the deep random-program run (benchmarks/deep_random_programs.py) ---------------
+# ---- found by the deep random-program run (benchmarks/stress/deep_random_programs.py) --------
 @pytest.mark.parametrize("x_shape, w_shape", [((1, 1, 3, 1), (0, 1)), ((2, 3, 0), (4, 0)),
                                               ((0, 3, 2), (5, 2)), ((2, 0), (3, 0))])
 def test_linear_with_a_zero_size_dimension(x_shape, w_shape) -> None:

@@ -204,7 +204,7 @@ def _hostile_files(marker: str) -> dict[str, bytes]:
                                                                b"), }".ljust(118) + b"\n"
                                                              if n == "a1.npy" else b}),
         # corrupted central-directory fields, where zipfile raises NotImplementedError or
-        # RuntimeError rather than BadZipFile (found by benchmarks/fuzz_load.py)
+        # RuntimeError rather than BadZipFile (found by benchmarks/stress/fuzz_load.py)
         "unknown compression method": _patch_directory(valid, 10, b"\x63\x00"),
         "zip version too new": _patch_directory(valid, 6, b"\xff\x00"),
         "encrypted flag": _patch_directory(valid, 8, b"\x01\x00"),

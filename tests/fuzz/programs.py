@@ -26,12 +26,11 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from .. import ops as _ops
-from .._grad_mode import no_grad
-from ..autograd.function import Node
-from ..tensor import Tensor
-from . import strategies as ams
-from ._checks import assert_grads_match
+from autograd_mini import Tensor, no_grad
+from autograd_mini import ops as _ops
+from autograd_mini.autograd import Node, grad
+from autograd_mini.testing import assert_grads_match
+from autograd_mini.testing import strategies as ams
 
 MARGIN = 1e-2  # distance kept from kinks and ties (gradcheck's step is 1e-6)
 MAX_ABS = 1e3  # larger values are rejected: finite differences lose digits on them
@@ -81,7 +80,7 @@ class Program:
             values.append(OPS[step.op].apply(*[values[i] for i in step.args], **step.params))
         loss: Any = None
         for i, w in self.outputs:
-            term = (values[i] * Tensor._make(w)).sum()
+            term = (values[i] * Tensor(w)).sum()
             loss = term if loss is None else loss + term
         return loss
 
@@ -891,7 +890,7 @@ def programs(draw: Any, min_steps: int = 5, max_steps: int = 40,
             continue
         args, params = proposal
         with no_grad(), np.errstate(all="ignore"):
-            out = OPS[name].apply(*[Tensor._make(values[i]) for i in args], **params)
+            out = OPS[name].apply(*[Tensor(values[i]) for i in args], **params)
         if not _acceptable(out):
             continue
         steps.append(Step(name, tuple(args), params))
@@ -918,7 +917,7 @@ def focused_programs(draw: Any, op_name: str) -> Program:
     assume(proposal is not None)
     args, params = proposal
     with no_grad(), np.errstate(all="ignore"):
-        out = OPS[op_name].apply(*[Tensor._make(values[i]) for i in args], **params)
+        out = OPS[op_name].apply(*[Tensor(values[i]) for i in args], **params)
     assume(_acceptable(out))
     steps += [Step(op_name, tuple(args), params), Step("sin", (len(values),))]
     return Program(leaves, steps, [(len(values) + 1, np.ones(out.shape))])
@@ -927,9 +926,7 @@ def focused_programs(draw: Any, op_name: str) -> Program:
 def primitives_used(program: Program, order: int = 2) -> set[str]:
     """The registry names of the primitives a program's forward and (differentiated) backward
     record."""
-    from ..autograd.engine import grad
-
-    leaves = [Tensor._make(a.copy(), True) for a in program.leaves]
+    leaves = [Tensor(a.copy(), requires_grad=True) for a in program.leaves]
     loss = program.run(*leaves)
     roots = [loss]
     if order >= 2 and loss.requires_grad:
@@ -954,9 +951,7 @@ def check_program(program: Program, order: int = 2, fast_mode: bool = False) -> 
 
     fast_mode compares random projections u^T J v instead of whole Jacobians (about a tenth of the
     work: the deep profile's way to reach many more programs)."""
-    from ..autograd.engine import grad
-
-    leaves = [Tensor._make(a.copy(), True) for a in program.leaves]
+    leaves = [Tensor(a.copy(), requires_grad=True) for a in program.leaves]
     loss = program.run(*leaves)
     if not loss.requires_grad:
         return
@@ -971,7 +966,7 @@ def check_program(program: Program, order: int = 2, fast_mode: bool = False) -> 
 
 
 # The ops of am.nn.functional register themselves into OPS (and EXCLUDED) on import.
-from . import _programs_nn  # noqa: E402,F401
+from . import programs_nn  # noqa: E402,F401
 
 
 def minimize(program: Program, order: int = 2, fast_mode: bool = False) -> Program:

@@ -1,7 +1,7 @@
 """Byte-level fuzzing of `am.load`: every truncation and many corrupted bytes of a real archive.
 
-    python benchmarks/fuzz_load.py                 # every prefix, every byte x 3 values
-    python benchmarks/fuzz_load.py --values 1
+    python benchmarks/stress/fuzz_load.py          # every prefix, every byte x 3 values
+    python benchmarks/stress/fuzz_load.py --values 1
 
 The archive is a model's state dict and its Adam state, saved with `am.save`. Each broken copy
 must either load to exactly the saved values (a change the format does not cover, such as a zip

@@ -1,4 +1,4 @@
-"""The ops of `am.nn.functional` for random programs (see `_programs`): activations, linear,
+"""The ops of `am.nn.functional` for random programs (see `programs`): activations, linear,
 convolution, pooling, unfold/fold, embedding, normalisation and every loss.
 
 Image ops reshape a value into (N, C, H, W) (and another into the kernel), so the random graphs
@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from ..nn import functional as F
-from ..tensor import Tensor
-from ._programs import EXCLUDED, MARGIN, MAX_SIZE, _any, _away, _groups, _pick, op
+from autograd_mini import Tensor
+from autograd_mini.nn import functional as F
+
+from .programs import EXCLUDED, MARGIN, MAX_SIZE, _any, _away, _groups, _pick, op
 
 EXCLUDED.update({
     "F.dropout": "random: finite differences need a deterministic function (nn's tests check it)",

@@ -1,16 +1,18 @@
 """The deep profile of the random-program check: many programs, every failure kept.
 
-    python benchmarks/deep_random_programs.py --programs 50000 --order 2
-    python benchmarks/deep_random_programs.py --minutes 60 --seed 7 --fast --jobs 16
+    python benchmarks/stress/deep_random_programs.py --programs 50000 --order 2
+    python benchmarks/stress/deep_random_programs.py --minutes 60 --seed 7 --fast --jobs 16
 
 Each chunk of programs is drawn by hypothesis from a fresh seed (generation only: the shrinker is
 too slow on programs this expensive); a failing program is cut down to the one loss term and the
-steps it needs (`_programs.minimize`), recorded under a signature (error type and ops), and the run
+steps it needs (`minimize`), recorded under a signature (error type and ops), and the run
 goes on. Prints progress, then a table of what ran (ops, sizes, time) and every distinct failure
 with a program that reproduces it. Exit status 1 if anything failed. With `--jobs N`, N worker
 processes run chunks (consecutive seeds) side by side and the parent merges what they found.
 
-The same check runs in the test suite (tests/test_random_programs.py); there a deep run is
+The programs come from the fuzzer in tests/fuzz/ (test code, not shipped in the package), which
+this script imports with tests/ on sys.path. The same check runs in the test suite
+(tests/test_random_programs.py); there a deep run is
 `pytest tests/test_random_programs.py --gradcheck-examples N`, which stops at the first failure.
 """
 
@@ -23,11 +25,14 @@ import signal
 import sys
 import time
 import traceback
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from autograd_mini.testing._programs import Program, check_program, minimize, programs
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))  # the fuzzer: tests/fuzz
+
+from fuzz.programs import Program, check_program, minimize, programs  # noqa: E402
 
 
 class Tally:
