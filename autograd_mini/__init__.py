@@ -8,6 +8,10 @@
 
 from typing import TYPE_CHECKING
 
+# First: tensor.py ends by importing ops, which loads the layers below it (recording, engine,
+# primitives), each of which needs the Tensor class.
+from .tensor import Tensor  # isort: skip
+
 from . import autograd, func
 from ._dtypes import get_default_dtype, set_default_dtype
 from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -78,7 +82,6 @@ from .ops import (
     where,
 )
 from .serialization import SerializationError, load, save
-from .tensor import Tensor
 
 float32 = __import__("numpy").float32
 float64 = __import__("numpy").float64

@@ -37,11 +37,8 @@ def set_default_dtype(dtype: Any) -> None:
 
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """Convert tensor data to an ndarray following the dtype policy (no copy of ndarrays)."""
-    from .tensor import Tensor
-
-    if isinstance(data, Tensor):
-        data = data.data
+    """Convert tensor data (not a Tensor: callers unwrap it) to an ndarray following the dtype
+    policy (no copy of ndarrays)."""
     if isinstance(data, np.ndarray):
         array = data
     elif isinstance(data, np.generic):
@@ -78,3 +75,27 @@ def check_can_require_grad(dtype: np.dtype) -> None:
     if np.dtype(dtype).kind != "f":
         raise TypeError(f"only floating-point tensors can require grad, got dtype {dtype}; "
                         "convert first, e.g. am.tensor(x, dtype=np.float32)")
+
+
+def numeric_value(x: Any, name: str) -> Any:
+    """A value to combine with a tensor's array: a real number, or an array of bool/int/float
+    numbers; anything else (strings, objects, ragged lists) a TypeError naming the op."""
+    if isinstance(x, (bool, int, float, np.bool_, np.integer, np.floating)):
+        if isinstance(x, int) and not isinstance(x, bool) and abs(x) > 2**1023:
+            raise OverflowError(f"{name}: {short_repr(x)} is too large for any float")
+        return x
+    try:
+        array = np.asarray(x)
+    except ValueError:  # a ragged nested list
+        raise TypeError(f"{name}: cannot make a tensor from {type(x).__name__} {short_repr(x)}: "
+                        "its nested sequences have different lengths") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: expected a Tensor, a real number or an array of numbers, got "
+                        f"{type(x).__name__} {short_repr(x)} (dtype {array.dtype})")
+    return array
+
+
+def short_repr(x: Any) -> str:
+    """repr(x), cut to 60 characters for error messages."""
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."

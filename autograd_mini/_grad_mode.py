@@ -1,7 +1,9 @@
-"""Grad mode: one thread-local flag that says whether operations record a graph.
+"""Grad mode: one flag that says whether operations record a graph.
 
-`no_grad` and `enable_grad` flip it, as context managers or decorators. Each thread has its own flag,
-so a `no_grad` block in one thread never affects another.
+`no_grad` and `enable_grad` flip it, as context managers or decorators. Each thread has its own
+flag, starting as True, so a `no_grad` block in one thread never affects another. (A thread-local,
+not a ContextVar: NumPy reads a ContextVar of its own on every ufunc call, which is fast only while
+no variable has been set in the context.)
 """
 
 from __future__ import annotations
@@ -14,29 +16,23 @@ from typing import Any, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _GradState(threading.local):
-    enabled = True  # class attribute: every new thread starts with grad mode on
+class _ThreadState(threading.local):
+    """Per thread: whether grad mode is on, and the module scope (see autograd/record.py)."""
+
+    grad_enabled = True  # (class attributes: every new thread starts with these)
+    scope: str | None = None
 
 
-_state = _GradState()
-# How many threads have grad mode off. While none has, the per-op path knows that grad mode is on
-# without reading the thread-local flag (a read costs about as much as a Python call). Kept by
-# _set_enabled, the flag's one writer, under a lock. (A thread that ends with grad mode off stays
-# counted: recording then just reads the flag again.)
-threads_off = 0
-_lock = threading.Lock()
+thread_state = _ThreadState()
 
 
 def _set_enabled(mode: bool) -> None:
-    global threads_off
-    with _lock:
-        threads_off += (not mode) - (not _state.enabled)
-        _state.enabled = mode
+    thread_state.grad_enabled = mode
 
 
 def is_grad_enabled() -> bool:
     """Return True when operations on tensors that require grad record a graph."""
-    return _state.enabled
+    return thread_state.grad_enabled
 
 
 def set_grad_enabled(mode: bool) -> None:
@@ -63,7 +59,7 @@ class _GradModeContext:
         self._saved: list[bool] = []
 
     def __enter__(self) -> None:
-        self._saved.append(_state.enabled)
+        self._saved.append(thread_state.grad_enabled)
         _set_enabled(self._mode)
 
     def __exit__(self, *exc: object) -> None:
@@ -74,7 +70,7 @@ class _GradModeContext:
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            saved = _state.enabled
+            saved = thread_state.grad_enabled
             _set_enabled(mode)
             try:
                 return fn(*args, **kwargs)

@@ -67,7 +67,7 @@ def _new(array: np.ndarray, requires_grad: bool) -> Tensor:
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     """A new tensor holding a copy of `data` (see `Tensor` for the dtype policy)."""
-    array = _dtypes.as_array(data, dtype)
+    array = _dtypes.as_array(data.data if isinstance(data, Tensor) else data, dtype)
     return Tensor(array.copy(), requires_grad=requires_grad)
 
 
@@ -88,10 +88,9 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 def full(size: Sequence[int], fill_value: float, dtype: Any = None,
          requires_grad: bool = False) -> Tensor:
-    from .ops import numeric_arg
-
     shape, dt = _shape((size,), "full"), _dtype(dtype, "full")
-    value = numeric_arg(fill_value, "full")
+    value = fill_value.data if isinstance(fill_value, Tensor) else \
+        _dtypes.numeric_value(fill_value, "full")
     return _new(_allocate("full", shape, dt, lambda: np.full(shape, value, dtype=dt)),
                 requires_grad)
 

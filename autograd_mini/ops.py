@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 
 from . import primitives as P
-from ._dtypes import as_dtype
-from ._grad_mode import _state
-from .autograd.function import apply1, apply2
+from ._dtypes import as_dtype, numeric_value, short_repr
+from ._grad_mode import thread_state
+from .autograd.engine import backward  # noqa: F401  (Tensor.backward starts the engine here)
+from .autograd.record import apply1, apply2
 from .tensor import Tensor
 
 Axes = int | Sequence[int] | None
-_AXIS_SPELLINGS = ("axis", "keepdims", "dtype", "out")
 
 
 # ---- argument helpers -----------------------------------------------------------------------
@@ -93,42 +93,24 @@ def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-def _shape_of(x: Any, name: str = "") -> tuple:
+def shape_of(x: Any, name: str = "") -> tuple:
+    """The shape of a Tensor, array, number or nested list; a ragged list is a TypeError."""
     try:
         return np.shape(_data(x))
     except ValueError:  # a ragged nested list
         raise TypeError(f"{name or 'operand'}: cannot make a tensor from {type(x).__name__} "
-                        f"{_short(x)}: its nested sequences have different lengths") from None
-
-
-def _short(x: Any) -> str:
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
+                        f"{short_repr(x)}: its nested sequences have different lengths") from None
 
 
 def numeric_arg(x: Any, name: str) -> Any:
     """A value combined with a tensor's array in place: a Tensor's array, a real number, or an
     array of bool/int/float numbers; anything else a TypeError naming the op (checked before
     the tensor is touched)."""
-    if isinstance(x, Tensor):
-        return x.data
-    if isinstance(x, (bool, int, float, np.bool_, np.integer, np.floating)):
-        if isinstance(x, int) and not isinstance(x, bool) and builtins.abs(x) > 2**1023:
-            raise OverflowError(f"{name}: {_short(x)} is too large for any float")
-        return x
-    try:
-        array = np.asarray(x)
-    except ValueError:
-        _shape_of(x, name)  # raises for a ragged list
-        raise
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name}: expected a Tensor, a real number or an array of numbers, got "
-                        f"{type(x).__name__} {_short(x)} (dtype {array.dtype})")
-    return array
+    return x.data if isinstance(x, Tensor) else numeric_value(x, name)
 
 
 def _check_broadcast(name: str, *operands: Any) -> None:
-    shapes = [_shape_of(o, name) for o in operands]
+    shapes = [shape_of(o, name) for o in operands]
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
@@ -192,10 +174,6 @@ def div(a: Any, b: Any) -> Tensor:
         raise
 
 
-# Tensor's +, -, * and / are these four functions themselves (see Tensor's operators).
-Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__ = add, sub, mul, div
-
-
 def neg(a: Tensor) -> Tensor:
     a = a if isinstance(a, Tensor) else tensor_arg(a, "neg")
     return apply1(P.Neg, a)
@@ -211,7 +189,7 @@ def pow(a: Any, exponent: Any) -> Tensor:
 
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with NumPy's rules (1-D promotion, broadcast batch dimensions)."""
-    sa, sb = _shape_of(a, "matmul"), _shape_of(b, "matmul")
+    sa, sb = shape_of(a, "matmul"), shape_of(b, "matmul")
     if len(sa) == 0 or len(sb) == 0:
         raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {sa} "
                          f"and {sb}")
@@ -279,13 +257,6 @@ def relu(x: Tensor) -> Tensor:
     return apply1(P.Relu, x)
 
 
-# Tensor's methods of these names, and -x and abs(x), are these functions themselves (one Python
-# call less per op; each takes its tensor first, as a method does). The check of the argument
-# is written inline for the same reason.
-Tensor.exp, Tensor.log, Tensor.log1p, Tensor.sqrt = exp, log, log1p, sqrt
-Tensor.abs, Tensor.sin, Tensor.cos, Tensor.tanh = abs, sin, cos, tanh
-Tensor.sigmoid, Tensor.relu, Tensor.__neg__, Tensor.__abs__ = sigmoid, relu, neg, abs
-
 
 def _float_input(x: Tensor) -> Tensor:
     """An integer or bool tensor, in the float dtype NumPy's ufuncs compute it in (the fused
@@ -334,7 +305,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Elementwise choice: a where condition is true, else b. The condition carries no gradient."""
     cond = _data(condition)
     if not isinstance(cond, np.ndarray) or cond.dtype != np.bool_:
-        _shape_of(cond, "where")  # a ragged list fails here, clearly
+        shape_of(cond, "where")  # a ragged list fails here, clearly
         cond = np.asarray(cond)
         if cond.dtype != np.bool_:
             raise TypeError(f"where: condition must be boolean, got dtype {cond.dtype}")
@@ -715,7 +686,7 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0,
             sizes = [operator.index(s) for s in split_size_or_sections]
         except TypeError:
             raise TypeError(f"split: split_size_or_sections must be an int or a sequence of ints, "
-                            f"got {_short(split_size_or_sections)}") from None
+                            f"got {short_repr(split_size_or_sections)}") from None
         if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
             raise ValueError(f"split: sizes {sizes} do not add up to {n}, the length of axis "
                              f"{axis} of shape {x.shape}")
@@ -764,13 +735,6 @@ def normalize_index(index: Any) -> Any:
     return _index_part(index)
 
 
-def is_basic_index(index: Any) -> bool:
-    """True when the index only holds ints, slices, None and Ellipsis (no repeats possible)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return builtins.all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis
-                        for i in parts)
-
-
 def getitem(x: Tensor, index: Any) -> Tensor:
     """x[index]: ints, slices, None, Ellipsis, integer arrays (repeats accumulate in the
     gradient) and boolean masks."""
@@ -779,12 +743,13 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     try:
         np.empty(x.shape, dtype=bool)[index]
     except (IndexError, ValueError) as exc:  # ValueError: a slice step of 0
-        raise IndexError(f"index {_show_index(index)} is invalid for a tensor of shape "
+        raise IndexError(f"index {format_index(index)} is invalid for a tensor of shape "
                          f"{x.shape}: {exc}") from None
     return P.GetItem.apply(x, index=index)
 
 
-def _show_index(index: Any) -> str:
+def format_index(index: Any) -> str:
+    """An index as it is written in Python: `[0, 1:3, ...]`."""
     parts = index if isinstance(index, tuple) else (index,)
     out = []
     for i in parts:
@@ -800,8 +765,6 @@ def _show_index(index: Any) -> str:
     return "[" + ", ".join(out) + "]"
 
 
-show_index = _show_index
-
 
 # ---- in place -------------------------------------------------------------------------------
 _INPLACE = {"add": (np.add, add), "sub": (np.subtract, sub), "mul": (np.multiply, mul),
@@ -809,7 +772,7 @@ _INPLACE = {"add": (np.add, add), "sub": (np.subtract, sub), "mul": (np.multiply
 
 
 def _check_inplace(x: Tensor, what: str, result_dtype: np.dtype, result_shape: tuple) -> None:
-    if _state.enabled and x.requires_grad and x.grad_fn is None:
+    if thread_state.grad_enabled and x.requires_grad and x.grad_fn is None:
         raise RuntimeError(
             f"in-place {what} on a leaf tensor of shape {x.shape} that requires grad: the "
             "gradient would lose track of its old value. Do it inside `with am.no_grad():` (an "
@@ -833,7 +796,7 @@ def inplace(x: Tensor, op: str, other: Any) -> Tensor:
     shape = np.broadcast_shapes(x.shape, np.shape(other_data))
     dtype = x.dtype if op == "copy_" else np.result_type(x.data, other_data)
     _check_inplace(x, op, dtype, shape)
-    recording = _state.enabled and (x.requires_grad or (
+    recording = thread_state.grad_enabled and (x.requires_grad or (
         isinstance(other, Tensor) and other.requires_grad))
     if recording:
         alias = Tensor._make(x.data, x.requires_grad, x.grad_fn, x._output_nr)
@@ -868,9 +831,9 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         np.broadcast_to(np.empty(np.shape(value_data), dtype=bool), target.shape)
     except (IndexError, ValueError) as exc:
         raise type(exc)(f"setitem: cannot assign a value of shape {np.shape(value_data)} to "
-                        f"index {_show_index(index)} of a tensor of shape {x.shape}") from None
+                        f"index {format_index(index)} of a tensor of shape {x.shape}") from None
     _check_inplace(x, "setitem", x.dtype, x.shape)
-    recording = _state.enabled and (x.requires_grad or (
+    recording = thread_state.grad_enabled and (x.requires_grad or (
         isinstance(value, Tensor) and value.requires_grad))
     if recording:
         alias = Tensor._make(x.data, x.requires_grad, x.grad_fn, x._output_nr)

@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
 from ._grad_mode import is_grad_enabled
-from .autograd.function import SAVES_INPUTS, SAVES_OUTPUT, Function
+from ._shapes import is_basic_index, sum_to_shape
+from .autograd.function import Function
+from .autograd.record import SAVES_INPUTS, SAVES_OUTPUT
+from .tensor import Tensor
 
 PRIMITIVES: dict[str, type[Function]] = {}
 
@@ -31,10 +33,8 @@ def register(cls: type[Function]) -> type[Function]:
     return cls
 
 
-def _const(array: Any) -> Any:
+def const(array: Any) -> Tensor:
     """A NumPy array used inside a VJP as a constant (no gradient flows into it)."""
-    from .tensor import Tensor
-
     return Tensor._make(np.asarray(array))
 
 
@@ -179,9 +179,9 @@ class Pow(Function):
             # 0 ** -1 is inf: where a == b == 0 use exponent 1 instead, so the factor b makes the
             # gradient 0 without 0 * inf. Only there: elsewhere b - 1 must stay differentiable
             # in b (the mixed second derivative at b == 0 is 1/a, not a).
-            ga = g * b * a ** ops.where((b == 0) & (a == 0), 1.0, b - 1.0)
+            ga = g * b * a ** Where.apply((b == 0) & (a == 0), 1.0, b - 1.0)
         if ctx.needs_input_grad[1]:
-            gb = g * out * ops.log(ops.where(a == 0, 1.0, a))
+            gb = g * out * Log.apply(Where.apply(a == 0, 1.0, a))
         return ga, gb
 
 
@@ -269,7 +269,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (a,) = ctx.saved_tensors
-        return g * _const(np.sign(a.data))
+        return g * const(np.sign(a.data))
 
 
 @register
@@ -377,7 +377,7 @@ class _Extremum2(Function):
         a, b = ctx.saved_tensors
         wins = cls.pick(a.data, b.data) == a.data
         share = np.where(a.data == b.data, 0.5, wins.astype(float))
-        share_a = _const(share.astype(g.dtype, copy=False))
+        share_a = const(share.astype(g.dtype, copy=False))
         need_a, need_b = ctx.needs_input_grad
         return (g * share_a if need_a else None), (g * (1.0 - share_a) if need_b else None)
 
@@ -409,8 +409,8 @@ class Where(Function):
     def backward(ctx: Any, g: Any) -> Any:
         cond = ctx.cond
         _, need_a, need_b = ctx.needs_input_grad
-        return (None, ops.where(cond, g, 0.0) if need_a else None,
-                ops.where(cond, 0.0, g) if need_b else None)
+        return (None, Where.apply(cond, g, 0.0) if need_a else None,
+                Where.apply(cond, 0.0, g) if need_b else None)
 
 
 @register
@@ -432,7 +432,7 @@ class Clip(Function):
             inside &= a.data >= lo
         if hi is not None:
             inside &= a.data <= hi
-        return g * _const(inside)
+        return g * const(inside)
 
 
 @register
@@ -463,7 +463,7 @@ def _expand_back(g: Any, shape: tuple, axis: tuple | None) -> Any:
     kept = g.reshape(_kept_shape(shape, axis))
     if type(kept) is np.ndarray:  # the engine's array mode
         return np.broadcast_to(kept, shape)
-    return ops.broadcast_to(kept, shape)
+    return kept if kept.shape == shape else BroadcastTo.apply(kept, shape=shape)
 
 
 @register
@@ -507,7 +507,7 @@ class Prod(Function):
             return _expand_back(g, shape, axis) * full / a
         if is_grad_enabled():  # create_graph: d(others)/da is not zero where a has zeros
             return _expand_back(g, shape, axis) * _prod_of_others_differentiable(a, axis)
-        others = _const(_prod_of_others(a.data, axis).astype(a.dtype, copy=False))
+        others = const(_prod_of_others(a.data, axis).astype(a.dtype, copy=False))
         return _expand_back(g, shape, axis) * others
 
 
@@ -519,7 +519,7 @@ def _prod_of_others_differentiable(a: Any, axis: tuple | None) -> Any:
     moved = a.permute(rest + axes)
     n = int(np.prod([a.shape[i] for i in axes]))
     flat = moved.reshape(moved.shape[:len(rest)] + (n,))
-    rows = ops.where(np.eye(n, dtype=bool), 1.0, flat.unsqueeze(-2))
+    rows = Where.apply(np.eye(n, dtype=bool), 1.0, flat.unsqueeze(-2))
     others = rows.prod(-1).reshape(moved.shape)
     return others.permute(tuple(np.argsort(rest + axes).tolist()))
 
@@ -555,7 +555,7 @@ class _Extremum(Function):
         kept = out.data.reshape(_kept_shape(a.shape, axis))
         hit = a.data == kept
         share = hit / np.sum(hit, axis=axis, keepdims=True)
-        return _expand_back(g, a.shape, axis) * _const(share.astype(a.dtype, copy=False))
+        return _expand_back(g, a.shape, axis) * const(share.astype(a.dtype, copy=False))
 
 
 @register
@@ -572,11 +572,21 @@ class Min(_Extremum):
     reduce = staticmethod(np.min)
 
 
+def shift_by_max(a: np.ndarray, axis: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(a - m, m) with m the max over `axis` (keepdims), or 0 where that max is not finite: the
+    shift that keeps exp from overflowing in softmax, log_softmax and logsumexp, and lets a group
+    that is all -inf give zeros (softmax) or -inf (logsumexp) rather than NaN."""
+    m = np.max(a, axis=axis, keepdims=True)
+    finite = np.isfinite(m)
+    if not finite.all():
+        m = np.where(finite, m, 0).astype(a.dtype, copy=False)
+    return a - m, m
+
+
 def _stable_logsumexp(a: np.ndarray, axis: tuple | None) -> np.ndarray:
     """logsumexp with keepdims, shifted by the (finite) max; an all -inf group gives -inf."""
-    m = np.max(a, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
-    s = np.sum(np.exp(a - m), axis=axis, keepdims=True)
+    shifted, m = shift_by_max(a, axis)
+    s = np.sum(np.exp(shifted), axis=axis, keepdims=True)
     with np.errstate(divide="ignore"):
         return np.log(s) + m
 
@@ -596,7 +606,7 @@ class LogSumExp(Function):
         (a,) = ctx.saved_tensors
         axis = ctx.params.get("axis")
         over = tuple(range(a.ndim)) if axis is None else axis  # softmax needs explicit axes
-        return _expand_back(g, a.shape, axis) * ops.softmax(a, over)
+        return _expand_back(g, a.shape, axis) * Softmax.apply(a, axis=over)
 
 
 @register
@@ -607,8 +617,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, axis: tuple | int = -1) -> Any:
-        m = np.max(a, axis=axis, keepdims=True)
-        e = np.exp(a - np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False))
+        e = np.exp(shift_by_max(a, axis)[0])
         s = np.sum(e, axis=axis, keepdims=True)
         out = e / np.where(s == 0, 1, s).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
@@ -631,8 +640,7 @@ class LogSoftmax(Function):
     def forward(ctx: Any, a: Any, axis: tuple | int = -1) -> Any:
         # (a - max) - log(sum(exp(a - max))): the max never enters the result, so logits of
         # +-1000 keep full precision (a - (max + log s) would round at the scale of the max)
-        m = np.max(a, axis=axis, keepdims=True)
-        shifted = a - np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
+        shifted = shift_by_max(a, axis)[0]
         with np.errstate(divide="ignore"):
             out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
         ctx.save_for_backward(out)
@@ -699,16 +707,7 @@ class SumTo(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        return ops.broadcast_to(g, ctx.input_shapes[0])
-
-
-def sum_to_shape(a: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum over the leading axes `shape` lacks and over the axes where `shape` has 1."""
-    lead = a.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and a.shape[lead + i] != 1)
-    out = np.add.reduce(a, axis=axes, keepdims=True) if axes else a  # np.sum, unwrapped
-    return out.reshape(shape)
+        return BroadcastTo.apply(g, shape=ctx.input_shapes[0])
 
 
 @register
@@ -731,7 +730,7 @@ class ScatterAdd(Function):
     @staticmethod
     def forward(ctx: Any, g: Any, index: Any, shape: tuple) -> Any:
         out = np.zeros(shape, dtype=g.dtype)
-        if ops.is_basic_index(index):
+        if is_basic_index(index):
             out[index] = g  # a basic index selects each element at most once
         else:
             np.add.at(out, index, g)
@@ -831,7 +830,7 @@ class IndexPut(Function):
         if need_a:
             keep = np.ones(g.shape, dtype=g.dtype)
             keep[index] = 0
-            ga = g * _const(keep)
+            ga = g * const(keep)
         if need_v:
             gv = GetItem.apply(g, index=index)
         return ga, gv

@@ -1,20 +1,21 @@
 """The Tensor: an ndarray plus what reverse-mode differentiation needs to know about it.
 
-Operators and methods are thin: each calls the public function of the same name in `ops` (the
-arithmetic operators and the unary math methods are those functions, set by `ops`), which
-validates arguments and applies a primitive from `primitives`. The backward pass lives in
-`autograd/engine.py`; this file only starts it.
+Operators and methods are thin: each calls the public function of the same name in `ops`, which
+validates arguments and applies a primitive from `primitives`. That call is the package's one
+upward edge: `ops` is imported at the bottom of this file, because everything below `ops` (the
+recording layer, the engine, the primitives) needs the Tensor class first. The backward pass
+lives in `autograd/engine.py`; `backward()` only starts it.
 """
 
 from __future__ import annotations
 
-import numbers
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from . import _dtypes
+from . import _clock, _dtypes
 
 Shape = tuple[int, ...]
 
@@ -44,7 +45,7 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None) -> None:
-        array = _dtypes.as_array(data, dtype)
+        array = _dtypes.as_array(data.data if isinstance(data, Tensor) else data, dtype)
         if requires_grad:
             _dtypes.check_can_require_grad(array.dtype)
         self.data: np.ndarray = array
@@ -56,8 +57,8 @@ class Tensor:
     @staticmethod
     def _make(data: np.ndarray, requires_grad: bool = False, grad_fn: Any = None,
               output_nr: int = 0) -> Tensor:
-        """Wrap an ndarray without any checks: the per-op fast path. (A staticmethod: calling a
-        classmethod builds a bound method on every call.)"""
+        """Wrap an ndarray without any checks: how ops make their results. (A staticmethod:
+        calling a classmethod builds a bound method on every call.)"""
         t = _new_object(Tensor)
         t.data = data
         t.requires_grad = requires_grad
@@ -199,10 +200,8 @@ class Tensor:
             retain_grads: keep every interior gradient on its graph node, for drawing the graph
                 with `am.viz.draw(..., show_grads=True)`.
         """
-        from .autograd import engine
-
-        engine.backward([self], None if gradient is None else [gradient],
-                        retain_graph, create_graph, inputs, retain_grads)
+        ops.backward([self], None if gradient is None else [gradient],
+                     retain_graph, create_graph, inputs, retain_grads)
 
     def detach(self) -> Tensor:
         """A tensor sharing this one's data, cut from the graph."""
@@ -238,8 +237,6 @@ class Tensor:
         if node._retained is None:
             node._retained = {}
             node._mark_observed()
-        import weakref
-
         node._retained[self._output_nr] = weakref.ref(self)
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
@@ -272,7 +269,7 @@ class Tensor:
                 one), so the node that made this tensor is told too: it may have saved this
                 output, holding it only weakly (see Node._output_written)."""
         self._version += 1
-        _function._note_write()
+        _clock.note_write()
         if array_written and self.grad_fn is not None:
             self.grad_fn._output_written(self._output_nr)
 
@@ -312,9 +309,30 @@ class Tensor:
     def fill_(self, value: float) -> Tensor:
         return ops.inplace(self, "copy_", value)
 
+    def sum_to_size(self, *shape: Any) -> Tensor:
+        """Sum this tensor down to `shape`, a shape it was broadcast from."""
+        return ops.sum_to(self, shape[0] if len(shape) == 1 and isinstance(shape[0], tuple | list)
+                          else shape)
+
     # -- operators ----------------------------------------------------------------------------
-    # (+, -, * and / are `ops.add`, `ops.sub`, `ops.mul` and `ops.div` themselves, set by ops
-    # once they exist: one Python call less on the path of every arithmetic op.)
+    def __add__(self, other: Any) -> Tensor:
+        return ops.add(self, other)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return ops.sub(self, other)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return ops.mul(self, other)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return ops.div(self, other)
+
+    def __neg__(self) -> Tensor:
+        return ops.neg(self)
+
+    def __abs__(self) -> Tensor:
+        return ops.abs(self)
+
     def __radd__(self, other: Any) -> Tensor:
         return ops.add(other, self)
 
@@ -339,7 +357,7 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return ops.matmul(other, self)
 
-    def __pos__(self) -> Tensor:  # (-x is ops.neg itself, set by ops)
+    def __pos__(self) -> Tensor:
         return self
 
     def __iadd__(self, other: Any) -> Tensor:
@@ -432,8 +450,35 @@ class Tensor:
     def all(self) -> bool:
         return bool(self.data.all())
 
-    # (exp, log, log1p, sqrt, abs, sin, cos, tanh, sigmoid and relu, like -x and abs(x), are
-    # the ops functions of those names themselves, set by ops.)
+    def exp(self) -> Tensor:
+        return ops.exp(self)
+
+    def log(self) -> Tensor:
+        return ops.log(self)
+
+    def log1p(self) -> Tensor:
+        return ops.log1p(self)
+
+    def sqrt(self) -> Tensor:
+        return ops.sqrt(self)
+
+    def abs(self) -> Tensor:
+        return ops.abs(self)
+
+    def sin(self) -> Tensor:
+        return ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return ops.cos(self)
+
+    def tanh(self) -> Tensor:
+        return ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return ops.relu(self)
 
     def sign(self) -> Tensor:
         return ops.sign(self)
@@ -489,14 +534,7 @@ class Tensor:
         return ops.split(self, split_size_or_sections, dim, **kw)
 
 
-_new_object = object.__new__
+_new_object = object.__new__  # (an instance without running __init__)
 
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, numbers.Number)
-
-
-from . import ops  # noqa: E402  (ops needs Tensor defined first)
-from .autograd import function as _function  # noqa: E402
-
-_function.Tensor = Tensor
+# The one upward edge (see the module's docstring): ops needs the Tensor class defined first.
+from . import ops  # noqa: E402

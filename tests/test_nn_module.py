@@ -11,7 +11,8 @@ import pytest
 import autograd_mini as am
 import autograd_mini.nn.functional as F
 from autograd_mini import nn
-from autograd_mini.autograd import function as _function
+from autograd_mini.autograd import record
+from autograd_mini.autograd.record import current_scope
 
 
 class MLP(nn.Module):
@@ -294,22 +295,22 @@ def _scopes(output):
 
 def test_call_records_the_module_path_on_every_node():
     model = Net()
-    assert _function.current_scope is None
+    assert current_scope() is None
     out = model(am.randn(4, 2))
-    assert _function.current_scope is None
+    assert current_scope() is None
     scopes = set(_scopes(out).values())
     assert scopes == {"Net", "Net.fc1", "Net.layers.0", "Net.layers.1", "Net.seq.0", "Net.seq.1",
                       "Net.heads.out"}
     # a sub-module called on its own is scoped by its class name
     assert set(_scopes(model.fc1(am.randn(1, 2)).sum()).values()) == {"Linear", None}
-    assert _function._scopes_set == 0  # no thread has a scope: recording does not look
+    assert record._threads_with_scope == 0  # no thread has a scope: recording does not look
 
 
 def test_scope_is_restored_after_an_exception():
     model = nn.Sequential(nn.Linear(2, 2))
     with pytest.raises(ValueError):
         model(am.ones(3))
-    assert _function.current_scope is None
+    assert current_scope() is None
 
 
 def test_module_apply_and_dir():

@@ -209,9 +209,9 @@ def _as_float32(a: Any) -> Any:
 def _check_unbroadcast_vjps(outputs: Any, where: str, checked: set[str]) -> None:
     rng = np.random.default_rng(0)
     for node in _nodes(outputs):
-        if not (node._meta[4] and node.fn.array_backward):
+        if not (node.meta.inputs_like_output and node.fn.array_backward):
             continue
-        (shape,), (dtype,) = node._meta[2], node._meta[3]
+        (shape,), (dtype,) = node.meta.out_shapes, node.meta.out_dtypes
         node._arrays = True
         result = node.fn.backward(node, rng.standard_normal(shape).astype(dtype))
         node._arrays = False
@@ -244,7 +244,7 @@ UNBROADCAST_EXTRAS: dict[str, Callable[[], Any]] = {
 
 def test_unbroadcast_array_vjps_keep_their_inputs_shape_and_dtype() -> None:
     """The engine does not check or fit the gradients of a primitive whose inputs all had the
-    output's shape and dtype (its metadata's `unbroadcast` flag) when it runs the VJP on arrays:
+    output's shape and dtype (its metadata's `inputs_like_output`) when it runs the VJP on arrays:
     they must then be ndarrays of each input's shape and dtype. Checked in float32 (a NumPy
     float64 scalar in a VJP would promote) for every rule's graph and a few more, and every
     array VJP must be met this way at least once."""
@@ -266,4 +266,4 @@ def test_unbroadcast_array_vjps_keep_their_inputs_shape_and_dtype() -> None:
         _check_unbroadcast_vjps(build(), name, checked)
     array_vjps = {name for name, cls in PRIMITIVES.items() if cls.array_backward}
     missing = array_vjps - checked
-    assert not missing, f"never met unbroadcast: {sorted(missing)}"
+    assert not missing, f"never met with inputs like the output: {sorted(missing)}"

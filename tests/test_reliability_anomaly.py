@@ -10,7 +10,7 @@ import pytest
 
 import autograd_mini as am
 from autograd_mini import nn
-from autograd_mini.autograd import function
+from autograd_mini.autograd import record
 
 HERE = __file__
 
@@ -123,19 +123,19 @@ def test_outside_anomaly_mode_nothing_is_checked_or_recorded() -> None:
         assert y.grad_fn.trace is None
         y.sum().backward()
     assert np.isinf(x.grad.data).all()
-    assert function._creation_hook is None
+    assert record._creation_hook is None
 
 
 def test_nesting_and_exceptions_restore_the_mode() -> None:
     with am.autograd.detect_anomaly():
         with am.autograd.detect_anomaly():
             pass
-        assert function._creation_hook is not None  # still inside the outer block
-    assert function._creation_hook is None
+        assert record._creation_hook is not None  # still inside the outer block
+    assert record._creation_hook is None
     with pytest.raises(KeyError):
         with am.autograd.detect_anomaly():
             raise KeyError("boom")
-    assert function._creation_hook is None
+    assert record._creation_hook is None
 
 
 def test_finite_gradients_pass_and_match_normal_mode() -> None:

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import autograd_mini as am
-from autograd_mini.autograd import function as _function
+from autograd_mini.autograd.record import current_scope, set_scope
 from autograd_mini.viz import _labels
 
 HAS_DOT = shutil.which("dot") is not None
@@ -90,12 +90,12 @@ class Dot:
 @contextmanager
 def module_scope(path: str | None):
     """What Module.__call__ does: record the module path on the nodes created inside."""
-    saved = _function.current_scope
-    _function.current_scope = path
+    saved = current_scope()
+    set_scope(path)
     try:
         yield
     finally:
-        _function.current_scope = saved
+        set_scope(saved)
 
 
 def small_graph():
@@ -618,15 +618,15 @@ PROGRAM = textwrap.dedent("""
     import sys
     import numpy as np
     import autograd_mini as am
-    from autograd_mini.autograd import function as F
+    from autograd_mini.autograd.record import set_scope
     am.manual_seed(0)
     _ = [am.ones(3, requires_grad=True) * 2 for _ in range(int(sys.argv[1]))]  # shifts counters
     x = am.randn(8, 2); x.name = "x"
     w1 = am.randn(2, 16, requires_grad=True); b1 = am.zeros(16, requires_grad=True)
     w2 = am.randn(16, 3, requires_grad=True)
-    F.current_scope = "MLP.fc1"; h = (x @ w1 + b1).relu()
-    F.current_scope = "MLP.fc2"; logits = h @ w2
-    F.current_scope = None
+    set_scope("MLP.fc1"); h = (x @ w1 + b1).relu()
+    set_scope("MLP.fc2"); logits = h @ w2
+    set_scope(None)
     loss = logits.log_softmax(dim=1)[:, 0].mean() + (w1 ** 2).sum() * 1e-3
     loss.name = "loss"
     p = {"w1": w1, "b1": b1, "w2": w2}

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import function
+from . import record
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _lock = threading.Lock()
@@ -48,7 +48,7 @@ class detect_anomaly:
         global _depth
         with _lock:
             _depth += 1
-            function._creation_hook = _record_creation
+            record.set_creation_hook(_record_creation)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -56,7 +56,7 @@ class detect_anomaly:
         with _lock:
             _depth -= 1
             if _depth == 0:
-                function._creation_hook = None
+                record.set_creation_hook(None)
 
 
 def _input_shapes(node: Any) -> str:

@@ -28,12 +28,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import ops
-from .._grad_mode import _set_enabled, _state
-from ..primitives import sum_to_shape
+from .. import _dtypes
+from .._grad_mode import _set_enabled, thread_state
+from .._shapes import broadcasts_to, sum_to_shape
 from ..tensor import Tensor
 from . import anomaly
-from .function import _FREED, Node
+from .node import FREED, Node
 
 
 def _retain_all_grads() -> bool:
@@ -87,19 +87,19 @@ def _check_root_gradient(root: Tensor, grad: Any) -> Tensor:
                 "the output's shape, or use am.func.jacobian for the full Jacobian")
         return Tensor._make(np.ones(root.shape, dtype=root.dtype))
     if not isinstance(grad, Tensor):  # numbers only: no strings, objects, complex or dates
-        grad = Tensor._make(np.asarray(ops.numeric_arg(grad, "backward: gradient"),
+        grad = Tensor._make(np.asarray(_dtypes.numeric_value(grad, "backward: gradient"),
                                        dtype=root.dtype))
     if grad.shape != root.shape:
         raise ValueError(f"backward: gradient has shape {grad.shape} but the output has shape "
                          f"{root.shape}")
     if grad.dtype != root.dtype:
-        grad = ops.cast(grad, root.dtype)
+        grad = grad.to(root.dtype)
     return grad
 
 
 def _fit(g: Any, node: Node, i: int, arrays: bool) -> Any:
-    """Bring one gradient returned by `node`'s backward to input i's shape and dtype, or fail.
-    In array mode the result is an ndarray, else a Tensor."""
+    """Bring one gradient returned by `node`'s backward to input i's shape and dtype (summing a
+    broadcast away, casting), or fail. In array mode the result is an ndarray, else a Tensor."""
     shape = node.input_shapes[i]
     if arrays:
         g = g.data if isinstance(g, Tensor) else np.asarray(g)
@@ -107,32 +107,15 @@ def _fit(g: Any, node: Node, i: int, arrays: bool) -> Any:
         g = Tensor._make(np.asarray(g))
     got = g.shape
     if got != shape:
-        if not _reducible(got, shape):
+        if not broadcasts_to(shape, got):
             raise RuntimeError(
                 f"{node.name()}: the gradient for input {i} has shape {got}, "
                 f"but the input had shape {shape} (and {got} does not reduce to it)")
-        g = sum_to_shape(g, shape) if arrays else ops.sum_to(g, shape)
+        g = sum_to_shape(g, shape) if arrays else g.sum_to_size(shape)
     dtype = node.input_dtypes[i]
     if g.dtype != dtype:
-        g = g.astype(dtype) if arrays else ops.cast(g, dtype)
+        g = g.astype(dtype) if arrays else g.to(dtype)
     return g
-
-
-def _fit_and_check(g: Any, node: Node, i: int, arrays: bool, check: bool) -> Any:
-    """_fit (when needed), then, in anomaly mode, the check for NaN and inf."""
-    kind = np.ndarray if arrays else Tensor
-    if type(g) is not kind or g.shape != node.input_shapes[i] or g.dtype != node.input_dtypes[i]:
-        g = _fit(g, node, i, arrays)
-    if check:
-        anomaly.check_gradient(node, i, g)
-    return g
-
-
-def _reducible(big: tuple, small: tuple) -> bool:
-    """True when `small` broadcasts to `big`, so summing can undo the broadcast."""
-    if len(small) > len(big):
-        return False
-    return all(s == b or s == 1 for s, b in zip(small[::-1], big[::-1]))
 
 
 def _add(a: Tensor | None, b: Tensor) -> Tensor:
@@ -219,7 +202,7 @@ def _propagate(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: b
             node.retained_grads = tuple(None if g is None else _as_tensor(g, arrays).detach()
                                         for g in slots)
 
-    saved_mode = _state.enabled
+    saved_mode = thread_state.grad_enabled
     _set_enabled(create_graph)
     try:
         _sweep(root_nodes, allowed, pending, leaf_grads, arrays, retain_graph, accumulate,
@@ -247,113 +230,118 @@ def _sweep(roots: list[Node], allowed: set | None, pending: dict, leaf_grads: di
            arrays: bool, retain_graph: bool, accumulate: bool, observe: Any) -> None:
     """Run every node's backward, consumers first, and pass each input's gradient on.
 
-    The order: a node is created after the nodes of its inputs, so the node with the highest
-    creation number (`seq`) among those gradients have reached has every consumer behind it.
-    A heap of the nodes reached so far gives it, so nodes are found as gradients flow and the
-    graph is walked once. Written as one flat loop (no call per node besides the backward
-    itself): this is the cost of a backward pass on small arrays.
+    One loop of three parts: pick the next node, run its backward, route the gradients it
+    returns. Written flat (no call per node but the backward itself): on small arrays this loop,
+    not NumPy, is the cost of a backward pass.
 
     Args:
         allowed: the nodes that may run (None: all); gradients for others are dropped.
+        observe: None, or a function that sees each node's output gradients before it runs.
     """
     check = anomaly.enabled()
+    observed = Node._any_observed  # (whether any node has hooks or retained outputs)
     kind = np.ndarray if arrays else Tensor
-    observed = Node._any_observed  # (reading it per node would cost a lookup on every step)
-    heap = [(-node.seq, node) for node in set(roots)
-            if allowed is None or node in allowed]
+    heap = [(-node.seq, node) for node in set(roots) if allowed is None or node in allowed]
     heapify(heap)
-    alone = None  # the one node reached and not yet run, when there is just one: not on the heap
+    alone = None
     while True:
-        if alone is not None:  # (a chain of ops: each node reaches just the next)
-            node = alone
-            alone = None
+        # 1. Pick the next node. A node is created after the nodes of its inputs, so the reached
+        # node with the highest creation number (`seq`) has every consumer behind it: a heap of
+        # the reached nodes gives it, and the graph is walked once, as gradients find it. While
+        # only one node waits (a chain of ops), it is held in `alone` and skips the heap.
+        if alone is not None:
+            node, alone = alone, None
         elif heap:
             node = heappop(heap)[1]
         else:
             break
         grad = pending.pop(node)  # (for a node of several outputs, a list: see _deposit_several)
-        if observed and node._observed:  # hooks on its outputs, or outputs retaining grad
+        if observed and node._observed:
             grad = _apply_output_hooks(node, grad, accumulate, arrays)
         if observe is not None:
             observe(node, grad)
-        meta = node._meta  # (input shapes, input dtypes, ..., unbroadcast)
+
+        # 2. Run its backward: on the ndarrays themselves when the VJP allows it (array mode),
+        # else on Tensors.
         fn = node.fn
-        vjp_on_arrays = arrays and fn.array_backward
-        if type(grad) is list:
-            result = _backward_of_several(node, grad, arrays)
-        elif vjp_on_arrays:
-            node._arrays = True  # ctx.saved_tensors hands the backward arrays too
-            try:
-                result = fn.backward(node, grad)
-            finally:
-                node._arrays = False
-        else:
-            # (set, not left to saved_tensors' default: a missing slot costs an exception)
+        on_arrays = arrays and fn.array_backward
+        node._arrays = on_arrays  # ctx.saved_tensors hands the backward arrays too
+        try:
+            if type(grad) is list:
+                result = fn.backward(node, *_all_output_grads(node, grad, arrays, on_arrays))
+            else:
+                result = fn.backward(node, grad if on_arrays or not arrays else Tensor._make(grad))
+        finally:
             node._arrays = False
-            result = fn.backward(node, Tensor._make(grad) if arrays else grad)
         if not retain_graph and node._saved is not None:
-            node._saved = _FREED  # drop what it saved (Node._freed is now True)
+            node._saved = FREED  # drop what it saved (Node._freed is now True)
         if type(result) is not tuple:
             result = (result,)
         edges = node.next_edges
-        n = len(edges)
-        if len(result) != n:
+        if len(result) != len(edges):
             raise RuntimeError(f"{node.name()}: backward returned {len(result)} "
-                               f"gradient(s) for {n} input(s)")
-        # A primitive's array VJP on inputs of the output's own shape and dtype (nothing was
-        # broadcast or promoted: meta[4]) returns ndarrays of that shape and dtype: a test
-        # holds every primitive to it. Others are checked, and fitted when needed.
-        trusted = vjp_on_arrays and meta[4] and not check
-        i = 0
-        while i < n:  # (for each input: a zip of four tuples would cost twice this loop)
-            edge = edges[i]
-            g = result[i]
+                               f"gradient(s) for {len(edges)} input(s)")
+        meta = node.meta
+        # A primitive's array VJP on inputs of its output's shape and dtype returns ndarrays of
+        # that shape and dtype (tests/test_registry_gradcheck.py holds every primitive to it).
+        trusted = on_arrays and meta.inputs_like_output and not check
+
+        # 3. Route each input's gradient (checked and fitted to the input's shape and dtype)
+        # into the pending gradient of the node that made the input, reaching that node if it
+        # was not yet, or into a leaf's sum; always into a new array, never with += into one a
+        # backward returned.
+        i = -1
+        for edge in edges:  # (a zip or enumerate of the tuples costs twice this loop)
             i += 1
+            g = result[i]
             if edge is None or g is None:
                 continue
-            # (NumPy's dtypes of one kind are one object, so `is` is the quick test; _fit
-            # compares them properly)
-            if not trusted and (type(g) is not kind or g.shape != meta[0][i - 1]
-                                or g.dtype is not meta[1][i - 1] or check):
-                g = _fit_and_check(g, node, i - 1, arrays, check)
-            # Sum into where the gradient goes, always into a new array, never into one a
-            # backward returned.
-            if isinstance(edge, Node):  # (output 0 of) the node that computed this input
-                old = pending.get(edge)
-                if old is None:
-                    if allowed is not None and edge not in allowed:
-                        continue
-                    if pending:  # others wait too: the heap orders them
-                        if alone is not None:
-                            heappush(heap, (-alone.seq, alone))
-                            alone = None
-                        heappush(heap, (-edge.seq, edge))
-                    else:
-                        alone = edge
-                    if edge._multi:
-                        _deposit_several(pending, edge, 0, g)
-                    else:
-                        pending[edge] = g
-                elif type(old) is not list:
-                    pending[edge] = old + g
-                else:
-                    _deposit_several(pending, edge, 0, g)
+            # (NumPy's dtypes of one kind are one object, so `is` is the quick test)
+            if not trusted and (type(g) is not kind or g.shape != meta.input_shapes[i]
+                                or g.dtype is not meta.input_dtypes[i] or check):
+                g = _fit(g, node, i, arrays)
+                if check:
+                    anomaly.check_gradient(node, i, g)
+            if isinstance(edge, Node):  # output 0 of the node that computed this input
+                parent, nr = edge, 0
             elif type(edge) is tuple:  # another output of a node of several outputs
                 parent, nr = edge
-                if parent not in pending:
-                    if allowed is not None and parent not in allowed:
-                        continue
-                    if alone is not None:
-                        heappush(heap, (-alone.seq, alone))
-                        alone = None
-                    heappush(heap, (-parent.seq, parent))
-                _deposit_several(pending, parent, nr, g)
             else:  # a leaf
                 entry = leaf_grads.get(edge)
                 if entry is None:
                     leaf_grads[edge] = [edge, g]
                 else:
                     entry[1] = entry[1] + g
+                continue
+            old = pending.get(parent)
+            if old is None:  # reached now: schedule it
+                if allowed is not None and parent not in allowed:
+                    continue
+                if alone is None and not heap:
+                    alone = parent
+                else:
+                    if alone is not None:
+                        heappush(heap, (-alone.seq, alone))
+                        alone = None
+                    heappush(heap, (-parent.seq, parent))
+                if not parent._multi:
+                    pending[parent] = g
+                    continue
+            if type(old) is list or old is None:  # (a node of several outputs)
+                _deposit_several(pending, parent, nr, g)
+            else:
+                pending[parent] = old + g
+
+
+def _all_output_grads(node: Node, grads: list, arrays: bool, on_arrays: bool) -> list:
+    """The gradients of every output of a node of several outputs, for its backward: zeros for
+    an output nobody used; Tensors unless the backward runs on arrays."""
+    meta = node.meta
+    zero = (lambda s, d: np.zeros(s, dtype=d)) if arrays else \
+        (lambda s, d: Tensor._make(np.zeros(s, dtype=d)))
+    grads = [zero(s, d) if g is None else g
+             for g, s, d in zip(grads, meta.out_shapes, meta.out_dtypes)]
+    return grads if on_arrays or not arrays else [Tensor._make(g) for g in grads]
 
 
 def _deposit_several(pending: dict, node: Node, nr: int, g: Any) -> None:
@@ -362,24 +350,9 @@ def _deposit_several(pending: dict, node: Node, nr: int, g: Any) -> None:
     there itself: no list per node on the common path)."""
     slots = pending.get(node)
     if slots is None:
-        slots = pending[node] = [None] * len(node._meta[2])
+        slots = pending[node] = [None] * len(node.meta.out_shapes)
     old = slots[nr]
     slots[nr] = g if old is None else old + g
-
-
-def _backward_of_several(node: Node, slots: list, arrays: bool) -> Any:
-    """Run the backward of a node with several outputs; those nobody used get a zero gradient."""
-    slots = [_as_tensor(np.zeros(s, dtype=d), arrays) if g is None else g
-             for g, s, d in zip(slots, node._meta[2], node._meta[3])]
-    fn = node.fn
-    if arrays and fn.array_backward:
-        node._arrays = True
-        try:
-            return fn.backward(node, *slots)
-        finally:
-            node._arrays = False
-    node._arrays = False
-    return fn.backward(node, *(slots if not arrays else [Tensor._make(g) for g in slots]))
 
 
 def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Any) -> None:
@@ -407,7 +380,7 @@ def _apply_output_hooks(node: Node, grad: Any, accumulate: bool, arrays: bool) -
         for nr, ref in node._retained.items():
             t = ref()
             if t is not None and slots[nr] is not None:
-                _accumulate(t, slots[nr], _state.enabled)
+                _accumulate(t, slots[nr], thread_state.grad_enabled)
     return slots if node._multi else slots[0]
 
 
@@ -417,7 +390,7 @@ def _check_hook_result(new: Any, old: Tensor, where: str) -> Tensor:
         raise RuntimeError(f"a hook on the output of {where} returned a gradient of shape "
                            f"{new.shape}, expected {old.shape}")
     if new.dtype != old.dtype:  # (cast, as every gradient is cast to its input's dtype)
-        new = ops.cast(new, old.dtype)
+        new = new.to(old.dtype)
     return new
 
 

@@ -18,16 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import ops
-from .._grad_mode import _state
+from .._grad_mode import is_grad_enabled
 from ..autograd.function import Function
-from ..primitives import register
+from ..primitives import LogSoftmax, Sigmoid, Softmax, Where, const, register, shift_by_max
 from ..tensor import Tensor
-
-
-def _const(array: Any) -> Tensor:
-    """An array used inside a VJP as a constant (no gradient flows into it)."""
-    return Tensor._make(np.asarray(array))
 
 
 def _weighted(term: np.ndarray, coef: np.ndarray) -> np.ndarray:
@@ -90,7 +84,7 @@ class Softplus(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return g * ops.sigmoid(x)
+        return g * Sigmoid.apply(x)
 
 
 _erf_impl: Any = None
@@ -121,7 +115,7 @@ class Erf(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return g * (ops.exp(-(x * x)) * (2.0 / math.sqrt(math.pi)))
+        return g * ((-(x * x)).exp() * (2.0 / math.sqrt(math.pi)))
 
 
 @register
@@ -140,8 +134,8 @@ class ClampedLog(Function):
         (x,) = ctx.saved_tensors
         with np.errstate(divide="ignore"):
             above = np.log(x.data) > ctx.params.get("floor", -100.0)
-        safe = ops.where(above, x, 1.0)  # 1/x only where it is used, so no inf reaches the graph
-        return ops.where(above, g / safe, 0.0)
+        safe = Where.apply(above, x, 1.0)  # 1/x only where it is used, so no inf reaches the graph
+        return Where.apply(above, g / safe, 0.0)
 
 
 # ---- losses from logits ---------------------------------------------------------------------
@@ -227,14 +221,10 @@ class _IndexTargets:
 def _log_softmax_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(log_softmax(z), exp(z - max), its sum) along axis 1, shifted by the max; a group that is
     all -inf is shifted by 0 (its log-probabilities are NaN: there is no distribution)."""
-    m = np.max(z, axis=1, keepdims=True)
-    finite = np.isfinite(m).all()
-    if not finite:
-        m = np.where(np.isfinite(m), m, 0).astype(z.dtype, copy=False)
-    shifted = z - m
+    shifted, m = shift_by_max(z, 1)
     e = np.exp(shifted)
     total = np.sum(e, axis=1, keepdims=True)
-    if finite:  # every sum is at least 1
+    if np.isfinite(m).all():  # every sum is at least 1
         return shifted - np.log(total), e, total
     with np.errstate(divide="ignore", invalid="ignore"):
         return shifted - np.log(total), e, total
@@ -255,7 +245,7 @@ def _reduce_array(loss: np.ndarray, reduction: str, denominator: float) -> np.nd
 def _upstream(g: Tensor, reduction: str, denominator: float, ndim: int) -> Tensor:
     """The upstream gradient shaped to broadcast against (N, C, d1, ...)."""
     if reduction == "none":
-        return ops.unsqueeze(g, 1)
+        return g.unsqueeze(1)
     if reduction == "mean":
         # nothing counted (every target ignored): the loss is 0/0 as in PyTorch, the gradient 0
         return g * (1.0 / denominator if denominator else 0.0)
@@ -314,13 +304,13 @@ class CrossEntropy(Function):
         if len(saved) == 2:
             return CrossEntropy._probability_backward(ctx, z, saved[1], up, eps)
         a, b = ctx.terms.coefficients(z.dtype)
-        if _state.enabled:  # create_graph: softmax as an op, so this can be differentiated again
-            soft = ops.softmax(z, 1)
-            return (soft * (a if np.ndim(a) == 0 else _const(a)) - _const(b)) * up, None
+        if is_grad_enabled():  # create_graph: softmax as an op, so this can be differentiated again
+            soft = Softmax.apply(z, axis=1)
+            return (soft * (a if np.ndim(a) == 0 else const(a)) - const(b)) * up, None
         # not recorded: softmax and coefficients are constants, combined in NumPy
         soft = ctx.softmax
         np.subtract(soft if np.ndim(a) == 0 and a == 1.0 else soft * a, b, out=b)
-        return _const(b) * up, None
+        return const(b) * up, None
 
     @staticmethod
     def _probability_backward(ctx: Any, z: Tensor, target: Tensor, up: Tensor,
@@ -328,12 +318,12 @@ class CrossEntropy(Function):
         n_classes = z.shape[1]
         w = _class_weights(ctx.params.get("weight"), z.ndim, z.dtype)
         mixed = target if not eps else target * (1.0 - eps) + eps / n_classes
-        coef = mixed if w is None else mixed * _const(w)
-        gz = (ops.softmax(z, 1) * coef.sum(1, keepdim=True) - coef) * up
+        coef = mixed if w is None else mixed * const(w)
+        gz = (Softmax.apply(z, axis=1) * coef.sum(1, keepdim=True) - coef) * up
         gt = None
         if ctx.needs_input_grad[1]:
-            scale = -(1.0 - eps) if w is None else _const(-(1.0 - eps) * w)
-            gt = ops.log_softmax(z, 1) * scale * up
+            scale = -(1.0 - eps) if w is None else const(-(1.0 - eps) * w)
+            gt = LogSoftmax.apply(z, axis=1) * scale * up
         return gz, gt
 
 
@@ -360,12 +350,12 @@ class BCEWithLogits(Function):
         x, y = ctx.saved_tensors
         weight, pos_weight = ctx.params.get("weight"), ctx.params.get("pos_weight")
         if weight is not None:
-            g = g * _const(weight.astype(x.dtype, copy=False))
-        pw = None if pos_weight is None else _const(pos_weight.astype(x.dtype, copy=False))
+            g = g * const(weight.astype(x.dtype, copy=False))
+        pw = None if pos_weight is None else const(pos_weight.astype(x.dtype, copy=False))
         pos = y if pw is None else y * pw
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            gx = g * ((1.0 - y) * ops.sigmoid(x) - pos * ops.sigmoid(-x))
+            gx = g * ((1.0 - y) * Sigmoid.apply(x) - pos * Sigmoid.apply(-x))
         if ctx.needs_input_grad[1]:
             neg_x = Softplus.apply(-x)
             gy = g * ((neg_x if pw is None else neg_x * pw) - Softplus.apply(x))

@@ -398,7 +398,7 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
 # ---- embedding and normalisation ------------------------------------------------------------
 def _index_array(name: str, indices: Any, size: int) -> np.ndarray:
     if not isinstance(indices, Tensor):
-        ops._shape_of(indices, name)  # a ragged list fails here, clearly
+        ops.shape_of(indices, name)  # a ragged list fails here, clearly
     array = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
     if array.dtype.kind not in "iu":
         raise TypeError(f"{name}: indices must be integers, got {_describe(array)}")
@@ -412,7 +412,7 @@ def _index_array(name: str, indices: Any, size: int) -> np.ndarray:
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """int64 one-hot encoding with a new last axis of length num_classes (max + 1 if -1)."""
     if not isinstance(tensor, Tensor):
-        ops._shape_of(tensor, "one_hot")  # a ragged list fails here, clearly
+        ops.shape_of(tensor, "one_hot")  # a ragged list fails here, clearly
     array = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
     if array.dtype.kind not in "iu":
         raise TypeError(f"one_hot: expected integer class indices, got {_describe(array)}")

@@ -2,9 +2,9 @@
 
 Assigning a `Parameter` or a `Module` to an attribute registers it, in assignment order, so that
 `named_parameters()` and `state_dict()` have stable dotted names. Calling a module runs `forward`
-with `autograd.function.current_scope` set to its dotted path (the outermost module's class name,
-then the names each sub-module was registered under), so every graph node records which module
-made it, for `am.viz` to group and collapse.
+with the recording scope (`autograd.record.set_scope`) set to its dotted path (the outermost
+module's class name, then the names each sub-module was registered under), so every graph node
+records which module made it, for `am.viz` to group and collapse.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import function as _function
+from ..autograd.record import current_scope, set_scope
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -61,13 +61,13 @@ class Module:
                                   "forward(self, ...) in the subclass")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        outer = _function.current_scope
+        outer = current_scope()
         name = self._scope_name  # also the clear error when super().__init__() was skipped
-        _function.current_scope = type(self).__name__ if outer is None else outer + "." + name
+        set_scope(type(self).__name__ if outer is None else outer + "." + name)
         try:
             return self.forward(*args, **kwargs)
         finally:
-            _function.current_scope = outer
+            set_scope(outer)
 
     # -- registration -------------------------------------------------------------------------
     def _registries(self, what: str) -> tuple[OrderedDict, OrderedDict, OrderedDict]:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..autograd.function import Node
+from ..autograd.node import Node
 from ..tensor import Tensor
 from . import _dot, _walk
 

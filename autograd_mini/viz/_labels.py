@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import show_index
+from ..ops import format_index
 
 # Primitive class names whose snake_case spelling is not the public op's name.
 _OP_NAMES = {
@@ -43,7 +43,7 @@ def op_label(node: Any) -> str:
     name = op_name(node)
     params = dict(getattr(node, "params", None) or {})
     if "index" in params:  # getitem[:, 0], setitem[mask]
-        name += show_index(params.pop("index"))
+        name += format_index(params.pop("index"))
         params.pop("shape", None)  # scatter_add's target shape is the input's shape
     args = []
     if name == "pow" and "exponent" in params:
@@ -117,7 +117,7 @@ def format_value(v: Any) -> str:
     if isinstance(v, np.dtype) or (isinstance(v, type) and issubclass(v, np.generic)):
         return np.dtype(v).name
     if isinstance(v, slice):
-        return show_index(v)[1:-1]
+        return format_index(v)[1:-1]
     if isinstance(v, str):
         v = repr(v)
     text = str(v)

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
-from ..autograd.function import Node
+from ..autograd.node import Node
 from ..tensor import Tensor
 
 OP, PARAM, INPUT, CONST, OUTPUT, MODULE, MORE = (
