@@ -99,7 +99,7 @@ class _Encoder:
                         "pickling)")
 
 
-def save(obj: Any, f: str | os.PathLike | BinaryIO) -> None:
+def save(obj: Any, f: str | os.PathLike[str] | BinaryIO) -> None:
     """Save a state dict (nested dicts/lists of Tensors, arrays, numbers and strings).
 
     Args:
@@ -286,7 +286,7 @@ def _read_index(archive: Any, source: str) -> dict:
     return index
 
 
-def load(f: str | os.PathLike | BinaryIO) -> Any:
+def load(f: str | os.PathLike[str] | BinaryIO) -> Any:
     """Load an object saved by `save`. Nothing in the file is executed or unpickled.
 
     Args:
