@@ -206,7 +206,7 @@ def _as_float32(a: Any) -> Any:
     return a
 
 
-def _check_unbroadcast_vjps(outputs: Any, where: str, checked: set[str]) -> None:
+def _check_trusted_vjps(outputs: Any, where: str, checked: set[str]) -> None:
     rng = np.random.default_rng(0)
     for node in _nodes(outputs):
         if not (node.meta.inputs_like_output and node.fn.array_backward):
@@ -230,9 +230,10 @@ def _f32(*shape: int) -> am.Tensor:
                      requires_grad=True)
 
 
-# Graphs with unbroadcast nodes of the primitives whose rules draw such shapes only now and
-# then (or never), so that every array VJP is met on every run, whatever hypothesis draws.
-UNBROADCAST_EXTRAS: dict[str, Callable[[], Any]] = {
+# Graphs with nodes whose inputs are like their output (shape and dtype), of the primitives whose
+# rules draw such shapes only now and then (or never), so that every array VJP is met on every run,
+# whatever hypothesis draws.
+TRUSTED_EXTRAS: dict[str, Callable[[], Any]] = {
     "add": lambda: _f32(3, 4) + _f32(3, 4),
     "div": lambda: _f32(3, 4) / _f32(3, 4),
     "sub": lambda: _f32(3, 4) - _f32(3, 4),
@@ -242,7 +243,7 @@ UNBROADCAST_EXTRAS: dict[str, Callable[[], Any]] = {
 }
 
 
-def test_unbroadcast_array_vjps_keep_their_inputs_shape_and_dtype() -> None:
+def test_array_vjps_the_engine_trusts_keep_their_inputs_shape_and_dtype() -> None:
     """The engine does not check or fit the gradients of a primitive whose inputs all had the
     output's shape and dtype (its metadata's `inputs_like_output`) when it runs the VJP on arrays:
     they must then be ndarrays of each input's shape and dtype. Checked in float32 (a NumPy
@@ -259,11 +260,11 @@ def test_unbroadcast_array_vjps_keep_their_inputs_shape_and_dtype() -> None:
         def check(data: st.DataObject) -> None:
             fn, args = make(data.draw)  # noqa: B023  (run at once, in this iteration)
             outputs = fn(*[_as_float32(a) for a in args])
-            _check_unbroadcast_vjps(outputs, f"case {case}", checked)  # noqa: B023
+            _check_trusted_vjps(outputs, f"case {case}", checked)  # noqa: B023
 
         check()
-    for name, build in UNBROADCAST_EXTRAS.items():
-        _check_unbroadcast_vjps(build(), name, checked)
+    for name, build in TRUSTED_EXTRAS.items():
+        _check_trusted_vjps(build(), name, checked)
     array_vjps = {name for name, cls in PRIMITIVES.items() if cls.array_backward}
     missing = array_vjps - checked
     assert not missing, f"never met with inputs like the output: {sorted(missing)}"
