@@ -819,7 +819,7 @@ def _rebase(x: Tensor, result: Tensor) -> None:
     x.data = result.data
     x.grad_fn = result.grad_fn
     x._output_nr = result._output_nr
-    x.requires_grad = result.requires_grad
+    x._requires_grad = result.requires_grad
 
 
 def setitem(x: Tensor, index: Any, value: Any) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 from ._grad_mode import is_grad_enabled
 from ._shapes import is_basic_index, sum_to_shape
 from .autograd.function import Function
-from .autograd.record import SAVES_INPUTS, SAVES_OUTPUT
+from .autograd.record import SAVES_INPUTS, SAVES_OTHER_INPUT, SAVES_OUTPUT
 from .tensor import Tensor
 
 PRIMITIVES: dict[str, type[Function]] = {}
@@ -88,7 +88,7 @@ class Mul(Function):
     """a * b: d/da = b, d/db = a."""
 
     array_backward = True
-    saves = SAVES_INPUTS
+    saves = SAVES_OTHER_INPUT
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -103,22 +103,22 @@ class Mul(Function):
 
 @register
 class Div(Function):
-    """a / b: d/da = 1/b, d/db = -a/b**2 = -(out)/b."""
+    """a / b: d/da = 1/b, d/db = -a/b**2. Saves its inputs, not its output (as PyTorch), so the
+    result may be changed in place before backward (`loss = total / n; loss += reg`)."""
 
     array_backward = True
+    saves = SAVES_INPUTS
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        out = a / b
-        ctx.save_for_backward(b, out)
-        return out
+        return a / b
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        b, out = ctx.saved_tensors
+        a, b = ctx.saved_tensors
         ga = g / b
         return (ga if ctx.needs_input_grad[0] else None), (
-            -ga * out if ctx.needs_input_grad[1] else None)
+            -ga * a / b if ctx.needs_input_grad[1] else None)
 
 
 @register

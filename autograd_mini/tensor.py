@@ -34,10 +34,11 @@ class Tensor:
 
     # What every tensor sets is a slot; the rest are class defaults, which a tensor stores (in
     # its __dict__, made when first needed) only when it changes one: a tensor an op makes is
-    # three stores, not eight.
-    __slots__ = ("data", "requires_grad", "grad_fn", "__dict__", "__weakref__")
+    # three stores, not eight. `requires_grad` and `grad` are properties that check what is
+    # assigned, over `_requires_grad` and `_grad`.
+    __slots__ = ("data", "_requires_grad", "grad_fn", "__dict__", "__weakref__")
     __hash__ = object.__hash__  # identity hash: == is elementwise, as in NumPy and PyTorch
-    grad: Tensor | None = None
+    _grad: Tensor | None = None
     _output_nr = 0  # which output of grad_fn this is
     _version = 0  # bumped by every in-place write (_bump_version)
     _hooks: list | None = None
@@ -49,7 +50,7 @@ class Tensor:
         if requires_grad:
             _dtypes.check_can_require_grad(array.dtype)
         self.data: np.ndarray = array
-        self.requires_grad: bool = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         self.grad_fn: Any = None
         if name is not None:
             self.name = name
@@ -61,13 +62,52 @@ class Tensor:
         calling a classmethod builds a bound method on every call.)"""
         t = _new_object(Tensor)
         t.data = data
-        t.requires_grad = requires_grad
+        t._requires_grad = requires_grad
         t.grad_fn = grad_fn
         if output_nr:
             t._output_nr = output_nr
         return t
 
     # -- attributes -------------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        """Whether operations on this tensor are recorded so that backward reaches it. Only a
+        leaf's flag can be assigned (a result's follows from its inputs: `.detach()` cuts it),
+        and only a floating-point tensor can require grad."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, requires_grad: bool) -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables" + (
+                    "" if requires_grad else ". If you want to use a computed variable in a "
+                    "subgraph that doesn't require differentiation use var_no_grad = "
+                    "var.detach()") + f" (a tensor of shape {self.data.shape} made by "
+                f"{self.grad_fn.name()})")
+        if requires_grad:
+            _dtypes.check_can_require_grad(self.data.dtype)
+        self._requires_grad = bool(requires_grad)
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient backward accumulated into this leaf (or retained non-leaf), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, grad: Tensor | None) -> None:
+        if grad is not None:
+            if not isinstance(grad, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(grad).__name__}")
+            if grad.data.shape != self.data.shape:
+                raise RuntimeError(f"attempting to assign a gradient of shape {grad.data.shape} "
+                                   f"to a tensor of shape {self.data.shape}: they must match")
+            if grad.data.dtype != self.data.dtype:
+                raise RuntimeError(f"attempting to assign a gradient of dtype {grad.data.dtype} "
+                                   f"to a tensor of dtype {self.data.dtype}: they must match")
+        self._grad = grad
+
     @property
     def shape(self) -> Shape:
         return self.data.shape
@@ -208,17 +248,16 @@ class Tensor:
         return Tensor._make(self.data)
 
     def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place: it becomes a leaf that does not require grad."""
         self.grad_fn = None
-        self.requires_grad = False
+        self._requires_grad = False
         return self
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set `requires_grad` on a leaf in place (refused on a non-float dtype)."""
-        if self.grad_fn is not None and not requires_grad:
-            raise RuntimeError("requires_grad_(False) on a non-leaf tensor; use .detach()")
-        if requires_grad:
-            _dtypes.check_can_require_grad(self.data.dtype)
-        self.requires_grad = bool(requires_grad)
+        """Set `requires_grad` on a leaf in place (refused on a non-float dtype). On a result
+        that requires grad, requires_grad_(True) changes nothing, as in PyTorch."""
+        if self.grad_fn is None or not requires_grad:
+            self.requires_grad = requires_grad
         return self
 
     @property

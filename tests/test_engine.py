@@ -378,7 +378,7 @@ def test_every_in_place_writer_is_seen_by_backward(write):
     # each way of writing a tensor in place must count as one.
     x = leaf([1.0, 2.0])
     w = am.nn.Parameter(np.array([3.0, 4.0]))
-    w.grad = am.tensor([1.0, 1.0])
+    w.grad = am.tensor([1.0, 1.0], dtype=np.float64)  # (a float32 grad is refused, as in PyTorch)
     y = (x * w).sum()  # MulBackward saved w
     with am.no_grad():
         write(w)

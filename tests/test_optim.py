@@ -256,7 +256,10 @@ def test_param_validation():
 
 def test_a_gradient_of_the_wrong_shape_is_an_error():
     p = nn.Parameter(am.ones(3))
-    p.grad = am.ones(1)
+    with pytest.raises(RuntimeError, match=r"gradient of shape \(1,\) to a tensor of shape \(3,\)"):
+        p.grad = am.ones(1)  # refused on assignment, as in PyTorch
+    p.grad = am.ones(3)
+    p.grad.data = np.ones(1, dtype=np.float32)  # (.data bypasses every check)
     with pytest.raises(ValueError, match=r"shape \(3,\) has a gradient of shape \(1,\)"):
         optim.SGD([p], lr=0.1).step()
     np.testing.assert_array_equal(p.data, 1.0)

@@ -40,9 +40,14 @@ from .node import (
 )
 
 # A primitive may declare what its backward needs (`Function.saves`) instead of calling
-# ctx.save_for_backward: all its positional inputs, or its output. (Compared with `is`.)
-SAVES_INPUTS = "inputs"
-SAVES_OUTPUT = "output"
+# ctx.save_for_backward (compared with `is`):
+SAVES_INPUTS = "inputs"  # all its positional inputs
+SAVES_OUTPUT = "output"  # its result
+# Of its first two inputs, each only when the other needs a gradient, as d(a*b)/da needs only b
+# (PyTorch saves no more: writing in place into an input whose value backward does not need is
+# then no error). The other one reads as NOT_SAVED, which its VJP must not use.
+SAVES_OTHER_INPUT = "other input"
+NOT_SAVED = Tensor._make(np.empty(0))
 
 # What NumPy raises for inputs it cannot handle: a dtype without a loop, a value it cannot
 # convert, a result too large to allocate.
@@ -69,7 +74,7 @@ _NO_PARAMS: dict = {}  # (never written to: a node stores params only when there
 # ---- the general path ----------------------------------------------------------------------
 def apply(cls: Any, args: tuple, params: dict) -> Any:
     """Run `cls.forward` on `args` and, when some input needs a gradient, record its node."""
-    needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+    needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
     record = True in needs and thread_state.grad_enabled
     if cls.array_forward:
         inputs = tuple(a.data if isinstance(a, Tensor) else a for a in args)
@@ -156,7 +161,7 @@ def apply1(cls: Any, a: Any, params: dict = _NO_PARAMS) -> Any:
     """`apply(cls, (a,), params)` for a primitive of one input."""
     if isinstance(a, Tensor):
         x = a.data
-        record = a.requires_grad and thread_state.grad_enabled
+        record = a._requires_grad and thread_state.grad_enabled
     else:
         x, record = a, False
     if record:  # (_new_node, inline)
@@ -183,11 +188,11 @@ def apply1(cls: Any, a: Any, params: dict = _NO_PARAMS) -> Any:
 def apply2(cls: Any, a: Any, b: Any, params: dict = _NO_PARAMS) -> Any:
     """`apply(cls, (a, b), params)` for a primitive of two inputs."""
     if isinstance(a, Tensor):
-        xa, need_a = a.data, a.requires_grad
+        xa, need_a = a.data, a._requires_grad
     else:
         xa, need_a = a, False
     if isinstance(b, Tensor):
-        xb, need_b = b.data, b.requires_grad
+        xb, need_b = b.data, b._requires_grad
     else:
         xb, need_b = b, False
     record = (need_a or need_b) and thread_state.grad_enabled
@@ -234,7 +239,7 @@ def _complete_one(ctx: Node, args: tuple, out: np.ndarray, edges: tuple, key: tu
             return _complete(ctx, args, out)
         meta = new_metadata(key)
     result = _new_object(Tensor)  # (Tensor._make, inline: its call would cost ~1% of an op)
-    result.data, result.requires_grad, result.grad_fn = out, True, ctx
+    result.data, result._requires_grad, result.grad_fn = out, True, ctx
     ctx.next_edges = edges
     ctx.meta = meta
     ctx.seq = next(ticks)  # (_stamp, inline)
@@ -253,7 +258,7 @@ def _complete_one(ctx: Node, args: tuple, out: np.ndarray, edges: tuple, key: tu
         marker.data, marker.version, marker.output_nr = out, 0, 0
         ctx._saved = (marker,)
         ctx._saved_versions = _OUTPUT_VERSION
-    elif saves is SAVES_INPUTS:
+    elif saves is not None:
         _save_inputs(ctx, args)
     elif ctx._saved is not None:
         _resolve_saved(ctx, args, (result,), (out,))
@@ -311,21 +316,27 @@ def _save(ctx: Node, args: tuple, outs: tuple, raw: Any) -> None:
     if saves is SAVES_OUTPUT:
         ctx._saved = (SavedOutput.of(outs[0], 0),)
         ctx._saved_versions = _OUTPUT_VERSION
-    elif saves is SAVES_INPUTS:
+    elif saves is not None:
         _save_inputs(ctx, args)
     elif ctx._saved is not None:
         _resolve_saved(ctx, args, outs, raw if isinstance(raw, tuple) else (raw,))
 
 
 def _save_inputs(ctx: Node, args: tuple) -> None:
-    """SAVES_INPUTS: the input Tensors (a number as a new Tensor) and their versions."""
-    if len(args) == 2 and isinstance(args[0], Tensor) and isinstance(args[1], Tensor):
+    """SAVES_INPUTS or SAVES_OTHER_INPUT: the input Tensors (a number as a new Tensor) and their
+    versions."""
+    if (ctx.needs_input_grad is _NEEDS_2 or ctx.fn.saves is SAVES_INPUTS) and len(args) == 2 \
+            and isinstance(args[0], Tensor) and isinstance(args[1], Tensor):
         ctx._saved = args  # (the common case: the args tuple itself)
         version_a, version_b = args[0]._version, args[1]._version
         ctx._saved_versions = (version_a, version_b) if version_a or version_b else _ZEROS_2
         return
-    saved = tuple(a if isinstance(a, Tensor) else Tensor._make(np.asarray(a)) for a in args)
-    ctx._saved = saved
+    saved = [a if isinstance(a, Tensor) else Tensor._make(np.asarray(a)) for a in args]
+    if ctx.fn.saves is SAVES_OTHER_INPUT:
+        need = ctx.needs_input_grad
+        saved[0:2] = [saved[0] if need[1] else NOT_SAVED, saved[1] if need[0] else NOT_SAVED]
+        del saved[2:]
+    ctx._saved = tuple(saved)
     ctx._saved_versions = tuple(a._version for a in saved)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from .._grad_mode import is_grad_enabled
 from ..autograd.function import Function
+from ..autograd.record import SAVES_OTHER_INPUT
 from ..primitives import LogSoftmax, Sigmoid, Softmax, Where, const, register, shift_by_max
 from ..tensor import Tensor
 
@@ -33,13 +34,15 @@ def _weighted(term: np.ndarray, coef: np.ndarray) -> np.ndarray:
 # ---- linear ---------------------------------------------------------------------------------
 @register
 class Linear(Function):
-    """x @ W.T + b over the last axis of x, for any number of leading axes (one BLAS call)."""
+    """x @ W.T + b over the last axis of x, for any number of leading axes (one BLAS call).
+    Saves x only when W needs a gradient and W only when x does (as PyTorch): an optimizer step
+    between a forward on constant inputs and its backward is no in-place error."""
 
     array_backward = True
+    saves = SAVES_OTHER_INPUT
 
     @staticmethod
     def forward(ctx: Any, x: Any, weight: Any, bias: Any = None) -> Any:
-        ctx.save_for_backward(x, weight)
         if x.ndim > 2:  # one large matrix product instead of a batch of small ones
             # explicit row counts: -1 is ambiguous when a dimension is 0
             rows = math.prod(x.shape[:-1])
@@ -53,18 +56,17 @@ class Linear(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         # operators and methods ndarrays and Tensors share: runs in the engine's array mode too
-        x, weight = ctx.saved_tensors
+        x, weight = ctx.saved_tensors  # (x only if need[1], weight only if need[0])
         need = ctx.needs_input_grad
-        out_features, in_features = weight.shape
         rows = math.prod(g.shape[:-1])  # explicit: -1 is ambiguous when a dimension is 0
-        g2 = g if g.ndim == 2 else g.reshape((rows, out_features))  # one large matrix product
+        g2 = g if g.ndim == 2 else g.reshape((rows, g.shape[-1]))  # one large matrix product
         gx = gw = gb = None
         if need[0]:
             gx = g2 @ weight
             if g.ndim != 2:
-                gx = gx.reshape(x.shape)
+                gx = gx.reshape(g.shape[:-1] + (weight.shape[1],))
         if need[1]:
-            x2 = x if x.ndim == 2 else x.reshape((rows, in_features))
+            x2 = x if x.ndim == 2 else x.reshape((rows, x.shape[-1]))
             gw = g2.T @ x2
         if len(need) > 2 and need[2]:
             gb = g2.sum(axis=0)

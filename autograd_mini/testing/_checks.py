@@ -73,16 +73,16 @@ class _ModuleCall:
     def __call__(self, *args: Any) -> Any:
         xs, ps = args[:self.n_inputs], args[self.n_inputs:]
         targets = [self.params[i] for i in self.checked]
-        saved = [(p.data, p.grad_fn, p._output_nr, p.requires_grad) for p in targets]
+        saved = [(p.data, p.grad_fn, p._output_nr, p._requires_grad) for p in targets]
         try:
             for p, q in zip(targets, ps):
                 alias = ops.clone(q)
                 p.data, p.grad_fn, p._output_nr = alias.data, alias.grad_fn, alias._output_nr
-                p.requires_grad = alias.requires_grad
+                p._requires_grad = alias.requires_grad
             return self.copy(*xs)
         finally:
             for p, (data, fn, nr, req) in zip(targets, saved):
-                p.data, p.grad_fn, p._output_nr, p.requires_grad = data, fn, nr, req
+                p.data, p.grad_fn, p._output_nr, p._requires_grad = data, fn, nr, req
 
 
 def _unique(tensors: Any) -> list:
