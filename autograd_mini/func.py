@@ -2,11 +2,24 @@
 
     df = am.func.grad(f)          # df(x) = d f(x) / dx for scalar-valued f
     H = am.func.hessian(f)(x)
+
+Each call differentiates f with respect to a fresh alias of each differentiated argument, as
+torch.func and JAX do, so perturbations are never confused: `grad(lambda y: w * y)(w)` is w
+even when w requires grad, and d/dx [x * d/dy (x + y)] = 1. The alias of an argument that does
+not require grad is a new leaf sharing its data; that of one that does (an input of an outer
+`.backward()`, or an argument some outer transform is differentiating) is `x.clone()`, a new
+node still connected to x's graph, so an outer derivative sees the result's dependence on x and
+nested transforms (`grad(grad(f))`, `hessian`) work at any depth. A gradient is taken only along
+the paths through the alias, never through a closure over the outer x.
+
+A result requires grad exactly when it depends on a tensor that required grad before the
+transform was entered (an argument, or a tensor f closes over); otherwise it is returned
+detached, with no graph, so `am.func.hessian(f)(x).numpy()` works for a plain x.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,16 +31,60 @@ from .tensor import Tensor
 Argnums = int | Sequence[int]
 
 
-def _prepare_args(args: tuple, argnums: Argnums) -> tuple[list, tuple[int, ...]]:
+def _prepare_args(args: tuple, argnums: Argnums) -> tuple[list, tuple[int, ...], set[int]]:
+    """The arguments with each differentiated one replaced by a fresh alias, the argument
+    numbers, and the ids of the aliases that are new leaves (the ones this call made)."""
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     new = list(args)
+    own: set[int] = set()
     for i in nums:
         if i >= len(args) or not isinstance(args[i], Tensor):
             raise TypeError(f"argnums: argument {i} must be a Tensor")
-        # a fresh leaf that shares the data but belongs to this call's graph
-        # an input that already requires grad is used as is, so nested transforms connect
-        new[i] = args[i] if args[i].requires_grad else Tensor._make(args[i].data, True)
-    return new, nums
+        x = args[i]
+        if x.requires_grad:  # a new node of x's graph: outer derivatives flow through it to x
+            new[i] = x.clone()
+        else:  # a new leaf sharing x's data
+            new[i] = Tensor._make(x.data, True)
+            own.add(id(new[i]))
+    return new, nums, own
+
+
+def _depends_on_outer(tensors: Iterable[Any], own: set[int]) -> bool:
+    """Whether any of `tensors` depends on a tensor that required grad before this transform
+    was entered: whether its graph reaches a leaf other than the aliases in `own` (ids)."""
+    stack: list[Any] = []
+    for t in tensors:
+        if isinstance(t, Tensor) and t.requires_grad:
+            if t.grad_fn is None:
+                if id(t) not in own:
+                    return True
+            else:
+                stack.append(t.grad_fn)
+    seen = {id(n) for n in stack}
+    while stack:
+        for edge in stack.pop().next_edges:
+            if edge is None:
+                continue
+            if isinstance(edge, tuple):
+                edge = edge[0]
+            if isinstance(edge, Tensor):  # a leaf
+                if id(edge) not in own:
+                    return True
+            elif id(edge) not in seen:
+                seen.add(id(edge))
+                stack.append(edge)
+    return False
+
+
+def _finish(t: Tensor, outer: bool, own: set[int]) -> Tensor:
+    """A result as returned: detached unless it depends on a tensor from outside this call."""
+    if t.requires_grad and not (outer and _depends_on_outer([t], own)):
+        return t.detach()
+    return t
+
+
+def _zeros_like(x: Tensor) -> Tensor:
+    return Tensor._make(np.zeros_like(x.data))
 
 
 def _scalar_output(out: Any, name: str) -> Tensor:
@@ -39,57 +96,81 @@ def _scalar_output(out: Any, name: str) -> Tensor:
 
 
 def value_and_grad(f: Callable[..., Tensor], argnums: Argnums = 0) -> Callable[..., tuple]:
-    """A function returning `(f(*args), gradient)`; the gradient is a tuple when argnums is."""
+    """A function returning `(f(*args), gradient)`; the gradient is a tuple when argnums is.
+
+    The gradient is taken with respect to a fresh alias of each differentiated argument (see the
+    module's doc): only along f's use of that argument, never through closures over it. The
+    value and the gradient require grad only when they depend on a tensor that required grad
+    before the call (so an outer transform or `.backward()` can differentiate them); otherwise
+    they are detached."""
 
     def wrapper(*args: Any) -> tuple:
         with enable_grad():
-            new, nums = _prepare_args(args, argnums)
+            new, nums, own = _prepare_args(args, argnums)
             out = _scalar_output(f(*new), "grad")
+            outer = out.requires_grad and _depends_on_outer([out], own)
             if not out.requires_grad:  # f does not depend on its inputs: gradient 0
-                grads = tuple(Tensor._make(np.zeros_like(new[i].data)) for i in nums)
+                grads = tuple(_zeros_like(new[i]) for i in nums)
             else:
-                got = _grad(out, [new[i] for i in nums], create_graph=True, allow_unused=True)
-                grads = tuple(Tensor._make(np.zeros_like(new[i].data)) if g is None else g
+                got = _grad(out, [new[i] for i in nums], create_graph=outer, allow_unused=True)
+                grads = tuple(_zeros_like(new[i]) if g is None else _finish(g, outer, own)
                               for i, g in zip(nums, got))
+            out = _finish(out, outer, own)
         return out, grads[0] if isinstance(argnums, int) else grads
 
     return wrapper
 
 
 def grad(f: Callable[..., Tensor], argnums: Argnums = 0) -> Callable[..., Any]:
-    """The gradient of scalar-valued f. The result stays differentiable, so `grad(grad(f))` works;
-    a constant first derivative gives a zero second derivative, not an error."""
+    """The gradient of scalar-valued f, with respect to a fresh alias of each differentiated
+    argument: `grad(lambda y: w * y)(w)` is w, whether or not w requires grad.
+
+    The result requires grad when it depends on a tensor that required grad before the call,
+    so `grad(grad(f))` and a `.backward()` through it work; for plain inputs it is detached. A
+    constant first derivative gives a zero second derivative, not an error."""
     vg = value_and_grad(f, argnums)
     return lambda *args: vg(*args)[1]
 
 
 def vjp(f: Callable[..., Tensor], *primals: Tensor) -> tuple[Tensor, Callable[[Tensor], tuple]]:
-    """`(f(*primals), vjp_fn)` where `vjp_fn(v)` returns v^T J for each primal."""
+    """`(f(*primals), vjp_fn)` where `vjp_fn(v)` returns v^T J for each primal.
+
+    J is taken with respect to a fresh alias of each primal (see the module's doc). The output
+    and the products require grad only when they depend on a tensor that required grad before
+    the call (a primal, a closure of f, or v); otherwise they are detached. vjp_fn can be
+    called several times."""
     with enable_grad():
-        new, nums = _prepare_args(primals, tuple(range(len(primals))))
+        new, nums, own = _prepare_args(primals, tuple(range(len(primals))))
         out = f(*new)
+        outer = isinstance(out, Tensor) and out.requires_grad and _depends_on_outer([out], own)
 
     def vjp_fn(v: Any) -> tuple:
         if not out.requires_grad:
-            return tuple(Tensor._make(np.zeros_like(p.data)) for p in new)
+            return tuple(_zeros_like(p) for p in new)
+        graph = outer or (isinstance(v, Tensor) and v.requires_grad)
         with enable_grad():
-            got = _grad(out, new, grad_outputs=[v], retain_graph=True, create_graph=True,
+            got = _grad(out, new, grad_outputs=[v], retain_graph=True, create_graph=graph,
                         allow_unused=True)
-        return tuple(Tensor._make(np.zeros_like(p.data)) if g is None else g
+        return tuple(_zeros_like(p) if g is None else _finish(g, graph, own)
                      for p, g in zip(new, got))
 
-    return out, vjp_fn
+    return (_finish(out, outer, own) if isinstance(out, Tensor) else out), vjp_fn
 
 
 def jacobian(f: Callable[..., Tensor], argnums: Argnums = 0) -> Callable[..., Any]:
-    """The full Jacobian, of shape `out.shape + x.shape`, one backward pass per output element."""
+    """The full Jacobian, of shape `out.shape + x.shape`, one backward pass per output element.
+
+    Taken with respect to a fresh alias of each differentiated argument (see the module's doc);
+    it requires grad only when it depends on a tensor that required grad before the call (so
+    `jacobian(grad(f))`, which is `hessian`, nests), and is detached otherwise."""
 
     def wrapper(*args: Any) -> Any:
         with enable_grad():
-            new, nums = _prepare_args(args, argnums)
+            new, nums, own = _prepare_args(args, argnums)
             out = f(*new)
             if not isinstance(out, Tensor):
                 raise TypeError("jacobian: f must return a Tensor")
+            outer = out.requires_grad and _depends_on_outer([out], own)
             rows: list[list[Tensor]] = [[] for _ in nums]
             for k in range(out.data.size):
                 seed = np.zeros(out.data.size, dtype=out.dtype)
@@ -97,15 +178,15 @@ def jacobian(f: Callable[..., Tensor], argnums: Argnums = 0) -> Callable[..., An
                 if out.requires_grad:
                     got = _grad(out, [new[i] for i in nums],
                                 grad_outputs=[Tensor._make(seed.reshape(out.shape))],
-                                retain_graph=True, create_graph=True, allow_unused=True)
+                                retain_graph=True, create_graph=outer, allow_unused=True)
                 else:
                     got = (None,) * len(nums)
                 for j, (i, g) in enumerate(zip(nums, got)):
-                    rows[j].append(Tensor._make(np.zeros_like(new[i].data)) if g is None else g)
+                    rows[j].append(_zeros_like(new[i]) if g is None else g)
             from .ops import reshape, stack
 
             jacs = tuple(
-                reshape(stack(r), out.shape + new[i].shape) if r else
+                _finish(reshape(stack(r), out.shape + new[i].shape), outer, own) if r else
                 Tensor._make(np.zeros(out.shape + new[i].shape, dtype=new[i].dtype))
                 for r, i in zip(rows, nums))
         return jacs[0] if isinstance(argnums, int) else jacs
@@ -114,5 +195,7 @@ def jacobian(f: Callable[..., Tensor], argnums: Argnums = 0) -> Callable[..., An
 
 
 def hessian(f: Callable[..., Tensor], argnums: int = 0) -> Callable[..., Tensor]:
-    """The Hessian of scalar-valued f: the Jacobian of its gradient."""
+    """The Hessian of scalar-valued f: the Jacobian of its gradient, each with respect to a fresh
+    alias of the argument. It requires grad only when f depends on a tensor that required grad
+    before the call (then it can be backpropagated to it); for plain inputs it has no graph."""
     return jacobian(grad(f, argnums), argnums)
