@@ -226,7 +226,7 @@ class Tensor:
 
     # -- autograd ---------------------------------------------------------------------------
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
-                 create_graph: bool = False, inputs: Sequence[Tensor] | None = None,
+                 create_graph: bool = False, inputs: Sequence[Tensor] | Tensor | None = None,
                  retain_grads: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into the `.grad` of every leaf that requires grad.
 
@@ -236,7 +236,7 @@ class Tensor:
             retain_graph: keep the saved tensors so backward can run through the graph again
                 (defaults to `create_graph`).
             create_graph: record the backward pass itself, for higher-order derivatives.
-            inputs: accumulate only into these leaves.
+            inputs: a Tensor or a sequence of Tensors: accumulate only into these.
             retain_grads: keep every interior gradient on its graph node, for drawing the graph
                 with `am.viz.draw(..., show_grads=True)`.
         """
@@ -259,6 +259,24 @@ class Tensor:
         if self.grad_fn is None or not requires_grad:
             self.requires_grad = requires_grad
         return self
+
+    def _reset_grad(self, set_to_none: bool) -> None:
+        """`zero_grad` for this tensor (Module's and Optimizer's): `.grad` to None, or the same
+        Tensor cut from any graph (a gradient built with create_graph=True would otherwise chain
+        every later gradient onto it, and keep its graph alive) and zeroed, as PyTorch's
+        `grad.detach_()` (or `requires_grad_(False)`) and `grad.zero_()`."""
+        grad = self._grad
+        if grad is None:
+            return
+        if set_to_none:
+            self._grad = None
+            return
+        grad.detach_()
+        if grad.data.flags.writeable and grad.data.base is None:
+            grad.zero_()
+        else:  # a read-only or borrowed array (a broadcast or a view from a backward)
+            grad.data = np.zeros_like(grad.data)
+            grad._bump_version()
 
     @property
     def retains_grad(self) -> bool:

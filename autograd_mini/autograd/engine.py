@@ -423,16 +423,17 @@ def _accumulate(t: Tensor, g: Any, create_graph: bool) -> None:
     with create_graph, else a Tensor or an ndarray."""
     if create_graph:
         with _grad_lock:
-            t.grad = g if t.grad is None else t.grad + g
+            # (a clone, as PyTorch: g may be a tensor the caller holds, e.g. backward's gradient)
+            t._grad = g.clone() if t._grad is None else t._grad + g
         return
     data = g.data if isinstance(g, Tensor) else g
     if data.dtype != t.data.dtype:
         data = data.astype(t.data.dtype)
     with _grad_lock:
         if t.grad is None:
-            t.grad = Tensor._make(np.array(data, copy=True))
+            t._grad = Tensor._make(np.array(data, copy=True))
         else:
-            t.grad = Tensor._make(t.grad.data + data)
+            t._grad = Tensor._make(t._grad.data + data)
 
 
 def _prune(order: list[Node], wanted_nodes: dict, wanted_leaves: set) -> list[Node]:
@@ -449,19 +450,59 @@ def _prune(order: list[Node], wanted_nodes: dict, wanted_leaves: set) -> list[No
 
 def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None = None,
              retain_graph: bool | None = None, create_graph: bool = False,
-             inputs: Sequence[Tensor] | None = None, retain_grads: bool = False) -> None:
-    """Accumulate gradients of `tensors` into the `.grad` of the leaves they depend on."""
+             inputs: Sequence[Tensor] | Tensor | None = None, retain_grads: bool = False) -> None:
+    """Accumulate gradients of `tensors` into the `.grad` of the leaves they depend on.
+
+    Args:
+        inputs: a Tensor or a sequence of Tensors: accumulate only into these (as in PyTorch, a
+            non-leaf among them gets `.grad` too, and is marked to retain its gradient; one the
+            outputs do not depend on keeps its `.grad`; one listed twice is counted once).
+    """
     roots, grads = _prepare(tensors, grad_tensors, "backward")
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is not None:
-        inputs = list(inputs)
-        got = run_backward(roots, grads, retain_graph, create_graph, inputs, accumulate=False)
-        for t, g in zip(inputs, got):
+        targets = list({id(t): t for t in _as_inputs(inputs, "backward")}.values())
+        if not targets:
+            raise RuntimeError("backward: `inputs` cannot be empty (pass None to accumulate "
+                               "into every leaf)")
+        for t in targets:
+            t.retain_grad()  # (a no-op on a leaf)
+        got = _gradients_of(roots, grads, retain_graph, create_graph, targets)
+        for t, g in zip(targets, got):
             if g is not None:
                 _accumulate(t, g, create_graph)
         return
     run_backward(roots, grads, retain_graph, create_graph, retain_grads=retain_grads)
+
+
+def _as_inputs(inputs: Any, name: str) -> list[Tensor]:
+    """`inputs` as a list: one Tensor is that tensor (never its rows), else each element, all of
+    them Tensors that require grad."""
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for i, t in enumerate(ins):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            what = (f"a tensor of shape {t.shape} that does not require grad"
+                    if isinstance(t, Tensor) else f"a {type(t).__name__}, not a Tensor")
+            raise RuntimeError(f"{name}: input {i} is {what}; every input must be a Tensor that "
+                               "requires grad")
+    return ins
+
+
+def _gradients_of(roots: list[Tensor], grads: list[Tensor], retain_graph: bool,
+                  create_graph: bool, ins: list[Tensor]) -> list[Tensor | None]:
+    """The gradients reaching each of `ins` (None where none does), one per entry of `ins`, with
+    no `.grad` written. Inputs that are one gradient (a tensor listed twice, or two tensors for
+    one output of one node) are asked for once and get that gradient in every place."""
+    keys = [id(t) if t.grad_fn is None else (id(t.grad_fn), t._output_nr) for t in ins]
+    first: dict[Any, int] = {}
+    unique = []
+    for t, key in zip(ins, keys):
+        if key not in first:
+            first[key] = len(unique)
+            unique.append(t)
+    got = run_backward(roots, grads, retain_graph, create_graph, unique, accumulate=False)
+    return [got[first[key]] for key in keys]
 
 
 def _prepare(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None,
@@ -497,17 +538,10 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         allow_unused: return None for an input the outputs do not depend on, instead of raising.
     """
     roots, grads = _prepare(outputs, grad_outputs, "grad")
-    single = isinstance(inputs, Tensor)
-    ins = [inputs] if single else list(inputs)
-    for i, t in enumerate(ins):
-        if not isinstance(t, Tensor) or not t.requires_grad:
-            what = (f"a tensor of shape {t.shape} that does not require grad"
-                    if isinstance(t, Tensor) else f"a {type(t).__name__}, not a Tensor")
-            raise RuntimeError(f"grad: input {i} is {what}; every input must be a Tensor that "
-                               "requires grad")
+    ins = _as_inputs(inputs, "grad")
     if retain_graph is None:
         retain_graph = create_graph
-    got = run_backward(roots, grads, retain_graph, create_graph, ins, accumulate=False)
+    got = _gradients_of(roots, grads, retain_graph, create_graph, ins)
     result = []
     for i, (t, g) in enumerate(zip(ins, got)):
         if g is None and not allow_unused:

@@ -277,14 +277,10 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients of all parameters (to None by default, else to zeros)."""
+        """Reset the gradients of all parameters: to None (the default), or cut from any graph
+        and zeroed in place (the same `.grad` Tensors stay), as `Optimizer.zero_grad`."""
         for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                p.grad = Tensor._make(np.zeros_like(p.data))
+            p._reset_grad(set_to_none)
 
     def to(self, dtype: Any) -> Module:
         """Convert the floating-point parameters and buffers to `dtype`, in place (the Parameter

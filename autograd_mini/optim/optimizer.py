@@ -114,15 +114,16 @@ class Optimizer:
 
     # -- stepping -----------------------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients: to None (the default), or to zeros in place."""
+        """Reset the gradients: to None (the default), or to zeros in place.
+
+        With set_to_none=False each `.grad` stays the same Tensor, first cut from any graph
+        (a gradient built with create_graph=True would otherwise chain every later gradient onto
+        this one, and keep its graph alive), then zeroed: PyTorch's
+        `grad.detach_()` (or `grad.requires_grad_(False)`) and `grad.zero_()`.
+        """
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    p.grad.data = np.zeros_like(p.grad.data)
+                p._reset_grad(set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient.
