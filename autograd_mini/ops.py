@@ -277,6 +277,11 @@ def sign(x: Any) -> Tensor:
 def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
     """Clamp to [min, max]; the gradient is 1 inside (bounds included) and 0 outside."""
     x = tensor_arg(x, "clip")
+    _check_clip_bounds(min, max)
+    return P.Clip.apply(x, lo=min, hi=max)
+
+
+def _check_clip_bounds(min: Any, max: Any) -> None:
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
     for bound in (min, max):
@@ -285,7 +290,6 @@ def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tenso
                             "am.maximum/am.minimum for tensor bounds")
     if min is not None and max is not None and min > max:
         raise ValueError(f"clip: min ({min}) is greater than max ({max})")
-    return P.Clip.apply(x, lo=min, hi=max)
 
 
 clamp = clip
@@ -494,6 +498,17 @@ def log_softmax(x: Tensor, dim: Any = -1, **kw: Any) -> Tensor:
 
 
 # ---- shape ----------------------------------------------------------------------------------
+# Views: reshape/view (when NumPy needs no copy), permute/transpose/.T/.mT, squeeze/unsqueeze,
+# flatten, expand/broadcast_to, basic indexing (ints, slices, None, ...) and split's pieces share
+# their input's memory, as in NumPy and PyTorch; advanced indexing copies.
+def _view_of(x: Tensor, result: Tensor) -> Tensor:
+    """`result`, made from x by a view op, registered as sharing x's memory when NumPy gave a
+    view (a write in place through either is then seen by both, and by backward)."""
+    if np.may_share_memory(result.data, x.data):
+        result._alias_of(x)
+    return result
+
+
 def _shape_args(shape: tuple, name: str) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
@@ -504,7 +519,8 @@ def _shape_args(shape: tuple, name: str) -> tuple:
 
 
 def reshape(x: Tensor, *shape: Any) -> Tensor:
-    """Same elements in a new shape; one entry may be -1."""
+    """Same elements in a new shape; one entry may be -1. A view of x (shares its memory) when
+    NumPy can reshape without a copy, as PyTorch's `reshape`; else a copy."""
     x = tensor_arg(x, "reshape")
     new = _shape_args(shape, "reshape")
     try:
@@ -514,26 +530,26 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
                          f"({x.data.size} elements) into shape {new}") from None
     if new == x.data.shape:
         return x
-    return P.Reshape.apply(x, shape=new)
+    return _view_of(x, P.Reshape.apply(x, shape=new))
 
 
 view = reshape
 
 
 def permute(x: Tensor, *dims: Any) -> Tensor:
-    """Reorder the axes."""
+    """Reorder the axes. A view of x (shares its memory)."""
     x = tensor_arg(x, "permute")
     axes = _shape_args(dims, "permute")
     norm = tuple(normalize_axis(a, x.ndim, "permute") for a in axes)
     if sorted(norm) != list(range(x.ndim)):
         raise ValueError(f"permute: {axes} is not a permutation of the {x.ndim} axes of a "
                          f"tensor of shape {x.shape}")
-    return P.Permute.apply(x, axes=norm)
+    return _view_of(x, P.Permute.apply(x, axes=norm))
 
 
 def transpose(x: Tensor, *dims: Any) -> Tensor:
     """`transpose(d0, d1)` swaps two axes (PyTorch); `transpose()` reverses them and
-    `transpose(axes)` permutes (NumPy)."""
+    `transpose(axes)` permutes (NumPy). A view of x (shares its memory)."""
     x = tensor_arg(x, "transpose")
     if not dims:
         return permute(x, tuple(range(x.ndim - 1, -1, -1)))
@@ -546,11 +562,12 @@ def transpose(x: Tensor, *dims: Any) -> Tensor:
         return x  # axes 0 and -1 of a 0-d tensor are the tensor itself, as in PyTorch
     order = list(range(x.ndim))
     order[d0], order[d1] = order[d1], order[d0]
-    return P.Permute.apply(x, axes=tuple(order))
+    return _view_of(x, P.Permute.apply(x, axes=tuple(order)))
 
 
 def squeeze(x: Tensor, dim: Axes = None, **kw: Any) -> Tensor:
-    """Drop axes of length 1 (all of them, or those in `dim` that have length 1, as PyTorch)."""
+    """Drop axes of length 1 (all of them, or those in `dim` that have length 1, as PyTorch).
+    A view of x (shares its memory)."""
     x = tensor_arg(x, "squeeze")
     if "axis" in kw:
         dim = kw.pop("axis")
@@ -573,14 +590,16 @@ def _new_axis(dim: Any, shape: tuple, name: str) -> int:
 
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
-    """Insert an axis of length 1 at `dim` (negative counts from the end of the result)."""
+    """Insert an axis of length 1 at `dim` (negative counts from the end of the result). A view of
+    x (shares its memory)."""
     x = tensor_arg(x, "unsqueeze")
     d = _new_axis(dim, x.shape, "unsqueeze")
     return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
 
 
 def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
-    """A broadcast view; the gradient is summed back over the broadcast axes."""
+    """A broadcast view (shares x's memory, read-only); the gradient is summed back over the
+    broadcast axes."""
     x = tensor_arg(x, "broadcast_to")
     shape = _shape_args((shape,), "broadcast_to")
     try:
@@ -591,11 +610,11 @@ def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
                          f"{shape}") from None
     if shape == x.data.shape:
         return x
-    return P.BroadcastTo.apply(x, shape=shape)
+    return _view_of(x, P.BroadcastTo.apply(x, shape=shape))
 
 
 def expand(x: Tensor, *shape: Any) -> Tensor:
-    """PyTorch's expand: broadcast_to where -1 keeps that dimension's size."""
+    """PyTorch's expand: broadcast_to where -1 keeps that dimension's size (a read-only view)."""
     x = tensor_arg(x, "expand")
     shape = _shape_args(shape, "expand")
     lead = len(shape) - x.ndim
@@ -615,7 +634,7 @@ def sum_to(x: Tensor, shape: Sequence[int]) -> Tensor:
 
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge the axes start_dim..end_dim into one."""
+    """Merge the axes start_dim..end_dim into one (a view when NumPy needs no copy, as reshape)."""
     x = tensor_arg(x, "flatten")
     if x.ndim == 0:
         return reshape(x, (1,))
@@ -668,7 +687,7 @@ def stack(tensors: Sequence[Any], dim: int = 0, **kw: Any) -> Tensor:
 def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0,
           **kw: Any) -> list[Tensor]:
     """PyTorch's split: pieces of `split_size` along `dim` (the last may be smaller), or pieces
-    of the given sizes, which must add up to the axis length."""
+    of the given sizes, which must add up to the axis length. Each piece is a view of x."""
     x = tensor_arg(x, "split")
     if "axis" in kw:
         dim = kw.pop("axis")
@@ -737,7 +756,8 @@ def normalize_index(index: Any) -> Any:
 
 def getitem(x: Tensor, index: Any) -> Tensor:
     """x[index]: ints, slices, None, Ellipsis, integer arrays (repeats accumulate in the
-    gradient) and boolean masks."""
+    gradient) and boolean masks. Basic indexing (ints, slices, None, Ellipsis) gives a view of x
+    (shares its memory); index arrays and masks copy, as in NumPy and PyTorch."""
     x = tensor_arg(x, "getitem")
     index = normalize_index(index)
     try:
@@ -745,7 +765,7 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     except (IndexError, ValueError) as exc:  # ValueError: a slice step of 0
         raise IndexError(f"index {format_index(index)} is invalid for a tensor of shape "
                          f"{x.shape}: {exc}") from None
-    return P.GetItem.apply(x, index=index)
+    return _view_of(x, P.GetItem.apply(x, index=index))
 
 
 def format_index(index: Any) -> str:
@@ -789,34 +809,86 @@ def _check_inplace(x: Tensor, what: str, result_dtype: np.dtype, result_shape: t
 
 
 def inplace(x: Tensor, op: str, other: Any) -> Tensor:
-    """`x op= other` in place. Outside a graph (or under no_grad) the array is updated; for a
-    non-leaf that is part of a graph the op is recorded and x is rebased onto its result."""
+    """`x op= other`, written into x's array itself, so every tensor sharing its memory (views,
+    detach()) sees the new values, and backward sees the write (see `_bump_version`). When the
+    op is recorded (grad mode, and x or other requires grad), x is rebased onto its result: x's
+    history becomes the op applied to x's old value, as in PyTorch."""
     other_data = numeric_arg(other, f"in-place {op}")  # refuses strings, objects, ragged lists
     _check_broadcast(f"in-place {op}", x, other_data)
     shape = np.broadcast_shapes(x.shape, np.shape(other_data))
     dtype = x.dtype if op == "copy_" else np.result_type(x.data, other_data)
     _check_inplace(x, op, dtype, shape)
-    recording = thread_state.grad_enabled and (x.requires_grad or (
-        isinstance(other, Tensor) and other.requires_grad))
-    if recording:
-        alias = Tensor._make(x.data, x.requires_grad, x.grad_fn, x._output_nr)
-        if op == "copy_":
-            result = cast(broadcast_to(as_tensor(other), x.shape), x.dtype) + alias * 0.0
-        else:
-            result = _INPLACE[op][1](alias, other)
-        _rebase(x, cast(result, x.dtype))
-        x._bump_version(array_written=False)  # (a new array: what the old node saved is intact)
-        return x
     if op == "copy_":
-        np.copyto(x.data, other_data, casting="unsafe")
+        def compute(old: Tensor) -> Tensor:
+            return cast(broadcast_to(as_tensor(other), x.shape), x.dtype) + old * 0.0
+
+        def write(array: np.ndarray) -> None:
+            np.copyto(array, other_data, casting="unsafe")
     else:
-        _INPLACE[op][0](x.data, other_data, out=x.data, casting="same_kind")
-    x._bump_version()
+        def compute(old: Tensor) -> Tensor:
+            return _INPLACE[op][1](old, other)
+
+        def write(array: np.ndarray) -> None:
+            _INPLACE[op][0](array, other_data, out=array, casting="same_kind")
+    return write_in_place(x, op, compute, write, other)
+
+
+def write_in_place(x: Tensor, what: str, compute: Any, write: Any, other: Any = None) -> Tensor:
+    """x = compute(x), in x's own array (checked by the caller: `_check_inplace`). Recorded (grad
+    mode, and x or `other` requires grad): `compute` runs on x's old value as recorded ops and
+    x is rebased onto the result; else `write(x.data)` updates the array directly."""
+    if thread_state.grad_enabled and (x.requires_grad or (
+            isinstance(other, Tensor) and other.requires_grad)):
+        _check_no_alias_with_history(x, what)
+        _write_and_rebase(x, cast(compute(_old_value(x)), x.dtype))
+    else:
+        write(x.data)
+        x._bump_version()
     return x
 
 
-def _rebase(x: Tensor, result: Tensor) -> None:
-    x.data = result.data
+def clamp_(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+    """clamp in place (see `clip` and `inplace`)."""
+    x = tensor_arg(x, "clamp_")
+    _check_clip_bounds(min, max)
+    _check_inplace(x, "clamp_", x.dtype, x.shape)
+    return write_in_place(x, "clamp_", lambda old: clip(old, min, max),
+                          lambda a: np.clip(a, min, max, out=a))
+
+
+def relu_(x: Tensor) -> Tensor:
+    """relu in place (see `inplace`)."""
+    x = tensor_arg(x, "relu_")
+    _check_inplace(x, "relu_", x.dtype, x.shape)
+    return write_in_place(x, "relu_", relu, lambda a: np.maximum(a, 0, out=a))
+
+
+def _check_no_alias_with_history(x: Tensor, what: str) -> None:
+    """Refuse a recorded write in place into a tensor that shares its memory with another that
+    requires grad (a view of it, or the tensor it is a view of): that one's history would have
+    to be rebased onto the write too (PyTorch's CopySlices and view replay), which autograd_mini
+    does not do. Raised before anything is written."""
+    for other in x._other_aliases():
+        if other.requires_grad:
+            raise RuntimeError(
+                f"in-place {what} on a tensor of shape {x.shape} that shares its memory with "
+                f"another tensor of shape {other.shape} that requires grad (a view of it, or the "
+                "tensor it is a view of): autograd_mini does not rebase that tensor's history "
+                "onto the write (PyTorch's CopySlices), so its gradient would be wrong. Write "
+                "out of place (y = y + 1, or y = am.where(mask, value, y)), or .clone() the view "
+                "before writing into it")
+
+
+def _old_value(x: Tensor) -> Tensor:
+    """x before an in-place write, for the recorded op: the same history, and a copy of the
+    values (the op may save them for backward, and the write is about to overwrite them)."""
+    return Tensor._make(x.data.copy(), x.requires_grad, x.grad_fn, x._output_nr)
+
+
+def _write_and_rebase(x: Tensor, result: Tensor) -> None:
+    """Write `result` into x's array and make result's history x's."""
+    np.copyto(x.data, result.data)
+    x._bump_version()  # (before the rebase: tells the node that made x's old value)
     x.grad_fn = result.grad_fn
     x._output_nr = result._output_nr
     x._requires_grad = result.requires_grad
@@ -836,9 +908,9 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     recording = thread_state.grad_enabled and (x.requires_grad or (
         isinstance(value, Tensor) and value.requires_grad))
     if recording:
-        alias = Tensor._make(x.data, x.requires_grad, x.grad_fn, x._output_nr)
-        _rebase(x, P.IndexPut.apply(alias, cast(as_tensor(value), x.dtype), index=index))
-        x._bump_version(array_written=False)
+        _check_no_alias_with_history(x, "setitem")
+        value = cast(as_tensor(value), x.dtype)
+        _write_and_rebase(x, P.IndexPut.apply(_old_value(x), value, index=index))
     else:
         x.data[index] = value_data
         x._bump_version()

@@ -41,6 +41,9 @@ class Tensor:
     _grad: Tensor | None = None
     _output_nr = 0  # which output of grad_fn this is
     _version = 0  # bumped by every in-place write (_bump_version)
+    # The tensors that share this one's memory (views, detach(), Tensor(t)), when there are any:
+    # a list shared by all of them of (weak reference, node, output number) entries (see _alias_of).
+    _aliases: list | None = None
     _hooks: list | None = None
     name: str | None = None
 
@@ -54,6 +57,8 @@ class Tensor:
         self.grad_fn: Any = None
         if name is not None:
             self.name = name
+        if isinstance(data, Tensor) and array is data.data:
+            self._alias_of(data)  # Tensor(t) shares t's memory, as in PyTorch
 
     @staticmethod
     def _make(data: np.ndarray, requires_grad: bool = False, grad_fn: Any = None,
@@ -244,8 +249,9 @@ class Tensor:
                      retain_graph, create_graph, inputs, retain_grads)
 
     def detach(self) -> Tensor:
-        """A tensor sharing this one's data, cut from the graph."""
-        return Tensor._make(self.data)
+        """A tensor sharing this one's memory (a view: writes in place through either are seen by
+        both, and by backward), cut from the graph."""
+        return Tensor._make(self.data)._alias_of(self)
 
     def detach_(self) -> Tensor:
         """Cut this tensor from the graph in place: it becomes a leaf that does not require grad."""
@@ -317,18 +323,51 @@ class Tensor:
         hooks.append(hook)
         return lambda: hooks.remove(hook) if hook in hooks else None
 
-    def _bump_version(self, array_written: bool = True) -> None:
-        """Count a change in place (every one must come through here: backward trusts the saved
-        tensors of nodes recorded after the latest one without checking their versions).
+    def _alias_of(self, base: Tensor) -> Tensor:
+        """Record that this tensor shares `base`'s memory (a view of it, or of one of its aliases):
+        from now on a write in place through any of them counts as a write of each (one version
+        per memory, as PyTorch's one version counter per storage)."""
+        aliases = base._aliases
+        if aliases is None:
+            aliases = base._aliases = [(weakref.ref(base), base.grad_fn, base._output_nr)]
+        aliases.append((weakref.ref(self), self.grad_fn, self._output_nr))
+        self._aliases = aliases
+        return self
 
-        Args:
-            array_written: the array itself was written (not replaced by a recorded op's new
-                one), so the node that made this tensor is told too: it may have saved this
-                output, holding it only weakly (see Node._output_written)."""
-        self._version += 1
+    def _bump_version(self) -> None:
+        """Count a write in place into this tensor's array (every one must come through here:
+        backward trusts the saved tensors of nodes recorded after the latest one without
+        checking their versions). Every tensor sharing the memory is bumped too, and the nodes
+        that made them are told: they may have saved those outputs, holding them only weakly
+        (see Node._output_written)."""
         _clock.note_write()
-        if array_written and self.grad_fn is not None:
-            self.grad_fn._output_written(self._output_nr)
+        aliases = self._aliases
+        if aliases is None:
+            self._version += 1
+            if self.grad_fn is not None:
+                self.grad_fn._output_written(self._output_nr)
+            return
+        live = []
+        for entry in aliases:
+            ref, node, output_nr = entry
+            if node is not None:
+                node._output_written(output_nr)
+            t = ref()
+            if t is not None:
+                live.append(entry)
+                t._version += 1
+                if t.grad_fn is not None and t.grad_fn is not node:
+                    t.grad_fn._output_written(t._output_nr)
+        aliases[:] = live  # (forget the tensors that are gone)
+
+    def _other_aliases(self) -> list[Tensor]:
+        """The live tensors other than this one that share its memory."""
+        others = []
+        for ref, _, _ in self._aliases or ():
+            t = ref()
+            if t is not None and t is not self:
+                others.append(t)
+        return others
 
     # -- conversion ---------------------------------------------------------------------------
     def to(self, dtype: Any) -> Tensor:
@@ -362,6 +401,30 @@ class Tensor:
 
     def zero_(self) -> Tensor:
         return ops.inplace(self, "copy_", 0.0)
+
+    def add_(self, other: Any, alpha: float = 1) -> Tensor:
+        """self += alpha * other, in place (see `__iadd__`)."""
+        return ops.inplace(self, "add", other if alpha == 1 else ops.mul(other, alpha))
+
+    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
+        """self -= alpha * other, in place."""
+        return ops.inplace(self, "sub", other if alpha == 1 else ops.mul(other, alpha))
+
+    def mul_(self, other: Any) -> Tensor:
+        """self *= other, in place."""
+        return ops.inplace(self, "mul", other)
+
+    def div_(self, other: Any) -> Tensor:
+        """self /= other, in place."""
+        return ops.inplace(self, "div", other)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        """clamp in place."""
+        return ops.clamp_(self, min, max)
+
+    def relu_(self) -> Tensor:
+        """relu in place."""
+        return ops.relu_(self)
 
     def fill_(self, value: float) -> Tensor:
         return ops.inplace(self, "copy_", value)
@@ -418,7 +481,10 @@ class Tensor:
         return self
 
     def __iadd__(self, other: Any) -> Tensor:
-        """In place: allowed under `no_grad` and outside any graph; see `ops.inplace`."""
+        """In place, into this tensor's array: every tensor sharing its memory (views, detach())
+        sees the new values, and backward sees the write. On a leaf that requires grad only under
+        `no_grad` (an optimizer update); on a result it is recorded and the result is rebased
+        onto the op, as in PyTorch (see `ops.inplace`)."""
         return ops.inplace(self, "add", other)
 
     def __isub__(self, other: Any) -> Tensor:

@@ -88,9 +88,9 @@ def _pair(name: str, what: str, value: Any) -> tuple[int, int]:
 
 # ---- activations ----------------------------------------------------------------------------
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """max(x, 0), with relu'(0) = 0. `inplace` is accepted for ported code; the result is new."""
+    """max(x, 0), with relu'(0) = 0; with `inplace=True` written into input's array (relu_)."""
     input = ops.tensor_arg(input, "relu")
-    return ops.relu(input)
+    return ops.relu_(input) if inplace else ops.relu(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:

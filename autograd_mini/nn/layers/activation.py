@@ -8,14 +8,14 @@ from ..module import Module
 
 
 class ReLU(Module):
-    """max(x, 0). `inplace` is accepted for ported code; the result is always a new tensor."""
+    """max(x, 0); with `inplace=True` written into the input's array (see `Tensor.relu_`)."""
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.relu(input)
+        return F.relu(input, inplace=self.inplace)
 
 
 class LeakyReLU(Module):
