@@ -820,7 +820,10 @@ def inplace(x: Tensor, op: str, other: Any) -> Tensor:
     _check_inplace(x, op, dtype, shape)
     if op == "copy_":
         def compute(old: Tensor) -> Tensor:
-            return cast(broadcast_to(as_tensor(other), x.shape), x.dtype) + old * 0.0
+            # (not `other + old * 0`: inf or NaN in old must not leak into the new values; the
+            # old value still gets its gradient, zero, as in PyTorch)
+            new = cast(broadcast_to(as_tensor(other), x.shape), x.dtype)
+            return where(np.ones(x.shape, dtype=bool), new, old)
 
         def write(array: np.ndarray) -> None:
             np.copyto(array, other_data, casting="unsafe")
@@ -847,20 +850,23 @@ def write_in_place(x: Tensor, what: str, compute: Any, write: Any, other: Any = 
     return x
 
 
+def elementwise_in_place(x: Tensor, what: str, compute: Any, write: Any) -> Tensor:
+    """x = compute(x) in x's own array for an elementwise op (checked, then `write_in_place`)."""
+    x = tensor_arg(x, what)
+    _check_inplace(x, what, x.dtype, x.shape)
+    return write_in_place(x, what, compute, write)
+
+
 def clamp_(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
     """clamp in place (see `clip` and `inplace`)."""
-    x = tensor_arg(x, "clamp_")
     _check_clip_bounds(min, max)
-    _check_inplace(x, "clamp_", x.dtype, x.shape)
-    return write_in_place(x, "clamp_", lambda old: clip(old, min, max),
-                          lambda a: np.clip(a, min, max, out=a))
+    return elementwise_in_place(x, "clamp_", lambda old: clip(old, min, max),
+                                lambda a: np.clip(a, min, max, out=a))
 
 
 def relu_(x: Tensor) -> Tensor:
     """relu in place (see `inplace`)."""
-    x = tensor_arg(x, "relu_")
-    _check_inplace(x, "relu_", x.dtype, x.shape)
-    return write_in_place(x, "relu_", relu, lambda a: np.maximum(a, 0, out=a))
+    return elementwise_in_place(x, "relu_", relu, lambda a: np.maximum(a, 0, out=a))
 
 
 def _check_no_alias_with_history(x: Tensor, what: str) -> None:

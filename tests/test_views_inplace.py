@@ -395,3 +395,49 @@ def test_the_same_programs_in_pytorch() -> None:
     for write in ALIAS_WRITES.values():
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             _saved_output_written(torch, write)
+
+
+@pytest.mark.parametrize("write, value", [("fill_", 3.0), ("zero_", 0.0), ("copy_", 2.5)])
+def test_fill_zero_copy_give_exactly_the_new_values_over_inf_and_nan(write: str, value: float) -> None:
+    """PyTorch 2.13: y = x * [inf, nan]; y.fill_(3.0) (recorded) gives [3, 3] and y still requires
+    grad; the old values' gradient is zero (here 0 * inf, NaN, through the multiplication)."""
+    x = am.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x * np.array([np.inf, np.nan])
+    args = {"fill_": (value,), "zero_": (), "copy_": (am.tensor(np.full(2, value)),)}[write]
+    getattr(y, write)(*args)
+    np.testing.assert_array_equal(y.data, [value, value])
+    assert y.requires_grad and y.grad_fn is not None
+    with np.errstate(invalid="ignore"):
+        y.sum().backward()
+    assert np.isnan(x.grad.data).all()  # PyTorch: tensor([nan, nan])
+    plain = am.tensor(np.array([np.inf, np.nan]))
+    getattr(plain, write)(*args)
+    np.testing.assert_array_equal(plain.data, [value, value])
+
+
+def test_inplace_activations_write_into_their_input() -> None:
+    """F.relu/leaky_relu/dropout(inplace=True) and their modules, as PyTorch 2.13:
+    leaky_relu_(x * 2, 0.1) at x = [1, -2, 3] is [2, -0.4, 6] with x.grad [2, 0.2, 2]."""
+    F = am.nn.functional
+    x = am.tensor(np.array([1.0, -2.0, 3.0]), requires_grad=True)
+    y = x * 2
+    assert F.leaky_relu(y, 0.1, inplace=True) is y
+    np.testing.assert_allclose(y.data, [2.0, -0.4, 6.0])
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.data, [2.0, 0.2, 2.0])
+    x.grad = None
+    y = x * 1.0
+    assert F.relu(y, inplace=True) is y
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [1.0, 0.0, 1.0])
+    x.grad = None
+    am.manual_seed(0)
+    y = x * 1.0
+    assert F.dropout(y, 0.5, training=True, inplace=True) is y
+    y.sum().backward()
+    kept = y.data != 0
+    np.testing.assert_array_equal(x.grad.data, np.where(kept, 2.0, 0.0))
+    np.testing.assert_array_equal(y.data, np.where(kept, 2.0 * x.data, 0.0))
+    model = am.nn.Sequential(am.nn.Linear(3, 4), am.nn.ReLU(inplace=True), am.nn.Linear(4, 1))
+    model(am.randn(2, 3)).sum().backward()  # (the usual CNN/MLP pattern works)
+    assert all(p.grad is not None for p in model.parameters())

@@ -94,8 +94,13 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """x where x > 0, else negative_slope * x (the slope at 0 is negative_slope, as PyTorch)."""
+    """x where x > 0, else negative_slope * x (the slope at 0 is negative_slope, as PyTorch);
+    with `inplace=True` written into input's array."""
     input = ops.tensor_arg(input, "leaky_relu")
+    if inplace:
+        return ops.elementwise_in_place(
+            input, "leaky_relu_", lambda old: leaky_relu(old, negative_slope),
+            lambda a: np.copyto(a, np.where(a > 0, a, a * negative_slope)))
     return ops.where(input.data > 0, input, input * negative_slope)
 
 
@@ -199,7 +204,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p) (inverted dropout), so
     the expected value is unchanged; the identity when not training. The mask comes from the
-    generator seeded by `am.manual_seed`."""
+    generator seeded by `am.manual_seed`. With `inplace=True` written into input's array."""
     input = ops.tensor_arg(input, "dropout")
     if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or \
             not 0.0 <= p <= 1.0:
@@ -212,7 +217,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     # the generator draws float32 or float64 only
     draw = dtype if dtype in (np.float32, np.float64) else np.float64
     keep = creation.generator().random(input.data.shape, dtype=draw) >= p
-    return input * Tensor._make(keep * dtype.type(1.0 / (1.0 - p)))
+    mask = Tensor._make(keep * dtype.type(1.0 / (1.0 - p)))
+    if inplace:
+        return ops.elementwise_in_place(input, "dropout_", lambda old: old * mask,
+                                        lambda a: np.multiply(a, mask.data, out=a))
+    return input * mask
 
 
 # ---- convolution and pooling ----------------------------------------------------------------
