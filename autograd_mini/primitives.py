@@ -782,7 +782,7 @@ class Pad(Function):
 class MatMul(Function):
     """a @ b with NumPy's rules: 1-D operands are promoted, batch dimensions broadcast."""
 
-    saves = SAVES_INPUTS
+    saves = SAVES_OTHER_INPUT
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -790,16 +790,18 @@ class MatMul(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        a, b = ctx.saved_tensors
+        a, b = ctx.saved_tensors  # (a only if need_b, b only if need_a)
         need_a, need_b = ctx.needs_input_grad
+        ndim_a = len(ctx.input_shapes[0]) if need_a else a.ndim
+        ndim_b = len(ctx.input_shapes[1]) if need_b else b.ndim
         ga = gb = None
-        if a.ndim == 1 and b.ndim == 1:  # dot product: g is a scalar
+        if ndim_a == 1 and ndim_b == 1:  # dot product: g is a scalar
             ga = g * b if need_a else None
             gb = g * a if need_b else None
-        elif a.ndim == 1:  # (n,) @ (..., n, p) -> (..., p)
+        elif ndim_a == 1:  # (n,) @ (..., n, p) -> (..., p)
             ga = (g.unsqueeze(-2) @ b.mT).squeeze(-2) if need_a else None
             gb = a.unsqueeze(-1) * g.unsqueeze(-2) if need_b else None
-        elif b.ndim == 1:  # (..., m, n) @ (n,) -> (..., m)
+        elif ndim_b == 1:  # (..., m, n) @ (n,) -> (..., m)
             ga = g.unsqueeze(-1) * b if need_a else None
             gb = (a.mT @ g.unsqueeze(-1)).squeeze(-1) if need_b else None
         else:

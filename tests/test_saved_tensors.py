@@ -117,3 +117,23 @@ def test_a_linear_whose_input_needs_a_gradient_saves_the_weight() -> None:
         layer.weight += 1.0
     with pytest.raises(RuntimeError, match=r"LinearBackward.*modified in place"):
         out.sum().backward()
+
+
+def test_matmul_saves_each_operand_only_for_the_others_gradient() -> None:
+    """x @ w with a constant x saves only x (PyTorch's MmBackward likewise): an update of w
+    before backward is no error, and the gradient is x.T @ g (PyTorch 2.13: [[4, 4], [6, 6]])."""
+    x = am.tensor([[1.0, 2.0], [3.0, 4.0]])
+    w = am.tensor([[0.5, -1.0], [2.0, 1.0]], requires_grad=True)
+    y = x @ w
+    with am.no_grad():
+        w += 1.0
+    y.sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [[4.0, 4.0], [6.0, 6.0]])
+    # every operand rank, with only the right operand needing a gradient: ones @ ones summed,
+    # so each element of b gets the number of rows that use it
+    for shape_a, shape_b, rows in [((3,), (3,), 1), ((3,), (3, 2), 1), ((2, 3), (3,), 2),
+                                   ((4, 2, 3), (3, 2), 8)]:
+        a = am.tensor(np.ones(shape_a))
+        b = am.tensor(np.ones(shape_b), requires_grad=True)
+        (a @ b).sum().backward()
+        np.testing.assert_array_equal(b.grad.data, np.full(shape_b, float(rows)))
