@@ -505,7 +505,7 @@ def _view_of(x: Tensor, result: Tensor) -> Tensor:
     """`result`, made from x by a view op, registered as sharing x's memory when NumPy gave a
     view (a write in place through either is then seen by both, and by backward)."""
     if np.may_share_memory(result.data, x.data):
-        result._alias_of(x)
+        result._alias_of(x, "view")
     return result
 
 
@@ -822,7 +822,7 @@ def inplace(x: Tensor, op: str, other: Any) -> Tensor:
         def compute(old: Tensor) -> Tensor:
             # (not `other + old * 0`: inf or NaN in old must not leak into the new values; the
             # old value still gets its gradient, zero, as in PyTorch)
-            new = cast(broadcast_to(as_tensor(other), x.shape), x.dtype)
+            new = cast(broadcast_to(_in_dtype(other, x.dtype), x.shape), x.dtype)
             return where(np.ones(x.shape, dtype=bool), new, old)
 
         def write(array: np.ndarray) -> None:
@@ -870,19 +870,24 @@ def relu_(x: Tensor) -> Tensor:
 
 
 def _check_no_alias_with_history(x: Tensor, what: str) -> None:
-    """Refuse a recorded write in place into a tensor that shares its memory with another that
-    requires grad (a view of it, or the tensor it is a view of): that one's history would have
-    to be rebased onto the write too (PyTorch's CopySlices and view replay), which autograd_mini
-    does not do. Raised before anything is written."""
-    for other in x._other_aliases():
-        if other.requires_grad:
-            raise RuntimeError(
-                f"in-place {what} on a tensor of shape {x.shape} that shares its memory with "
-                f"another tensor of shape {other.shape} that requires grad (a view of it, or the "
-                "tensor it is a view of): autograd_mini does not rebase that tensor's history "
-                "onto the write (PyTorch's CopySlices), so its gradient would be wrong. Write "
-                "out of place (y = y + 1, or y = am.where(mask, value, y)), or .clone() the view "
-                "before writing into it")
+    """Refuse a recorded write in place into a tensor that shares its memory with another live
+    tensor tied to it by a view op (a view of it, or the tensor it is a view of) or that requires
+    grad: that one's history would have to change with the write too (PyTorch's CopySlices and
+    view replay), which autograd_mini does not do. Raised before anything is written."""
+    for other in x._tied_aliases():
+        raise RuntimeError(
+            f"in-place {what} on a tensor of shape {x.shape} that shares its memory with "
+            f"another tensor of shape {other.shape} (a view of it, the tensor it is a view of, "
+            "or one that requires grad): autograd_mini does not rebase that tensor's history "
+            "onto a recorded write (PyTorch's CopySlices), so its gradient would be wrong. Write "
+            "out of place (y = y + 1, or y = am.where(mask, value, y)), .clone() the view before "
+            "writing into it, or write under am.no_grad()")
+
+
+def _in_dtype(value: Any, dtype: np.dtype) -> Tensor:
+    """A value written into a tensor of `dtype`: a Tensor as it is, a number or array converted
+    straight to `dtype` (not through the default float dtype, which would round 0.3)."""
+    return value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=dtype))
 
 
 def _old_value(x: Tensor) -> Tensor:
@@ -915,7 +920,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         isinstance(value, Tensor) and value.requires_grad))
     if recording:
         _check_no_alias_with_history(x, "setitem")
-        value = cast(as_tensor(value), x.dtype)
+        value = cast(_in_dtype(value, x.dtype), x.dtype)
         _write_and_rebase(x, P.IndexPut.apply(_old_value(x), value, index=index))
     else:
         x.data[index] = value_data

@@ -716,7 +716,11 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, index: Any) -> Any:
-        return a[index]
+        out = a[index]
+        if isinstance(out, np.generic):  # one element: a 0-d view of it, as PyTorch's x[0]
+            parts = index if isinstance(index, tuple) else (index,)
+            out = a[tuple(i for i in parts if i is not Ellipsis) + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:

@@ -42,7 +42,8 @@ class Tensor:
     _output_nr = 0  # which output of grad_fn this is
     _version = 0  # bumped by every in-place write (_bump_version)
     # The tensors that share this one's memory (views, detach(), Tensor(t)), when there are any:
-    # a list shared by all of them of (weak reference, node, output number) entries (see _alias_of).
+    # a list shared by all of them of (weak reference, node, output number, kind) entries (see
+    # _alias_of).
     _aliases: list | None = None
     _hooks: list | None = None
     name: str | None = None
@@ -323,14 +324,15 @@ class Tensor:
         hooks.append(hook)
         return lambda: hooks.remove(hook) if hook in hooks else None
 
-    def _alias_of(self, base: Tensor) -> Tensor:
-        """Record that this tensor shares `base`'s memory (a view of it, or of one of its aliases):
-        from now on a write in place through any of them counts as a write of each (one version
-        per memory, as PyTorch's one version counter per storage)."""
+    def _alias_of(self, base: Tensor, kind: str = "detach") -> Tensor:
+        """Record that this tensor shares `base`'s memory: from now on a write in place through
+        any of them counts as a write of each (one version per memory, as PyTorch's one version
+        counter per storage). `kind`: "view" for a view op's result (its history derives from
+        its base's: a differentiable view), "detach" for detach() and Tensor(t)."""
         aliases = base._aliases
         if aliases is None:
-            aliases = base._aliases = [(weakref.ref(base), base.grad_fn, base._output_nr)]
-        aliases.append((weakref.ref(self), self.grad_fn, self._output_nr))
+            aliases = base._aliases = [(weakref.ref(base), base.grad_fn, base._output_nr, "base")]
+        aliases.append((weakref.ref(self), self.grad_fn, self._output_nr, kind))
         self._aliases = aliases
         return self
 
@@ -349,7 +351,7 @@ class Tensor:
             return
         live = []
         for entry in aliases:
-            ref, node, output_nr = entry
+            ref, node, output_nr, _ = entry
             if node is not None:
                 node._output_written(output_nr)
             t = ref()
@@ -360,14 +362,19 @@ class Tensor:
                     t.grad_fn._output_written(t._output_nr)
         aliases[:] = live  # (forget the tensors that are gone)
 
-    def _other_aliases(self) -> list[Tensor]:
-        """The live tensors other than this one that share its memory."""
-        others = []
-        for ref, _, _ in self._aliases or ():
+    def _tied_aliases(self) -> list[Tensor]:
+        """The live tensors sharing this one's memory whose history a recorded write into it
+        would have to change too: the ones tied to it by a view op (its views, or the tensor it
+        is a view of), and any that requires grad."""
+        entries = self._aliases or ()
+        mine = next((kind for ref, _, _, kind in entries if ref() is self), "base")
+        tied = []
+        for ref, _, _, kind in entries:
             t = ref()
-            if t is not None and t is not self:
-                others.append(t)
-        return others
+            if t is not None and t is not self and (
+                    mine == "view" or kind == "view" or t.requires_grad):
+                tied.append(t)
+        return tied
 
     # -- conversion ---------------------------------------------------------------------------
     def to(self, dtype: Any) -> Tensor:
