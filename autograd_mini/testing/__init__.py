@@ -11,6 +11,9 @@
 - `assert_grads_match(fn, *inputs, order=2)`: gradcheck and gradgradcheck in one call; `fn` may be
   a Module (its parameters are checked too, on a float64 copy) or a custom `Function`.
 - `taylor_test(fn, x)`: the first-order Taylor remainder must shrink at order 2; no tolerance.
+- Both feed backward random upstream gradients (never 1, also for one-element outputs), so a
+  backward that ignores or mis-scales its upstream gradient fails; float32 inputs are checked on
+  float64 copies with a warning, and `check_dtypes=True` compares the float32 path with float64.
 - Hypothesis strategies (need the `dev` extra): `shapes`, `broadcastable_shapes`, `tensors`, `axes`.
 - A pytest plugin, registered on install: a `gradcheck` fixture and `--gradcheck-examples N`.
 

@@ -1,4 +1,9 @@
-"""Gradient assertions for users' test suites: `assert_grads_match` and `taylor_test`."""
+"""Gradient assertions for users' test suites: `assert_grads_match` and `taylor_test`.
+
+Both weight fn's output with a random cotangent (never 1, also for a one-element output), so a
+custom Function whose backward ignores or mis-scales its upstream gradient fails them; both warn
+when an input is float32 (finite differences need float64, so the checks run on float64 copies).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,14 @@ from .. import ops
 from .._grad_mode import enable_grad, no_grad
 from ..autograd.engine import grad as _grad
 from ..autograd.function import Function
-from ..gradcheck import GradcheckError, gradcheck, gradgradcheck
+from ..gradcheck import (
+    GradcheckError,
+    _gradcheck,
+    _gradgradcheck,
+    _low_precision,
+    _random_signed,
+    _warn_low_precision,
+)
 from ..tensor import Tensor
 
 _HINTS_FIRST = (
@@ -24,6 +36,8 @@ _HINTS_FIRST = (
     "  - analytic 0 where numeric is not: backward returned None or 0 for that input, or the\n"
     "    output does not reach it through recorded ops (a .data or NumPy step cuts the graph).\n"
     "  - analytic a constant multiple of numeric: a factor is missing or doubled in backward.\n"
+    "  - 'mismatch with a random cotangent': backward ignores its upstream gradient (or squares\n"
+    "    it): multiply the local derivative by the grad argument, whatever its value.\n"
     "  - only broadcast inputs fail: return the gradient in the output's shape (the engine sums it\n"
     "    back) or sum it over exactly the broadcast axes.\n"
     "  - am.testing.taylor_test(fn, x) gives a second, tolerance-free opinion.")
@@ -57,7 +71,7 @@ class _ModuleCall:
     parameters are only read, and its buffers, such as running statistics, keep their values).
     """
 
-    def __init__(self, module: Any, n_inputs: int) -> None:
+    def __init__(self, module: Any, n_inputs: int, float64: bool = True) -> None:
         original = _unique(module.parameters())
         self.checked = [i for i, p in enumerate(original)
                         if p.requires_grad and p.data.dtype.kind == "f"]
@@ -65,7 +79,7 @@ class _ModuleCall:
         self.names = _parameter_names(module, original)
         self.copy = copy.deepcopy(module)
         self.params = _unique(self.copy.parameters())
-        for t in self.params + _buffers(self.copy):
+        for t in self.params + _buffers(self.copy) if float64 else ():  # (else: as given)
             if t.data.dtype.kind == "f":
                 t.data = t.data.astype(np.float64)
         self.n_inputs = n_inputs
@@ -143,12 +157,15 @@ def _legend(labels: list[str], extra: list[str]) -> str:
 
 def assert_grads_match(fn: Any, *inputs: Any, order: int = 2, eps: float = 1e-6,
                        atol: float = 1e-5, rtol: float = 1e-3, fast_mode: bool = False,
-                       seed: int = 0) -> None:
+                       seed: int = 0, check_dtypes: bool = False) -> None:
     """Assert that fn's analytic derivatives match finite differences, to first and second order.
 
     Runs `am.gradcheck` and then (for order=2) `am.gradgradcheck` on float64 copies of the inputs:
     the whole Jacobian of every (input, output) pair, and the derivative of the gradient along
-    random upstream vectors. The caller's tensors and module are never modified.
+    random upstream vectors. Every upstream gradient fed to a backward is random (never 1, also for
+    a one-element output), so a backward that ignores or mis-scales it fails. The caller's tensors
+    and module are never modified. float32 inputs or parameters draw one UserWarning: finite
+    differences in float32 are too coarse, so the check runs on float64 copies.
 
     Args:
         fn: a function of the inputs returning a Tensor or a tuple of Tensors; a custom
@@ -158,6 +175,8 @@ def assert_grads_match(fn: Any, *inputs: Any, order: int = 2, eps: float = 1e-6,
             passed as they are.
         order: 1 for first derivatives only, 2 to check second derivatives as well.
         eps, atol, rtol, fast_mode, seed: as in `am.gradcheck`.
+        check_dtypes: also run fn (or the module) in the inputs' own dtypes (float32) and compare
+            outputs, gradients and (order=2) second derivatives with the float64 path.
 
     Raises:
         GradcheckError (an AssertionError): with the worst mismatch, the name of each input and
@@ -178,20 +197,29 @@ def assert_grads_match(fn: Any, *inputs: Any, order: int = 2, eps: float = 1e-6,
     args = tuple(Tensor._make(np.array(x.data, dtype=np.float64))
                  if isinstance(x, Tensor) and not x.requires_grad and x.dtype.kind == "f" else x
                  for x in inputs)
+    low: tuple = (fn, inputs)  # what check_dtypes runs: the caller's dtypes
+    originals = inputs
     if _is_module(fn):
         module_call = _ModuleCall(fn, len(inputs))
         call = module_call
         args = args + tuple(module_call.values)
         labels += [f"parameter {module_call.names[i]!r} of shape {tuple(p.shape)}"
                    for i, p in zip(module_call.checked, module_call.values)]
+        originals = inputs + tuple(module_call.values)
+        if check_dtypes:
+            low = (_ModuleCall(fn, len(inputs), float64=False), originals)
     if not any(isinstance(a, Tensor) and a.requires_grad and a.dtype.kind == "f" for a in args):
         raise ValueError(f"assert_grads_match: nothing to check for {name}: no input is a float "
                          "Tensor with requires_grad=True" + (" and the module has no trainable "
                                                              "parameters" if call is not fn else ""))
     n_out = _check_deterministic(call, args, name)
-    options = dict(eps=eps, atol=atol, rtol=rtol, fast_mode=fast_mode, seed=seed)
+    _warn_low_precision("assert_grads_match", _low_precision(originals, [
+        f"input {i}" if i < len(inputs) else label.split(" of shape")[0]
+        for i, label in enumerate(labels)]), hint=not check_dtypes, stacklevel=2)
+    options = dict(eps=eps, atol=atol, rtol=rtol, raise_exception=True, fast_mode=fast_mode,
+                   seed=seed, check_dtypes=check_dtypes, warn=False, low=low)
     try:
-        gradcheck(call, args, **options)
+        _gradcheck(call, args, **options)
     except GradcheckError as exc:
         raise GradcheckError(f"assert_grads_match: first derivatives of {name} are wrong.\n{exc}\n"
                              f"{_legend(labels, [])}\n{_HINTS_FIRST}") from None
@@ -203,7 +231,7 @@ def assert_grads_match(fn: Any, *inputs: Any, order: int = 2, eps: float = 1e-6,
         upstream += [f"(output {j} here is the gradient v^T d fn / d input {i})"
                      for j, i in enumerate(checked)]
         try:
-            gradgradcheck(call, args, **options)
+            _gradgradcheck(call, args, None, **options)
         except GradcheckError as exc:
             raise GradcheckError(
                 f"assert_grads_match: second derivatives of {name} are wrong (gradgradcheck "
@@ -271,7 +299,9 @@ def taylor_test(fn: Callable[..., Tensor], x: Any, direction: Any = None,
     For a correct gradient g, r(h) = |f(x + h v) - f(x) - h <g, v>| is O(h^2), so halving h divides
     it by 4; a wrong gradient leaves an O(h) term, and the ratio falls to 2. The test evaluates f in
     float64 along a random direction v, for steps h = 1e-2 * 2^-k (scaled by the size of x), and
-    reports log2 of each ratio.
+    reports log2 of each ratio. g is computed for a random upstream gradient c (|c| in [0.5, 1.5],
+    never 1) and divided by c, so a backward that ignores its upstream gradient fails too. float32
+    inputs draw a UserWarning (the test runs on float64 copies).
 
     Args:
         fn: takes the tensor(s) and returns a one-element Tensor.
@@ -286,6 +316,8 @@ def taylor_test(fn: Callable[..., Tensor], x: Any, direction: Any = None,
         A TaylorResult (printable as a table of steps, remainders and orders).
     """
     xs, single = _as_tensor_list(x)
+    _warn_low_precision("taylor_test", [(f"input {i}", t.dtype) for i, t in enumerate(xs)
+                                        if t.dtype.itemsize < 8], hint=False, stacklevel=2)
     leaves = [Tensor._make(np.array(t.data, dtype=np.float64), True) for t in xs]
     rng = np.random.default_rng(seed)
     if direction is None:
@@ -297,11 +329,15 @@ def taylor_test(fn: Callable[..., Tensor], x: Any, direction: Any = None,
             if v.shape != t.shape:
                 raise ValueError(f"taylor_test: direction of shape {v.shape} does not match x of "
                                  f"shape {t.shape}")
+    # the gradient is taken for a random upstream gradient c (never 1) and divided by it, so a
+    # backward that ignores its upstream gradient (right only for c = 1) shows an O(h) term
+    c = float(_random_signed(np.random.default_rng([seed, 1]), ()))
     with enable_grad():
         out = fn(*leaves)
         f0 = _scalar(out)
-        grads = _grad(out, leaves, allow_unused=True) if out.requires_grad else [None] * len(xs)
-    slope = sum(float(np.sum(g.data * v)) for g, v in zip(grads, vs) if g is not None)
+        grads = _grad(out, leaves, grad_outputs=[Tensor._make(np.full(out.shape, c, out.dtype))],
+                      allow_unused=True) if out.requires_grad else [None] * len(xs)
+    slope = sum(float(np.sum(g.data * v)) for g, v in zip(grads, vs) if g is not None) / c
     if steps is None:
         scale = max([1.0] + [float(np.max(np.abs(t.data))) for t in leaves if t.data.size])
         steps = [1e-2 * scale * 2.0 ** -k for k in range(14)]
