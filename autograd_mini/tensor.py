@@ -42,7 +42,7 @@ class Tensor:
     _output_nr = 0  # which output of grad_fn this is
     _version = 0  # bumped by every in-place write (_bump_version)
     # The tensors that share this one's memory (views, detach(), Tensor(t)), when there are any:
-    # a list shared by all of them of (weak reference, node, output number, kind) entries (see
+    # a list shared by all of them of (tensor, node) weak references, output number and kind (see
     # _alias_of).
     _aliases: list | None = None
     _hooks: list | None = None
@@ -331,8 +331,10 @@ class Tensor:
         its base's: a differentiable view), "detach" for detach() and Tensor(t)."""
         aliases = base._aliases
         if aliases is None:
-            aliases = base._aliases = [(weakref.ref(base), base.grad_fn, base._output_nr, "base")]
-        aliases.append((weakref.ref(self), self.grad_fn, self._output_nr, kind))
+            aliases = base._aliases = [_alias_entry(base, "base")]
+        elif len(aliases) > 16:  # (views taken again and again of one base: forget the dead)
+            aliases[:] = [e for e in aliases if e[0]() is not None or (e[1] and e[1]())]
+        aliases.append(_alias_entry(self, kind))
         self._aliases = aliases
         return self
 
@@ -351,16 +353,18 @@ class Tensor:
             return
         live = []
         for entry in aliases:
-            ref, node, output_nr, _ = entry
-            if node is not None:
+            ref, node_ref, output_nr, _ = entry
+            node = node_ref() if node_ref is not None else None
+            if node is not None:  # (the node that made it may have saved it: even if it is gone)
                 node._output_written(output_nr)
             t = ref()
             if t is not None:
-                live.append(entry)
                 t._version += 1
                 if t.grad_fn is not None and t.grad_fn is not node:
                     t.grad_fn._output_written(t._output_nr)
-        aliases[:] = live  # (forget the tensors that are gone)
+            if t is not None or node is not None:
+                live.append(entry)
+        aliases[:] = live  # (forget the tensors that are gone with their nodes)
 
     def _tied_aliases(self) -> list[Tensor]:
         """The live tensors sharing this one's memory whose history a recorded write into it
@@ -665,6 +669,13 @@ class Tensor:
 
 
 _new_object = object.__new__  # (an instance without running __init__)
+
+
+def _alias_entry(t: Tensor, kind: str) -> tuple:
+    """An entry of a memory's alias list: weak references to the tensor and to the node that made
+    it (neither kept alive by the list), its output number, and how it came to share the memory."""
+    node = t.grad_fn
+    return (weakref.ref(t), None if node is None else weakref.ref(node), t._output_nr, kind)
 
 # The one upward edge (see the module's docstring): ops needs the Tensor class defined first.
 from . import ops  # noqa: E402

@@ -441,3 +441,22 @@ def test_inplace_activations_write_into_their_input() -> None:
     model = am.nn.Sequential(am.nn.Linear(3, 4), am.nn.ReLU(inplace=True), am.nn.Linear(4, 1))
     model(am.randn(2, 3)).sum().backward()  # (the usual CNN/MLP pattern works)
     assert all(p.grad is not None for p in model.parameters())
+
+
+def test_views_taken_again_and_again_keep_no_graph_alive() -> None:
+    """A long-lived base (a weight) whose views are taken every step without any write (an
+    inference loop): the alias list keeps neither the views' nodes nor their graphs alive, and
+    stays short."""
+    import gc
+    import weakref
+
+    w = am.tensor(np.ones((3, 2)), requires_grad=True)
+    first = None
+    for _ in range(200):
+        out = (w.T * 2.0).sum()
+        if first is None:
+            first = weakref.ref(out.grad_fn)
+        del out
+    gc.collect()
+    assert first() is None
+    assert len(w._aliases) <= 18
