@@ -4,11 +4,13 @@ The archive holds one member per array (`a0.npy`, `a1.npy`, ...) and `index.npy`
 of UTF-8 JSON that describes the saved object: nested dicts (str, int, float, bool or None keys),
 lists and tuples of Tensors, ndarrays, NumPy scalars, Python numbers, strings, bools and None.
 
-Loading never unpickles and never runs code from the file: the zip directory, the JSON index and
-every array header are checked first (member names, referenced once each, numeric dtypes only,
-sizes that match the bytes present), then the arrays are read with
-`np.load(..., allow_pickle=False)`. A truncated, malformed or hostile file raises
-`SerializationError` (a ValueError) that says what is wrong.
+Loading never unpickles and never runs code from the file. It opens the file once; the zip
+directory and every array header are checked first, against the file's own size, before any array
+is allocated: member names, only the layout `save` writes (stored, uncompressed members, so no
+decompression bombs), numeric dtypes only, declared shapes whose size matches the member's size.
+The JSON index is then read, each member referenced once, and the arrays are read in chunks with
+`allow_pickle=False`, converted to native byte order. A truncated, malformed or hostile file
+raises `SerializationError` (a ValueError) that says what is wrong.
 """
 
 from __future__ import annotations
@@ -99,16 +101,55 @@ class _Encoder:
                         "pickling)")
 
 
+def _umask() -> int:
+    """The process's umask: from /proc on Linux, else by setting it and setting it back (there
+    is no getter; another thread creating a file in that instant would see umask 022)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _target(path: str) -> tuple[str, int]:
+    """The file to replace (a symlink's final target) and the mode the new file gets: the old
+    file's mode, or what the umask gives a new file. Refuses anything but a regular file."""
+    import stat
+
+    real = os.path.realpath(path) if os.path.islink(path) else path
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        return real, 0o666 & ~_umask()
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(f"save: {path!r} is a directory; give a file path")
+    if not stat.S_ISREG(st.st_mode):
+        raise OSError(f"save: {path!r} exists and is not a regular file (a FIFO, socket or "
+                      "device?); refusing to replace it")
+    return real, stat.S_IMODE(st.st_mode)
+
+
 def save(obj: Any, f: str | os.PathLike[str] | BinaryIO) -> None:
     """Save a state dict (nested dicts/lists of Tensors, arrays, numbers and strings).
 
     Args:
         obj: e.g. `{"model": model.state_dict(), "optim": optimizer.state_dict(), "epoch": 3}`.
-        f: a path (written to a temporary file, then renamed over the target, so a failed save
-            never leaves half a file; no extension is added) or a binary file object.
+        f: a path or a binary file object. A path is written atomically: to a temporary file in
+            the same directory, then renamed over the target, so a failed save never leaves half
+            a file and keeps the old one. No extension is added. A new file gets the mode the
+            umask gives, an existing one keeps its mode; a symlink is followed and its target
+            replaced (the link stays). A path that is a directory, FIFO or other non-regular
+            file is refused.
 
     Raises:
         TypeError: obj holds something that cannot be saved without pickling.
+        OSError: the path is not a regular file (IsADirectoryError for a directory), or
+            writing failed.
     """
     import json
     import tempfile
@@ -121,12 +162,15 @@ def save(obj: Any, f: str | os.PathLike[str] | BinaryIO) -> None:
     if hasattr(f, "write"):
         np.savez(f, **members)
         return
-    path = os.fspath(f)
+    path, mode = _target(os.fspath(f))
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".am-save-", dir=directory)
     try:
         with os.fdopen(fd, "wb") as out:
             np.savez(out, **members)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)  # mkstemp makes it 0600
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -139,67 +183,103 @@ def _fail(source: str, message: str) -> SerializationError:
     return SerializationError(f"load: {source} is not a valid autograd_mini file: {message}")
 
 
-def _read_header(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> None:
-    """Check one .npy member's header: a numeric dtype, and a size the stored bytes can hold."""
+_ALLOWED_FLAGS = 0x08 | 0x800  # a data descriptor follows the member; UTF-8 member name
+
+
+class _Member:
+    """One checked .npy member: its zip entry and the array its header declares."""
+
+    def __init__(self, info: zipfile.ZipInfo, shape: tuple[int, ...], dtype: np.dtype,
+                 fortran: bool) -> None:
+        self.info, self.shape, self.dtype, self.fortran = info, shape, dtype, fortran
+
+
+def _read_header(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> _Member:
+    """Check one .npy member's header: a numeric dtype, and a size that matches the member."""
     with zf.open(info) as member:
         try:
             version = np.lib.format.read_magic(member)
             if version == (1, 0):
-                shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(member)
             elif version == (2, 0):
-                shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(member)
             else:
                 raise ValueError(f"unsupported .npy format version {version}")
         except ValueError as exc:
             raise _fail(source, f"member {info.filename!r} has a bad array header ({exc})") \
                 from None
         header_size = member.tell()
-    if dtype.hasobject or dtype.kind not in "biuf":
+    if dtype.hasobject or dtype.kind not in "biuf" or dtype.subdtype is not None:
         raise _fail(source, f"member {info.filename!r} has dtype {dtype}; only numeric arrays are "
                             "allowed (object arrays would need pickle)")
     expected = math.prod(shape) * dtype.itemsize
     if info.file_size - header_size != expected:
         raise _fail(source, f"member {info.filename!r} declares shape {shape} and dtype {dtype} "
                             f"({expected} bytes) but holds {info.file_size - header_size} bytes")
+    return _Member(info, shape, dtype, fortran)
 
 
-def _check_archive(raw: Any, source: str) -> set[str]:
-    """The member names (without .npy), after checking the zip directory and array headers."""
+def _check_entry(info: zipfile.ZipInfo, file_size: int, source: str) -> None:
+    """Only the layout am.save writes: stored (uncompressed) members that fit in the file."""
     import zipfile
 
-    try:
-        with zipfile.ZipFile(raw) as zf:
-            infos = zf.infolist()
-            names = [i.filename for i in infos]
-            if len(set(names)) != len(names):
-                raise _fail(source, "the archive has duplicate member names")
-            stems = set()
-            for info in infos:
-                stem = info.filename[:-4] if info.filename.endswith(".npy") else None
-                if stem is None or not (stem == _INDEX or _ARRAY_NAME.fullmatch(stem)):
-                    raise _fail(source, f"unexpected member {info.filename!r} (expected "
-                                        "index.npy and a<N>.npy)")
-                _read_header(zf, info, source)
-                stems.add(stem)
-            bad = zf.testzip()
-            if bad is not None:
-                raise _fail(source, f"member {bad!r} is corrupt (CRC mismatch)")
-    except SerializationError:
-        raise
-    except zipfile.BadZipFile as exc:
-        raise _fail(source, f"not a readable zip archive ({exc}); truncated or not an .npz "
-                            "file?") from None
-    except _unreadable() as exc:
-        raise _fail(source, f"the archive is truncated or unreadable ({type(exc).__name__}: "
-                            f"{exc})") from None
-    if _INDEX not in stems:
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise _fail(source, f"member {info.filename!r} is compressed (method "
+                            f"{info.compress_type}); am.save writes stored members only")
+    if info.flag_bits & ~_ALLOWED_FLAGS:
+        raise _fail(source, f"member {info.filename!r} has unsupported zip flags "
+                            f"{info.flag_bits:#x}")
+    if info.compress_size != info.file_size:
+        raise _fail(source, f"member {info.filename!r} is stored with {info.compress_size} bytes "
+                            f"but declares {info.file_size}")
+    if info.header_offset < 0 or info.header_offset + 30 + info.compress_size > file_size:
+        raise _fail(source, f"member {info.filename!r} declares {info.file_size} bytes, more "
+                            f"than the file holds; truncated?")
+
+
+def _check_archive(zf: zipfile.ZipFile, file_size: int, source: str) -> dict[str, _Member]:
+    """The members by name (without .npy), after checking the zip directory and array headers.
+
+    Nothing but the small .npy headers is read here, and every size is checked against the file's
+    own size, so a small hostile file cannot make `load` allocate or decompress much."""
+    infos = zf.infolist()
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise _fail(source, "the archive has duplicate member names")
+    total = 0
+    for info in infos:
+        stem = info.filename[:-4] if info.filename.endswith(".npy") else None
+        if stem is None or not (stem == _INDEX or _ARRAY_NAME.fullmatch(stem)):
+            raise _fail(source, f"unexpected member {info.filename!r} (expected "
+                                "index.npy and a<N>.npy)")
+        _check_entry(info, file_size, source)
+        total += info.compress_size
+    if total > file_size:
+        raise _fail(source, f"the members declare {total} bytes in all, more than the file's "
+                            f"{file_size} (overlapping members?)")
+    members = {info.filename[:-4]: _read_header(zf, info, source) for info in infos}
+    if _INDEX not in members:
         raise _fail(source, "the archive has no index.npy")
-    return stems
+    return members
+
+
+def _read_member(zf: zipfile.ZipFile, member: _Member, source: str) -> np.ndarray:
+    """The member's array, read in chunks into an array of its checked size, in native order."""
+    with zf.open(member.info) as stream:
+        array = np.lib.format.read_array(stream, allow_pickle=False)
+        if stream.read(1):  # also makes the zip reader check the CRC of a 0-size array
+            raise _fail(source, f"member {member.info.filename!r} has trailing bytes")
+    if array.shape != member.shape or array.dtype != member.dtype:
+        raise _fail(source, f"member {member.info.filename!r} changed while it was read")
+    if not array.dtype.isnative:
+        array = array.astype(array.dtype.newbyteorder("="))
+    return array
 
 
 class _Decoder:
-    def __init__(self, archive: Any, members: set[str], source: str) -> None:
-        self.archive = archive
+    def __init__(self, zf: zipfile.ZipFile, members: dict[str, _Member], source: str) -> None:
+        self.zf = zf
+        self.members = members
         self.unused = set(members) - {_INDEX}
         self.source = source
 
@@ -209,12 +289,7 @@ class _Decoder:
             raise _fail(self.source, f"{where} refers to member {name!r}, which is missing or "
                                      "used twice")
         self.unused.discard(name)
-        import zipfile
-
-        try:
-            return self.archive[name]
-        except (zipfile.BadZipFile, *_unreadable()) as exc:
-            raise _fail(self.source, f"cannot read member {name!r} ({exc})") from None
+        return _read_member(self.zf, self.members[name], self.source)
 
     def decode(self, node: Any, where: str, depth: int = 0) -> Any:
         if depth > _MAX_DEPTH:
@@ -267,13 +342,14 @@ class _Decoder:
             raise _fail(self.source, f"{where}: bad {kind} {text[:40]!r}") from None
 
 
-def _read_index(archive: Any, source: str) -> dict:
+def _read_index(zf: zipfile.ZipFile, members: dict[str, _Member], source: str) -> dict:
     import json
 
-    raw = archive[_INDEX]
-    if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > _MAX_INDEX_BYTES:
+    member = members[_INDEX]
+    if member.dtype != np.uint8 or len(member.shape) != 1 or member.shape[0] > _MAX_INDEX_BYTES:
         raise _fail(source, f"index.npy must be a 1-d uint8 array of JSON text, got shape "
-                            f"{raw.shape} and dtype {raw.dtype}")
+                            f"{member.shape} and dtype {member.dtype}")
+    raw = _read_member(zf, member, source)
     try:
         index = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -286,52 +362,70 @@ def _read_index(archive: Any, source: str) -> dict:
     return index
 
 
-def load(f: str | os.PathLike[str] | BinaryIO) -> Any:
+def _load_stream(stream: BinaryIO, source: str) -> Any:
+    """Check and load the archive in `stream` (seekable, at its start); one pass of zip reads."""
+    import zipfile
+
+    head = stream.read(4)
+    if not head.startswith(b"PK"):
+        hint = " (it looks like a pickle)" if head[:1] == b"\x80" else ""
+        raise _fail(source, f"not a zip archive{hint}; am.save writes an .npz (zip) archive and "
+                            "load never reads pickles")
+    file_size = stream.seek(0, os.SEEK_END)
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            members = _check_archive(zf, file_size, source)
+            index = _read_index(zf, members, source)
+            decoder = _Decoder(zf, members, source)
+            obj = decoder.decode(index.get("root"), "the saved object")
+    except SerializationError:
+        raise
+    except zipfile.BadZipFile as exc:
+        raise _fail(source, f"not a readable zip archive ({exc}); truncated or not an .npz "
+                            "file?") from None
+    except (KeyError, *_unreadable()) as exc:
+        raise _fail(source, f"the archive is truncated or unreadable ({type(exc).__name__}: "
+                            f"{exc})") from None
+    if decoder.unused:
+        raise _fail(source, f"members {sorted(decoder.unused)} are not referenced by the index")
+    return obj
+
+
+def load(f: str | os.PathLike[str] | BinaryIO, *, weights_only: bool = True) -> Any:
     """Load an object saved by `save`. Nothing in the file is executed or unpickled.
+
+    The file is opened once; its zip directory and every array header are checked against the
+    file's size before any array is allocated or read. Only the layout `save` writes is accepted
+    (stored, uncompressed .npy members whose sizes match their headers), so a small file cannot
+    make `load` allocate or decompress much more than its own size. Arrays saved in non-native
+    byte order are returned in native order.
 
     Args:
         f: a path or a binary file object.
+        weights_only: accepted for compatibility with `torch.load`; loading is always
+            weights-only (no pickle), and False is refused.
 
     Returns:
         The saved object, with Tensors, ndarrays and numbers as they were saved.
 
     Raises:
         SerializationError: the file is truncated, malformed, or not an autograd_mini archive
-            (including pickled data, object arrays and unexpected members).
+            (including pickled data, object arrays, compressed or unexpected members).
         FileNotFoundError: the path does not exist.
     """
+    if weights_only is not True:
+        raise ValueError("load: weights_only=False is not supported; autograd_mini files never "
+                         "hold pickled objects")
     if hasattr(f, "read"):
-        source = "the file object"
         data = f.read()
         if not isinstance(data, bytes):
             raise TypeError(f"load: expected a binary file object, got {type(data).__name__} data")
-        opened: Any = lambda: io.BytesIO(data)  # noqa: E731
-    else:
-        try:
-            path = os.fspath(f)
-        except TypeError:
-            raise TypeError(f"load: expected a path or a binary file object, got "
-                            f"{type(f).__name__}") from None
-        source = repr(path)
-        with open(path, "rb") as handle:
-            data = handle.read(4)
-        opened = lambda: path  # noqa: E731  (zipfile and np.load open the path themselves)
-    if not data.startswith(b"PK"):
-        hint = " (it looks like a pickle)" if data[:1] == b"\x80" else ""
-        raise _fail(source, f"not a zip archive{hint}; am.save writes an .npz (zip) archive and "
-                            "load never reads pickles")
-    members = _check_archive(opened(), source)
-    import zipfile
-
+        return _load_stream(io.BytesIO(data), "the file object")
     try:
-        with np.load(opened(), allow_pickle=False) as archive:
-            index = _read_index(archive, source)
-            decoder = _Decoder(archive, members, source)
-            obj = decoder.decode(index.get("root"), "the saved object")
-    except SerializationError:
-        raise
-    except (zipfile.BadZipFile, KeyError, *_unreadable()) as exc:
-        raise _fail(source, f"{type(exc).__name__}: {exc}") from None
-    if decoder.unused:
-        raise _fail(source, f"members {sorted(decoder.unused)} are not referenced by the index")
-    return obj
+        path = os.fspath(f)
+    except TypeError:
+        raise TypeError(f"load: expected a path or a binary file object, got "
+                        f"{type(f).__name__}") from None
+    with open(path, "rb") as handle:
+        return _load_stream(handle, repr(path))
