@@ -8,8 +8,10 @@ Errors are raised here, before anything is computed or changed, and name the sha
 from __future__ import annotations
 
 import builtins
+import contextlib
 import math
 import operator
+import warnings
 from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
@@ -275,7 +277,10 @@ def sign(x: Any) -> Tensor:
 
 
 def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
-    """Clamp to [min, max]; the gradient is 1 inside (bounds included) and 0 outside."""
+    """Clamp to [min, max]; the gradient is 1 inside (bounds included) and 0 outside.
+
+    As in PyTorch, min > max is allowed: max wins, so every element becomes max, gradient 0.
+    """
     x = tensor_arg(x, "clip")
     _check_clip_bounds(min, max)
     return P.Clip.apply(x, lo=min, hi=max)
@@ -288,8 +293,6 @@ def _check_clip_bounds(min: Any, max: Any) -> None:
         if bound is not None and not isinstance(bound, (int, float, np.number)):
             raise TypeError(f"clip: bounds must be numbers, got {type(bound).__name__}; use "
                             "am.maximum/am.minimum for tensor bounds")
-    if min is not None and max is not None and min > max:
-        raise ValueError(f"clip: min ({min}) is greater than max ({max})")
 
 
 clamp = clip
@@ -367,13 +370,11 @@ def _count(x: Tensor, axis: tuple | None) -> int:
 
 
 def mean(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
-    """Mean over `dim`. The mean of an empty selection raises instead of returning NaN."""
+    """Mean over `dim`. The mean of an empty selection is NaN, silently, as in PyTorch."""
     x = tensor_arg(x, "mean")
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "mean")
     n = _count(x, axis)
-    if n == 0:
-        raise ValueError(f"mean: reducing over an empty selection of shape {x.shape}")
-    return P.Sum.apply(x, axis=axis, keepdims=keepdim) * (1.0 / n)
+    return P.Sum.apply(x, axis=axis, keepdims=keepdim) * (1.0 / n if n else math.nan)
 
 
 def var(x: Tensor, dim: Axes = None, keepdim: bool = False, *, correction: float | None = None,
@@ -381,8 +382,16 @@ def var(x: Tensor, dim: Axes = None, keepdim: bool = False, *, correction: float
     """Variance over `dim` with Bessel's correction by default (PyTorch: correction=1).
 
     `unbiased=False`, `correction=0` or NumPy's `ddof=0` give the population variance.
+    With no degrees of freedom left (elements <= correction) it warns and divides by
+    max(0, elements - correction), as PyTorch: NaN for 0/0, inf otherwise.
     """
     x = tensor_arg(x, "var")
+    return _var(x, dim, keepdim, "var", correction=correction, unbiased=unbiased, ddof=ddof, **kw)
+
+
+def _var(x: Tensor, dim: Axes, keepdim: bool, what: str, *, correction: float | None = None,
+         unbiased: bool | None = None, ddof: float | None = None, **kw: Any) -> Tensor:
+    """var's body; `what` ("var" or "std") names the caller in the no-degrees-of-freedom warning."""
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "var")
     given = [c for c in (correction, ddof) if c is not None]
     if unbiased is not None:
@@ -391,17 +400,30 @@ def var(x: Tensor, dim: Axes = None, keepdim: bool = False, *, correction: float
         raise TypeError("var: give only one of correction, unbiased and ddof")
     corr = given[0] if given else 1
     n = _count(x, axis)
-    if n - corr <= 0:
-        raise ValueError(f"var: {n} element(s) over the reduced axes of shape {x.shape} with "
-                         f"correction {corr} leave no degrees of freedom")
-    centred = x - P.Sum.apply(x, axis=axis, keepdims=True) * (1.0 / n)
-    return P.Sum.apply(centred * centred, axis=axis, keepdims=keepdim) * (1.0 / (n - corr))
+    dof = n - corr
+    if dof <= 0:
+        warnings.warn(f"{what}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+    # With dof <= 0, 0 * inf (no spread) is NaN on purpose: NumPy's warning for it is silenced.
+    with np.errstate(invalid="ignore") if dof <= 0 else contextlib.nullcontext():
+        centred = x - P.Sum.apply(x, axis=axis, keepdims=True) * (1.0 / n if n else math.nan)
+        return P.Sum.apply(centred * centred, axis=axis, keepdims=keepdim) * (
+            1.0 / dof if dof > 0 else math.inf)
 
 
 def std(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
-    """Standard deviation: sqrt(var) with the same arguments."""
+    """Standard deviation: sqrt(var) with the same arguments.
+
+    Where the spread is zero the gradient is 0, as in PyTorch (sqrt's is infinite at 0).
+    """
     x = tensor_arg(x, "std")
-    return sqrt(var(x, dim, keepdim, **kw))
+    v = _var(x, dim, keepdim, "std", **kw)
+    zero = v.data == 0
+    if not np.any(zero):
+        return sqrt(v)
+    # sqrt of a stand-in 1 where var is 0, then 0 there: no inf * 0 in the gradient, which is 0.
+    return where(zero, 0.0, sqrt(where(zero, 1.0, v)))
 
 
 def prod(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:

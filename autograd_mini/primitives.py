@@ -163,7 +163,8 @@ class PowConst(Function):
 @register
 class Pow(Function):
     """a ** b with a tensor exponent: d/da = b * a**(b-1) (0 where b == 0),
-    d/db = out * log(a) (0 where a == 0, so 0**y has exponent gradient 0)."""
+    d/db = out * log(a): 0 where a == 0 and b >= 0, and -inf where a == 0 and b < 0 (0**b is
+    inf there), as in PyTorch."""
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -175,13 +176,18 @@ class Pow(Function):
     def backward(ctx: Any, g: Any) -> Any:
         a, b, out = ctx.saved_tensors
         ga = gb = None
-        if ctx.needs_input_grad[0]:
-            # 0 ** -1 is inf: where a == b == 0 use exponent 1 instead, so the factor b makes the
-            # gradient 0 without 0 * inf. Only there: elsewhere b - 1 must stay differentiable
-            # in b (the mixed second derivative at b == 0 is 1/a, not a).
-            ga = g * b * a ** Where.apply((b == 0) & (a == 0), 1.0, b - 1.0)
-        if ctx.needs_input_grad[1]:
-            gb = g * out * Log.apply(Where.apply(a == 0, 1.0, a))
+        # At a == 0 with b < 0 the gradients are infinite on purpose (0 ** b is inf), as in
+        # PyTorch: NumPy's divide-by-zero and inf * 0 warnings for those points are silenced.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.needs_input_grad[0]:
+                # 0 ** -1 is inf: where a == b == 0 use exponent 1 instead, so the factor b makes
+                # the gradient 0 without 0 * inf. Only there: elsewhere b - 1 must stay
+                # differentiable in b (the mixed second derivative at b == 0 is 1/a, not a).
+                ga = g * b * a ** Where.apply((b == 0) & (a == 0), 1.0, b - 1.0)
+            if ctx.needs_input_grad[1]:
+                # log(1) = 0 where a == 0 and b >= 0 (PyTorch's mask); where a == 0 and b < 0,
+                # log(0) = -inf makes out * log(a) = inf * -inf = -inf.
+                gb = g * out * Log.apply(Where.apply((a == 0) & (b >= 0), 1.0, a))
         return ga, gb
 
 
@@ -538,7 +544,8 @@ def _prod_of_others(a: np.ndarray, axis: tuple | None) -> np.ndarray:
 
 
 class _Extremum(Function):
-    """max/min over `axis`; tied elements share the gradient evenly."""
+    """max/min over `axis`; tied elements share the gradient evenly. Where the result is NaN,
+    the NaN elements of that slice share it evenly instead (PyTorch's `x.max()`)."""
 
     reduce: Any
 
@@ -554,6 +561,8 @@ class _Extremum(Function):
         axis = ctx.params.get("axis")
         kept = out.data.reshape(_kept_shape(a.shape, axis))
         hit = a.data == kept
+        if a.data.dtype.kind in "fc":
+            hit |= np.isnan(kept) & np.isnan(a.data)  # a NaN result came from the NaN elements
         share = hit / np.sum(hit, axis=axis, keepdims=True)
         return _expand_back(g, a.shape, axis) * const(share.astype(a.dtype, copy=False))
 
