@@ -125,6 +125,20 @@ def bce_with_logits_rule(draw: Any) -> tuple[Callable, tuple]:
     return fn, (x, y)
 
 
+def binary_cross_entropy_rule(draw: Any) -> tuple[Callable, tuple]:
+    rng = _rng(draw)
+    shape = _shape(draw)
+    # probabilities away from 0 and 1, where the clamps are not active (they are kinks there)
+    x = _leaf(rng.uniform(0.05, 0.95, shape))
+    y = _leaf(rng.random(shape))
+    weight = rng.uniform(0.5, 2.0, shape[-1:]) if draw(st.booleans()) else None
+
+    def fn(p: Tensor, t: Tensor) -> Tensor:
+        return P.BinaryCrossEntropy.apply(p, t, weight=weight)
+
+    return fn, (x, y)
+
+
 def _window_params(draw: Any) -> dict:
     kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
     stride = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
@@ -168,6 +182,7 @@ RULES: dict[str, Callable[[Any], tuple[Callable, tuple]]] = {
     "ClampedLog": clamped_log_rule,
     "CrossEntropy": cross_entropy_rule,
     "BCEWithLogits": bce_with_logits_rule,
+    "BinaryCrossEntropy": binary_cross_entropy_rule,
     "Unfold": unfold_rule,
     "Fold": fold_rule,
 }

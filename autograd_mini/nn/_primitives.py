@@ -140,6 +140,47 @@ class ClampedLog(Function):
         return Where.apply(above, g / safe, 0.0)
 
 
+# PyTorch's floor under x (1 - x) in BCE's gradient: the float32 number nearest 1e-12.
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
+@register
+class BinaryCrossEntropy(Function):
+    """Elementwise binary cross-entropy of probabilities x in [0, 1] and targets y, as PyTorch:
+    -w [y max(log x, -100) + (1 - y) max(log(1 - x), -100)].
+
+    The gradient in x is PyTorch's, w (x - y) / max(x (1 - x), 1e-12): finite at x = 0 and 1
+    (-1e12 w for x = 0, y = 1; 0 where x already equals y), the exact derivative inside (0, 1).
+    The gradient in y is PyTorch's too, w [log(1 - x) - log x], unclamped: +-inf at x = 0 or 1.
+    `weight` is a constant.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any, weight: Any = None) -> Any:
+        ctx.save_for_backward(x, y)
+        with np.errstate(divide="ignore"):
+            log_x = np.maximum(np.log(x), -100.0)
+            log_1mx = np.maximum(np.log1p(-x), -100.0)
+        loss = -(y * log_x + (1 - y) * log_1mx)
+        if weight is not None:
+            loss = loss * weight
+        return loss.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y = ctx.saved_tensors
+        weight = ctx.params.get("weight")
+        if weight is not None:
+            g = g * const(weight.astype(x.dtype, copy=False))
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            gx = g * (x - y) / (x * (1.0 - x)).clamp(min=_BCE_EPSILON)
+        if ctx.needs_input_grad[1]:
+            gy = g * (ClampedLog.apply(1.0 - x, floor=-math.inf)
+                      - ClampedLog.apply(x, floor=-math.inf))
+        return gx, gy
+
+
 # ---- losses from logits ---------------------------------------------------------------------
 def _class_weights(weight: np.ndarray | None, ndim: int, dtype: np.dtype) -> np.ndarray | None:
     """Per-class weights shaped to broadcast along axis 1 of an (N, C, d1, ...) array."""

@@ -464,9 +464,10 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
         raise ValueError(f"layer_norm: normalized_shape {shape} does not match the trailing "
                          f"dimensions of input of shape {input.shape}")
     axes = tuple(range(input.ndim - k, input.ndim))
-    centred = input - input.mean(axes, keepdim=True)
+    x, narrow = ops.in_float32(input)  # float16 normalises in float32, as PyTorch
+    centred = x - x.mean(axes, keepdim=True)
     var = (centred * centred).mean(axes, keepdim=True)
-    out = centred * (var + eps) ** -0.5
+    out = ops.back_to(centred * (var + eps) ** -0.5, narrow)
     if weight is not None:
         out = out * weight
     if bias is not None:
@@ -605,8 +606,10 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
     if unbatched:
         input = ops.unsqueeze(input, 0)
         target = ops.unsqueeze(target, 0)
+    input, narrow = ops.in_float32(input)  # float16 logits: computed in float32, as PyTorch
     out = P.CrossEntropy.apply(input, target, weight=w, ignore_index=int(ignore_index),
                                label_smoothing=float(label_smoothing), reduction=reduction)
+    out = ops.back_to(out, narrow)
     return out[0] if unbatched and reduction == "none" else out
 
 
@@ -684,8 +687,10 @@ def _broadcast_weight(name: str, what: str, value: Any, input: Tensor) -> np.nda
 def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,
                          reduction: str = "mean") -> Tensor:
     """-w [y log(x) + (1 - y) log(1 - x)] for probabilities x in [0, 1], each log clamped at
-    -100 as in PyTorch (so x = 0 or 1 gives a finite loss; where a log is clamped its gradient
-    is 0). Prefer `binary_cross_entropy_with_logits`, which is stable."""
+    -100 as in PyTorch, so x = 0 or 1 gives a finite loss. The gradient is PyTorch's,
+    w (x - y) / max(x (1 - x), 1e-12): finite and of the right sign at x = 0 or 1 (-1e12 for x = 0
+    with target 1), 0 where x equals the target. Prefer `binary_cross_entropy_with_logits`, which
+    is stable."""
     input = ops.tensor_arg(input, "binary_cross_entropy")
     _check_reduction("binary_cross_entropy", reduction)
     target = _tensor(target)
@@ -697,10 +702,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,
                          "for logits use binary_cross_entropy_with_logits")
     w = _broadcast_weight("binary_cross_entropy", "weight", weight, input)
     y = ops.cast(target, input.dtype)
-    loss = -(y * P.ClampedLog.apply(input) + (1.0 - y) * P.ClampedLog.apply(1.0 - input))
-    if w is not None:
-        loss = loss * Tensor._make(w)
-    return _reduce(loss, reduction)
+    return _reduce(P.BinaryCrossEntropy.apply(input, y, weight=w), reduction)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None,
