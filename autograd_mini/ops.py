@@ -364,6 +364,20 @@ def sum(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor
     return P.Sum.apply(x, axis=axis, keepdims=keepdim)
 
 
+def in_float32(x: Tensor) -> tuple[Tensor, np.dtype | None]:
+    """(x in float32, float16) for a float16 x, else (x, None): reductions and normalisations of
+    float16 compute in float32 and cast the result back, as PyTorch's do on the CPU (a mean of
+    100,000 float16 ones is 1, not inf; a variance does not overflow at values above 256)."""
+    if x.data.dtype.char == "e":
+        return cast(x, np.float32), x.data.dtype
+    return x, None
+
+
+def back_to(result: Tensor, dtype: np.dtype | None) -> Tensor:
+    """`result` cast back to the float16 dtype `in_float32` widened from (no-op for None)."""
+    return result if dtype is None else cast(result, dtype)
+
+
 def _count(x: Tensor, axis: tuple | None) -> int:
     shape = x.data.shape
     return math.prod(shape) if axis is None else math.prod(shape[i] for i in axis)
@@ -371,10 +385,11 @@ def _count(x: Tensor, axis: tuple | None) -> int:
 
 def mean(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """Mean over `dim`. The mean of an empty selection is NaN, silently, as in PyTorch."""
-    x = tensor_arg(x, "mean")
+    x, narrow = in_float32(tensor_arg(x, "mean"))
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "mean")
     n = _count(x, axis)
-    return P.Sum.apply(x, axis=axis, keepdims=keepdim) * (1.0 / n if n else math.nan)
+    return back_to(P.Sum.apply(x, axis=axis, keepdims=keepdim) * (1.0 / n if n else math.nan),
+                   narrow)
 
 
 def var(x: Tensor, dim: Axes = None, keepdim: bool = False, *, correction: float | None = None,
@@ -385,8 +400,9 @@ def var(x: Tensor, dim: Axes = None, keepdim: bool = False, *, correction: float
     With no degrees of freedom left (elements <= correction) it warns and divides by
     max(0, elements - correction), as PyTorch: NaN for 0/0, inf otherwise.
     """
-    x = tensor_arg(x, "var")
-    return _var(x, dim, keepdim, "var", correction=correction, unbiased=unbiased, ddof=ddof, **kw)
+    x, narrow = in_float32(tensor_arg(x, "var"))
+    return back_to(_var(x, dim, keepdim, "var", correction=correction, unbiased=unbiased,
+                        ddof=ddof, **kw), narrow)
 
 
 def _var(x: Tensor, dim: Axes, keepdim: bool, what: str, *, correction: float | None = None,
@@ -417,13 +433,13 @@ def std(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor
 
     Where the spread is zero the gradient is 0, as in PyTorch (sqrt's is infinite at 0).
     """
-    x = tensor_arg(x, "std")
+    x, narrow = in_float32(tensor_arg(x, "std"))
     v = _var(x, dim, keepdim, "std", **kw)
     zero = v.data == 0
     if not np.any(zero):
-        return sqrt(v)
+        return back_to(sqrt(v), narrow)
     # sqrt of a stand-in 1 where var is 0, then 0 there: no inf * 0 in the gradient, which is 0.
-    return where(zero, 0.0, sqrt(where(zero, 1.0, v)))
+    return back_to(where(zero, 0.0, sqrt(where(zero, 1.0, v))), narrow)
 
 
 def prod(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
@@ -491,9 +507,9 @@ def argmin(x: Tensor, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tens
 def logsumexp(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """log(sum(exp(x))) over `dim`, shifted by the max: exact for +-1000, and a group that is
     all -inf gives -inf with gradient 0."""
-    x = _float_input(tensor_arg(x, "logsumexp"))
+    x, narrow = in_float32(_float_input(tensor_arg(x, "logsumexp")))
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "logsumexp")
-    return P.LogSumExp.apply(x, axis=axis, keepdims=keepdim)
+    return back_to(P.LogSumExp.apply(x, axis=axis, keepdims=keepdim), narrow)
 
 
 def _softmax_axis(x: Tensor, dim: Any, kw: dict, name: str) -> Any:
@@ -509,14 +525,14 @@ def _softmax_axis(x: Tensor, dim: Any, kw: dict, name: str) -> Any:
 
 def softmax(x: Tensor, dim: Any = -1, **kw: Any) -> Tensor:
     """exp(x - max) / sum along `dim`. A group that is all -inf gives zeros, not NaN."""
-    x = _float_input(tensor_arg(x, "softmax"))
-    return P.Softmax.apply(x, axis=_softmax_axis(x, dim, kw, "softmax"))
+    x, narrow = in_float32(_float_input(tensor_arg(x, "softmax")))
+    return back_to(P.Softmax.apply(x, axis=_softmax_axis(x, dim, kw, "softmax")), narrow)
 
 
 def log_softmax(x: Tensor, dim: Any = -1, **kw: Any) -> Tensor:
     """x - logsumexp(x) along `dim` (never log(softmax(x)))."""
-    x = _float_input(tensor_arg(x, "log_softmax"))
-    return P.LogSoftmax.apply(x, axis=_softmax_axis(x, dim, kw, "log_softmax"))
+    x, narrow = in_float32(_float_input(tensor_arg(x, "log_softmax")))
+    return back_to(P.LogSoftmax.apply(x, axis=_softmax_axis(x, dim, kw, "log_softmax")), narrow)
 
 
 # ---- shape ----------------------------------------------------------------------------------

@@ -157,7 +157,10 @@ class PowConst(Function):
             return g
         if c == 2:
             return g * (2.0 * a)
-        return g * (c * a ** (c - 1))
+        # At a == 0 with c < 1 the gradient is infinite on purpose, as in PyTorch (d/da sqrt(a)
+        # is inf at 0): NumPy's divide-by-zero warning for it is silenced.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return g * (c * a ** (c - 1))
 
 
 @register
@@ -264,7 +267,7 @@ class Sqrt(Function):
 
 @register
 class Abs(Function):
-    """|a|: d/da = sign(a), so abs'(0) = 0."""
+    """|a|: d/da = sign(a), so abs'(0) = 0; abs'(NaN) = 0, as PyTorch."""
 
     saves = SAVES_INPUTS
 
@@ -275,7 +278,10 @@ class Abs(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (a,) = ctx.saved_tensors
-        return g * const(np.sign(a.data))
+        sign = np.sign(a.data)
+        if sign.dtype.kind == "f":
+            sign = np.where(np.isnan(sign), 0, sign).astype(sign.dtype, copy=False)
+        return g * const(sign)
 
 
 @register
@@ -351,7 +357,8 @@ class Sigmoid(Function):
 
 @register
 class Relu(Function):
-    """max(a, 0): d/da = 1 where a > 0, else 0 (relu'(0) = 0)."""
+    """max(a, 0): d/da = 1 where a > 0, 0 where a <= 0 (relu'(0) = 0); relu'(NaN) = 1, as
+    PyTorch (its mask is "not <= 0")."""
 
     array_backward = True
     saves = SAVES_OUTPUT
@@ -364,11 +371,14 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
-        return g * (out > 0)  # a constant mask (comparisons carry no gradient)
+        # out is >= 0 or NaN, so `out != 0` is PyTorch's "not out <= 0"; a constant mask
+        # (comparisons carry no gradient)
+        return g * (out != 0)
 
 
 class _Extremum2(Function):
-    """maximum/minimum of two tensors; at equality each side gets half the gradient."""
+    """maximum/minimum of two tensors; at equality each side gets half the gradient. Where
+    either side is NaN (the result is NaN) both get the whole gradient, as PyTorch."""
 
     saves = SAVES_INPUTS
 
@@ -383,9 +393,13 @@ class _Extremum2(Function):
         a, b = ctx.saved_tensors
         wins = cls.pick(a.data, b.data) == a.data
         share = np.where(a.data == b.data, 0.5, wins.astype(float))
-        share_a = const(share.astype(g.dtype, copy=False))
+        share_b = 1.0 - share
+        if g.dtype.kind == "f":
+            nan = np.isnan(a.data) | np.isnan(b.data)
+            share, share_b = np.where(nan, 1.0, share), np.where(nan, 1.0, share_b)
         need_a, need_b = ctx.needs_input_grad
-        return (g * share_a if need_a else None), (g * (1.0 - share_a) if need_b else None)
+        return ((g * const(share.astype(g.dtype, copy=False)) if need_a else None),
+                (g * const(share_b.astype(g.dtype, copy=False)) if need_b else None))
 
 
 @register
@@ -449,6 +463,9 @@ class Cast(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, dtype: Any) -> Any:
+        if dtype.char == "e":  # above float16's range: inf, as PyTorch, silently
+            with np.errstate(over="ignore"):
+                return a.astype(dtype)
         return a.astype(dtype)
 
     @staticmethod
@@ -481,6 +498,10 @@ class Sum(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, axis: tuple | None = None, keepdims: bool = False) -> Any:
         # np.add.reduce: what np.sum computes, without its Python-level wrapper (~5 us a call)
+        if a.dtype.char == "e":  # float16 accumulates in float32, as PyTorch's sum
+            total = np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=np.float32)
+            with np.errstate(over="ignore"):  # above float16's range: inf, as PyTorch, silently
+                return total.astype(a.dtype)
         return np.add.reduce(a, axis=axis, keepdims=keepdims)
 
     @staticmethod
