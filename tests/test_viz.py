@@ -731,6 +731,10 @@ def test_render_argument_errors(tmp_path):
         am.viz.render(loss, tmp_path / "g.jpeg")
     with pytest.raises(ValueError, match="dpi"):
         am.viz.render(loss, tmp_path / "g.svg", dpi=300)
+    for dpi in (float("nan"), float("inf"), 0, -96, True, "300", 10_000):
+        with pytest.raises(ValueError, match="finite number in"):
+            am.viz.render(loss, tmp_path / "g.png", dpi=dpi)
+        assert not (tmp_path / "g.png").exists()
     with pytest.raises(FileNotFoundError, match="does not exist"):
         am.viz.render(loss, tmp_path / "missing" / "g.dot")
     with pytest.raises(TypeError, match="unknown option"):

@@ -15,6 +15,7 @@ rendering to an image needs Graphviz's `dot` program.
 from __future__ import annotations
 
 import gc
+import math
 import os
 import warnings
 from collections.abc import Callable, Iterable
@@ -126,9 +127,9 @@ def render(outputs: Tensor | Iterable[Tensor], path: str | os.PathLike, *, dpi: 
     if fmt not in _FORMATS:
         raise ValueError(f"render: cannot tell the format from {str(path)!r}; use one of the "
                          f"extensions {', '.join('.' + f for f in _FORMATS)}")
-    if dpi is not None and (fmt != "png" or not isinstance(dpi, int | float) or dpi <= 0):
-        raise ValueError(f"render: dpi={dpi!r} applies to PNG files only and must be a positive "
-                         f"number (the path is {str(path)!r})")
+    if dpi is not None and not _valid_dpi(dpi, fmt):
+        raise ValueError(f"render: dpi={dpi!r} applies to PNG files only and must be a finite "
+                         f"number in (0, {_MAX_DPI}] (the path is {str(path)!r})")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"render: the folder {str(path.parent)!r} does not exist")
     unknown = set(options) - set(_OPTION_NAMES)
@@ -144,6 +145,17 @@ def render(outputs: Tensor | Iterable[Tensor], path: str | os.PathLike, *, dpi: 
     _warn_if_large(count)
     _run_dot(exe, text, fmt, path, dpi)
     return Rendered(path, fmt)
+
+
+# Beyond this a graph of a few hundred nodes is a PNG of gigapixels (Graphviz caps the bitmap
+# silently and writes a cropped picture).
+_MAX_DPI = 1200
+
+
+def _valid_dpi(dpi: Any, fmt: str) -> bool:
+    if fmt != "png" or isinstance(dpi, bool) or not isinstance(dpi, int | float):
+        return False
+    return math.isfinite(dpi) and 0 < dpi <= _MAX_DPI
 
 
 class Rendered(os.PathLike):
@@ -310,3 +322,6 @@ def _run_dot(exe: str, text: str, fmt: str, path: Path, dpi: float | None) -> No
         message = done.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"render: Graphviz 'dot' failed (exit {done.returncode}) writing "
                            f"{str(path)!r}: {message}")
+    if not path.is_file() or path.stat().st_size == 0:
+        raise RuntimeError(f"render: Graphviz 'dot' wrote nothing to {str(path)!r} (exit 0): "
+                           f"{done.stderr.decode('utf-8', 'replace').strip() or 'no message'}")
