@@ -12,19 +12,39 @@ from typing import TYPE_CHECKING
 # primitives), each of which needs the Tensor class.
 from .tensor import Tensor  # isort: skip
 
-from . import autograd, func
+from . import autograd, backends, cuda, func
+from ._device import DeviceError, device
 from ._dtypes import get_default_dtype, set_default_dtype
 from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
+    Generator,
     arange,
+    as_tensor,
+    bernoulli,
+    default_generator,
     empty,
+    empty_like,
     eye,
+    from_numpy,
     full,
+    full_like,
+    get_rng_state,
+    initial_seed,
+    linspace,
+    logspace,
     manual_seed,
+    multinomial,
+    normal,
     ones,
     ones_like,
     rand,
+    rand_like,
+    randint,
     randn,
+    randn_like,
+    randperm,
+    seed,
+    set_rng_state,
     tensor,
     zeros,
     zeros_like,
@@ -119,4 +139,8 @@ __all__ = [
     "prod", "relu", "reshape", "sigmoid", "sign", "sin", "softmax", "split", "sqrt", "squeeze",
     "stack", "std", "sub", "sum", "tanh", "transpose", "unsqueeze", "var", "view", "where",
     "float32", "float64", "int64", "bool_",
+    "device", "DeviceError", "cuda", "backends", "Generator", "default_generator", "seed",
+    "initial_seed", "get_rng_state", "set_rng_state", "as_tensor", "from_numpy", "empty_like",
+    "full_like", "rand_like", "randn_like", "linspace", "logspace", "randint", "randperm",
+    "multinomial", "normal", "bernoulli",
 ]

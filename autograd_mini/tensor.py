@@ -9,13 +9,14 @@ lives in `autograd/engine.py`; `backward()` only starts it.
 
 from __future__ import annotations
 
+import builtins
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from . import _clock, _dtypes
+from . import _clock, _dtypes, _tensor_str
 
 Shape = tuple[int, ...]
 
@@ -50,7 +51,8 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None) -> None:
-        array = _dtypes.as_array(data.data if isinstance(data, Tensor) else data, dtype)
+        array = _dtypes.as_array(data.data if isinstance(data, Tensor) else data, dtype,
+                                 legacy=True)
         if requires_grad:
             _dtypes.check_can_require_grad(array.dtype)
         self.data: np.ndarray = array
@@ -215,20 +217,34 @@ class Tensor:
         return ops.dispatch_ufunc(ufunc, method, inputs, kwargs)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(",
-                               precision=4, threshold=200)
+        """PyTorch's print: `tensor([0.1000, 2.0000])`, `tensor(3.)`, `tensor([1, 2, 3])`,
+        `tensor([], size=(0, 3))`, then `dtype=` (unless the default float dtype, int64 or bool),
+        `grad_fn=<...>` or `requires_grad=True`, and `name=` when set. Large tensors (over 1000
+        elements) are summarised; see `_tensor_str`."""
         extras = []
-        if self.data.dtype != _dtypes.get_default_dtype() and self.data.dtype.kind == "f":
-            extras.append(f"dtype={self.data.dtype}")
-        elif self.data.dtype.kind != "f":
-            extras.append(f"dtype={self.data.dtype}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{self.grad_fn.name()}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         if self.name:
             extras.append(f"name={self.name!r}")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        return _tensor_str.tensor_repr(self.data, _dtypes.get_default_dtype(), extras)
+
+    def __str__(self) -> str:
+        """The same as repr, as in PyTorch."""
+        return self.__repr__()
+
+    def __format__(self, format_spec: str) -> str:
+        """`f"{loss:.3f}"`: a 0-d tensor formats as its Python number (as in PyTorch), and so
+        does any one-element tensor given a non-empty spec; otherwise an empty spec gives
+        `str(t)` and a non-empty one on a tensor of several elements is a TypeError."""
+        if self.data.ndim == 0 or (format_spec and self.data.size == 1):
+            return format(self.data.item(), format_spec)
+        if format_spec:
+            raise TypeError(f"unsupported format string passed to {type(self).__name__}."
+                            f"__format__ (a tensor of shape {self.data.shape}: only a "
+                            "one-element tensor formats as a number)")
+        return str(self)
 
     # -- autograd ---------------------------------------------------------------------------
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
@@ -381,8 +397,19 @@ class Tensor:
         return tied
 
     # -- conversion ---------------------------------------------------------------------------
-    def to(self, dtype: Any) -> Tensor:
-        """This tensor converted to `dtype` (differentiable between float dtypes)."""
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """This tensor converted, as PyTorch's `to`: `to(dtype)`, `to(device, dtype=None)`,
+        `to(other)` (other's dtype), with `non_blocking=` (ignored) and `copy=` keywords. The
+        device can only be the CPU ("cpu", am.device("cpu")); a GPU device is a DeviceError.
+        Returns self when nothing changes (unless copy=True); a cast is differentiable between
+        float dtypes."""
+        if not kwargs and len(args) == 1 and isinstance(args[0], (np.dtype, type)):
+            return ops.cast(self, args[0])  # to(dtype), the common case (the engine's too)
+        from ._device import parse_to
+
+        dtype, copy = parse_to(args, kwargs, Tensor, "to")
+        if dtype is None or dtype == self.data.dtype:
+            return ops.clone(self) if copy else self
         return ops.cast(self, dtype)
 
     astype = to
@@ -403,7 +430,12 @@ class Tensor:
     def bool(self) -> Tensor:
         return ops.cast(self, np.bool_)
 
-    def clone(self) -> Tensor:
+    def clone(self, memory_format: Any = None) -> Tensor:
+        """A copy with its own memory, connected to the graph. `memory_format`: None or
+        "preserve_format" keeps the layout; "contiguous_format" gives a C-contiguous copy."""
+        if _memory_format(memory_format, "clone") == "contiguous_format":
+            copy = self.contiguous()
+            return copy if copy is not self else ops.clone(self)
         return ops.clone(self)
 
     def copy_(self, src: Any) -> Tensor:
@@ -444,6 +476,63 @@ class Tensor:
         """Sum this tensor down to `shape`, a shape it was broadcast from."""
         return ops.sum_to(self, shape[0] if len(shape) == 1 and isinstance(shape[0], tuple | list)
                           else shape)
+
+    # -- device and random numbers ------------------------------------------------------------
+    @property
+    def device(self) -> Any:
+        """The device the tensor is on: always `am.device("cpu")` (NumPy computes on the CPU)."""
+        from ._device import CPU
+
+        return CPU
+
+    def cpu(self, memory_format: Any = None) -> Tensor:
+        """This tensor (it is on the CPU already), as PyTorch's `cpu()` of a CPU tensor."""
+        return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False, **kwargs: Any) -> Tensor:
+        """Refused: autograd_mini computes on the CPU with NumPy (a DeviceError, a RuntimeError)."""
+        from ._device import check_device
+
+        check_device("cuda" if device is None or isinstance(device, int) else device, "cuda")
+        raise TypeError(f"cuda: {device!r} is not a CUDA device")
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill in place with samples from U(a, b) (from `generator`, an am.Generator, or the
+        global stream). A leaf that requires grad refuses outside `am.no_grad()`, as PyTorch."""
+        from . import _random
+
+        _random.check_float_dtype(self.data.dtype, "uniform_")
+        draw = _random.uniform_values(self.data.shape, a, b, generator, "uniform_")
+        return self._fill_random("uniform_", draw)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill in place with samples from N(mean, std**2) (from `generator` or the global
+        stream). A leaf that requires grad refuses outside `am.no_grad()`, as PyTorch."""
+        from . import _random
+
+        _random.check_float_dtype(self.data.dtype, "normal_")
+        draw = _random.normal_values(self.data.shape, mean, std, generator, "normal_")
+        return self._fill_random("normal_", draw)
+
+    def _fill_random(self, what: str, draw: Callable[[], np.ndarray]) -> Tensor:
+        """Write draw()'s values in place through the in-place machinery (checked first, so a
+        refused write draws nothing; recorded on a result that requires grad, whose gradient
+        then is zero, as PyTorch's)."""
+        def write(array: np.ndarray) -> None:
+            np.copyto(array, draw(), casting="unsafe")
+
+        def compute(old: Tensor) -> Tensor:
+            new = Tensor._make(draw().astype(old.data.dtype))
+            return ops.where(np.ones(old.data.shape, dtype=bool), new, old)
+
+        return ops.elementwise_in_place(self, what, compute, write)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> Tensor:
+        """See `am.multinomial`."""
+        from . import _random
+
+        return Tensor._make(_random.multinomial(self.data, num_samples, replacement, generator))
 
     # -- operators ----------------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
@@ -667,8 +756,123 @@ class Tensor:
     def split(self, split_size_or_sections: Any, dim: int = 0, **kw: Any) -> list[Tensor]:
         return ops.split(self, split_size_or_sections, dim, **kw)
 
+    # -- PyTorch's small conveniences: sizes, 2-D/3-D products, layout, shapes of others -------
+    def nelement(self) -> builtins.int:
+        """The number of elements (the same as `numel()`)."""
+        return int(self.data.size)
+
+    def ndimension(self) -> builtins.int:
+        """The number of dimensions (the same as `dim()` and `ndim`)."""
+        return self.data.ndim
+
+    def element_size(self) -> builtins.int:
+        """The size of one element in bytes (4 for float32)."""
+        return int(self.data.itemsize)
+
+    @property
+    def nbytes(self) -> builtins.int:
+        """The bytes the elements take: `numel() * element_size()`."""
+        return int(self.data.size * self.data.itemsize)
+
+    def t(self) -> Tensor:
+        """The transpose of a 2-D tensor (a view, differentiable); a 0-D or 1-D tensor is
+        returned as is. More than two dimensions is an error, as in PyTorch: use
+        `transpose(dim0, dim1)`, `mT` or `T`."""
+        if self.data.ndim < 2:
+            return self
+        if self.data.ndim > 2:
+            raise ValueError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                             f"{self.data.ndim}D (shape {self.data.shape}); use "
+                             "transpose(dim0, dim1) or .mT")
+        return ops.transpose(self, 0, 1)
+
+    def mm(self, mat2: Any) -> Tensor:
+        """The matrix product of two 2-D tensors, (n, k) @ (k, m) -> (n, m), differentiable.
+        No broadcasting and no 1-D operands: `matmul` (or `@`) takes those."""
+        sb = ops.shape_of(mat2, "mm")
+        for what, shape in (("self", self.data.shape), ("mat2", sb)):
+            if len(shape) != 2:
+                raise ValueError(f"mm: {what} must be a matrix (2-D), got shape {shape}; use "
+                                 "matmul (or @) for other shapes")
+        if self.data.shape[1] != sb[0]:
+            (n, k), (k2, m) = self.data.shape, sb
+            raise ValueError(f"mm: mat1 and mat2 shapes cannot be multiplied ({n}x{k} and "
+                             f"{k2}x{m})")
+        return ops.matmul(self, mat2)
+
+    def bmm(self, mat2: Any) -> Tensor:
+        """Batched matrix product of two 3-D tensors, (b, n, k) @ (b, k, m) -> (b, n, m),
+        differentiable. The batch sizes must be equal (no broadcasting: `matmul` broadcasts)."""
+        sa, sb = self.data.shape, ops.shape_of(mat2, "bmm")
+        for what, shape in (("batch1", sa), ("batch2", sb)):
+            if len(shape) != 3:
+                raise ValueError(f"bmm: {what} must be a 3-D tensor, got shape {shape}; use "
+                                 "matmul (or @) for other shapes")
+        if sb[:2] != (sa[0], sa[2]):
+            raise ValueError(f"bmm: batch1 of shape {sa} and batch2 of shape {sb} cannot be "
+                             f"multiplied: expected batch2's first two dimensions to be "
+                             f"({sa[0]}, {sa[2]})")
+        return ops.matmul(self, mat2)
+
+    def is_contiguous(self, memory_format: Any = None) -> builtins.bool:
+        """Whether the elements lie in memory in row-major (C) order without gaps."""
+        _memory_format(memory_format, "is_contiguous")
+        return bool(self.data.flags.c_contiguous)
+
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        """This tensor when it is contiguous (`is_contiguous()`), else a C-contiguous copy of it,
+        connected to the graph (a transposed or strided view becomes a compact array)."""
+        if _memory_format(memory_format, "contiguous") == "preserve_format":
+            raise ValueError("contiguous: memory_format preserve_format is not supported by "
+                             "contiguous (use clone)")
+        if self.data.flags.c_contiguous:
+            return self
+        flat = ops.reshape(self, -1)  # (a copy in C order, unless NumPy could give a view)
+        if not flat.data.flags.c_contiguous or np.may_share_memory(flat.data, self.data):
+            flat = ops.clone(flat)  # (a 1-D copy is compact)
+        return ops.reshape(flat, self.data.shape)
+
+    def type_as(self, other: Any) -> Tensor:
+        """This tensor converted to `other`'s dtype (differentiable between float dtypes)."""
+        return ops.cast(self, _other_attr(other, "dtype", "type_as"))
+
+    def view_as(self, other: Any) -> Tensor:
+        """`view(other.shape)`: the same elements in `other`'s shape."""
+        return ops.reshape(self, tuple(_other_attr(other, "shape", "view_as")))
+
+    def reshape_as(self, other: Any) -> Tensor:
+        """`reshape(other.shape)`: the same elements in `other`'s shape."""
+        return ops.reshape(self, tuple(_other_attr(other, "shape", "reshape_as")))
+
+    def expand_as(self, other: Any) -> Tensor:
+        """`expand(other.shape)`: this tensor broadcast to `other`'s shape (a read-only view)."""
+        return ops.expand(self, tuple(_other_attr(other, "shape", "expand_as")))
+
 
 _new_object = object.__new__  # (an instance without running __init__)
+
+
+_MEMORY_FORMATS = ("preserve_format", "contiguous_format")
+
+
+def _memory_format(memory_format: Any, name: str) -> str:
+    """A `memory_format` argument's name ("preserve_format" for None); PyTorch's objects
+    (`torch.contiguous_format`) and their names as strings are accepted. Only strided NumPy
+    layouts exist here, so channels_last and the like are an error."""
+    if memory_format is None:
+        return "preserve_format" if name == "clone" else "contiguous_format"
+    text = str(memory_format).removeprefix("torch.")
+    if text not in _MEMORY_FORMATS:
+        raise ValueError(f"{name}: memory_format {memory_format!r} is not supported; tensors "
+                         "here are NumPy arrays: use contiguous_format or preserve_format")
+    return text
+
+
+def _other_attr(other: Any, attr: str, name: str) -> Any:
+    """`other.shape` or `other.dtype` for the `*_as(other)` methods (a Tensor or an ndarray)."""
+    if not isinstance(other, Tensor | np.ndarray):
+        raise TypeError(f"{name}: expected a Tensor, got {type(other).__name__}")
+    return getattr(other, attr)
 
 
 def _alias_entry(t: Tensor, kind: str) -> tuple:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import operator
 import threading
+import warnings
 from collections.abc import Sequence
 from heapq import heapify, heappop, heappush
 from typing import Any
@@ -526,7 +527,9 @@ def _prepare(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None,
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool = False) -> tuple[Tensor | None, ...]:
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False,
+         materialize_grads: bool = False) -> tuple[Tensor | None, ...]:
     """The gradients of `outputs` with respect to `inputs`, returned instead of stored in .grad.
 
     Args:
@@ -535,8 +538,29 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         grad_outputs: upstream gradients, one per output (may be omitted for one-element outputs).
         retain_graph: keep saved tensors for another backward (defaults to create_graph).
         create_graph: record the computation so the result can be differentiated again.
-        allow_unused: return None for an input the outputs do not depend on, instead of raising.
+        only_inputs: deprecated in PyTorch and ignored (only `inputs` ever get gradients);
+            False warns (FutureWarning), as in PyTorch.
+        allow_unused: return None for an input the outputs do not depend on, instead of raising
+            (defaults to `materialize_grads`).
+        is_grads_batched: PyTorch's vmapped grad_outputs; True is not supported here
+            (NotImplementedError): call grad once per row of grad_outputs.
+        materialize_grads: return zeros instead of None for an unused input (implies
+            allow_unused).
     """
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when "
+                         "materialize_grads=True, but got: allow_unused=False.")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if is_grads_batched:
+        raise NotImplementedError(
+            "grad: is_grads_batched=True (vmap over the first dimension of grad_outputs) is not "
+            "supported by autograd_mini; call grad once per row, with retain_graph=True, and "
+            "stack the results (or use am.autograd.functional.jacobian / am.func.jacobian)")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to "
+                      "True). To accumulate gradient for other parts of the graph, please use "
+                      "am.autograd.backward.", FutureWarning, stacklevel=2)
     roots, grads = _prepare(outputs, grad_outputs, "grad")
     ins = _as_inputs(inputs, "grad")
     if retain_graph is None:
@@ -550,5 +574,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                 "allow_unused=True to get None for it")
         if g is not None and not create_graph:
             g = g.detach()
+        if g is None and materialize_grads:
+            g = Tensor._make(np.zeros_like(t.data), create_graph)
         result.append(g)
     return tuple(result)

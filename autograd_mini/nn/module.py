@@ -282,12 +282,20 @@ class Module:
         for p in self.parameters():
             p._reset_grad(set_to_none)
 
-    def to(self, dtype: Any) -> Module:
-        """Convert the floating-point parameters and buffers to `dtype`, in place (the Parameter
-        objects stay the same, so an optimizer built before still holds them)."""
-        target = np.dtype(dtype)
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Convert the floating-point parameters and buffers (and their gradients) to a dtype, in
+        place, as PyTorch's `Module.to`: `to(dtype)`, `to(device, dtype=None)`, `to(tensor)`
+        (its dtype), `non_blocking=` ignored. The Parameter objects stay the same, so an
+        optimizer built before still holds them. The device can only be the CPU ("cpu"); a GPU
+        device is a DeviceError. Returns self."""
+        from .._device import parse_to
+
+        target, _ = parse_to(args, kwargs, Tensor, "Module.to", allow_copy=False)
+        if target is None:
+            return self
         if target.kind != "f":
-            raise TypeError(f"to: expected a floating dtype, got {target}")
+            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired "
+                            f"dtype={target}")
         for t in list(self.parameters()) + list(self.buffers()):
             if t.data.dtype.kind == "f" and t.data.dtype != target:
                 t.data = t.data.astype(target)
