@@ -1,7 +1,15 @@
-"""The dtype policy, in one place.
+"""The dtype policy, in one place: PyTorch's.
 
-Python numbers and lists become the default float dtype (float32 unless changed); lists of bools
-stay bool; NumPy arrays and NumPy scalars keep their dtype. Only float tensors can require grad.
+`am.tensor` infers like `torch.tensor`: Python ints become int64, floats the default float dtype
+(float32 unless changed), bools bool, a list mixing ints and floats the default float dtype; NumPy
+arrays and NumPy scalars keep their dtype. `am.Tensor(data)` of Python numbers or lists gives the
+default float dtype (the legacy constructor's rule). Only float tensors can require grad.
+
+Promotion (`result_type`) follows PyTorch, not NumPy: operands are dimensioned tensors/arrays,
+0-d tensors, or numbers (Python or NumPy scalars). Within a category (bool < integer < float),
+0-d tensors and numbers never raise a dimensioned tensor's precision; a higher category wins
+(int64 tensor * float32 tensor -> float32), and a number of a higher category gives that
+category's default (int tensor * 2.5 -> the default float dtype).
 """
 
 from __future__ import annotations
@@ -36,15 +44,18 @@ def set_default_dtype(dtype: Any) -> None:
     _default_dtype = d
 
 
-def as_array(data: Any, dtype: Any = None) -> np.ndarray:
+def as_array(data: Any, dtype: Any = None, legacy: bool = False) -> np.ndarray:
     """Convert tensor data (not a Tensor: callers unwrap it) to an ndarray following the dtype
-    policy (no copy of ndarrays)."""
+    policy (no copy of ndarrays). `legacy`: the `am.Tensor(...)` constructor's rule, Python ints
+    become the default float dtype."""
     if isinstance(data, np.ndarray):
         array = data
     elif isinstance(data, np.generic):
         array = np.asarray(data)
     else:
-        array = _from_python(data)
+        # with a dtype asked for, convert from NumPy's own reading (float64, int64, bool) in one
+        # step: through float32 first, 1e308 would become inf and 0.1 lose its digits
+        array = _from_python(data, legacy=legacy) if dtype is None else _read_python(data)
     _check_supported(array)
     if dtype is not None:
         target = as_dtype(dtype, "tensor")
@@ -53,13 +64,23 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     return array
 
 
-def _from_python(data: Any) -> np.ndarray:
+def _read_python(data: Any) -> np.ndarray:
     try:
-        array = np.asarray(data)
+        return np.asarray(data)
     except (ValueError, TypeError) as exc:
         raise TypeError(f"cannot make a tensor from {type(data).__name__}: {exc}") from None
+
+
+def _from_python(data: Any, legacy: bool = False) -> np.ndarray:
+    """Python numbers and (nested) lists: bools stay bool, ints become int64, floats the default
+    float dtype; with `legacy` (the `am.Tensor(...)` constructor) all of them the default float."""
+    array = _read_python(data)
+    if legacy and array.dtype.kind in "biuf":
+        return array.astype(_default_dtype)
     if array.dtype.kind == "b":
         return array
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64)
     if array.dtype.kind in "iuf":
         return array.astype(_default_dtype)
     return array  # rejected by _check_supported with a clear message
@@ -99,3 +120,68 @@ def short_repr(x: Any) -> str:
     """repr(x), cut to 60 characters for error messages."""
     text = repr(x)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---- promotion, as PyTorch ------------------------------------------------------------------
+def _category(dtype: np.dtype) -> int:
+    """0 bool, 1 integer, 2 floating."""
+    return 0 if dtype.kind == "b" else 1 if dtype.kind in "iu" else 2
+
+
+def promote_types(a: Any, b: Any) -> np.dtype:
+    """PyTorch's torch.promote_types: the smallest dtype both convert to within the higher
+    category (int64 with float32 -> float32, where NumPy gives float64)."""
+    a, b = as_dtype(a, "promote_types"), as_dtype(b, "promote_types")
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
+def _number_dtype(x: Any) -> np.dtype | None:
+    """The dtype a Python or NumPy number takes part in promotion with (a "wrapped number")."""
+    if isinstance(x, (bool, np.bool_)):
+        return np.dtype(np.bool_)
+    if isinstance(x, (int, np.integer)):
+        return np.dtype(np.int64)
+    if isinstance(x, (float, np.floating)):
+        return _default_dtype
+    return None
+
+
+def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None:
+    """Join the dtype of a higher-priority group with a lower one: the lower one counts only
+    when it is of a higher category (then as promote_types, or its own dtype for a number)."""
+    if higher is None:
+        return lower
+    if lower is None or _category(lower) <= _category(higher):
+        return higher
+    return promote_types(higher, lower)
+
+
+def result_type(*operands: Any) -> np.dtype:
+    """The dtype PyTorch gives an arithmetic op on `operands` (Tensors, arrays, numbers)."""
+    dims = zeros = numbers = None
+    for x in operands:
+        number = _number_dtype(x)
+        if number is not None:
+            numbers = number if numbers is None else promote_types(numbers, number)
+            continue
+        # a Tensor's array (an ndarray's own .data is its buffer)
+        array = x if isinstance(x, np.ndarray) else getattr(x, "data", x)
+        if not isinstance(array, np.ndarray):
+            array = np.asarray(array) if isinstance(array, np.generic) else as_array(array)
+        _check_supported(array)
+        if array.ndim:
+            dims = array.dtype if dims is None else promote_types(dims, array.dtype)
+        else:
+            zeros = array.dtype if zeros is None else promote_types(zeros, array.dtype)
+    result = _combine(dims, _combine(zeros, numbers))
+    assert result is not None, "result_type needs at least one operand"
+    return result
+
+
+def is_floating_point(x: Any) -> bool:
+    """Whether a Tensor (or array, or dtype) holds floating-point numbers."""
+    dtype = getattr(getattr(x, "data", x), "dtype", x)
+    return as_dtype(dtype, "is_floating_point").kind == "f"

@@ -19,7 +19,14 @@ from typing import Any
 import numpy as np
 
 from . import primitives as P
-from ._dtypes import as_dtype, numeric_value, short_repr
+from ._dtypes import (
+    as_array,
+    as_dtype,
+    get_default_dtype,
+    numeric_value,
+    result_type,
+    short_repr,
+)
 from ._grad_mode import thread_state
 from .autograd.engine import backward  # noqa: F401  (Tensor.backward starts the engine here)
 from .autograd.record import apply1, apply2
@@ -86,7 +93,7 @@ def tensor_arg(x: Any, name: str) -> Tensor:
     if isinstance(x, Tensor):
         return x
     try:
-        return Tensor(x)
+        return Tensor._make(as_array(x))
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name}: expected a Tensor, got {type(x).__name__}: {exc}") from None
 
@@ -133,16 +140,58 @@ def _binary_failed(name: str, a: Any, b: Any, exc: Exception) -> None:
     if isinstance(exc, ValueError):
         _check_broadcast(name, a, b)
         return  # the shapes broadcast: NumPy's own error stands
+    for operand in (a, b):
+        if isinstance(operand, (list, tuple)):
+            shape_of(operand, name)  # a ragged nested list is named as such
     raise TypeError(f"{name}: unsupported operand types {type(a).__name__} and "
                     f"{type(b).__name__}") from None
+
+
+# ---- promotion ------------------------------------------------------------------------------
+def promote_operands(a: Any, b: Any, true_division: bool = False) -> tuple[Any, Any]:
+    """(a, b) converted so that NumPy's arithmetic on them gives PyTorch's result dtype
+    (`_dtypes.result_type`; true division of integers gives the default float dtype). A tensor
+    is cast with a recorded Cast, so its gradient comes back in its own dtype; a NumPy scalar
+    becomes the Python number it holds (NumPy would let a float64 scalar widen float32)."""
+    target = result_type(a, b)
+    if true_division and target.kind != "f":
+        target = get_default_dtype()
+    return _in_dtype_for_arithmetic(a, target), _in_dtype_for_arithmetic(b, target)
+
+
+def _in_dtype_for_arithmetic(x: Any, target: np.dtype) -> Any:
+    if isinstance(x, Tensor):
+        return x if x.data.dtype == target else cast(x, target)
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, (bool, int, float)):
+        # a Python number never widens an array (NEP 50); an int meeting a float target, or a
+        # bool meeting a number target, is fine as it is
+        return x
+    array = as_array(x)
+    return array if array.dtype == target else array.astype(target)
+
+
+def _agree(a: Any, b: Any) -> bool:
+    """Cheap test that NumPy and PyTorch give the same result dtype: two tensors of one dtype,
+    or a float tensor and a Python number (the cases on every step of a training loop)."""
+    ta, tb = type(a), type(b)
+    if ta is Tensor:
+        if tb is Tensor:
+            return a.data.dtype is b.data.dtype
+        return (tb is float or tb is int) and a.data.dtype.kind == "f"
+    return tb is Tensor and (ta is float or ta is int) and b.data.dtype.kind == "f"
 
 
 # ---- arithmetic -----------------------------------------------------------------------------
 # The four operators call their primitive directly rather than through `_binary`: one Python call
 # less on the path every +, -, * and / takes, forward and inside every VJP.
 def add(a: Any, b: Any) -> Tensor:
-    """a + b with broadcasting."""
+    """a + b with broadcasting and PyTorch's type promotion."""
     try:
+        if (type(a) is not Tensor or type(b) is not Tensor or a.data.dtype is not b.data.dtype) \
+                and not _agree(a, b):  # (the first test inline: two tensors of one dtype)
+            a, b = promote_operands(a, b)
         return apply2(P.Add, a, b)
     except (ValueError, TypeError) as exc:
         _binary_failed("add", a, b, exc)
@@ -150,8 +199,11 @@ def add(a: Any, b: Any) -> Tensor:
 
 
 def sub(a: Any, b: Any) -> Tensor:
-    """a - b with broadcasting."""
+    """a - b with broadcasting and PyTorch's type promotion."""
     try:
+        if (type(a) is not Tensor or type(b) is not Tensor or a.data.dtype is not b.data.dtype) \
+                and not _agree(a, b):  # (the first test inline: two tensors of one dtype)
+            a, b = promote_operands(a, b)
         return apply2(P.Sub, a, b)
     except (ValueError, TypeError) as exc:
         _binary_failed("sub", a, b, exc)
@@ -159,8 +211,11 @@ def sub(a: Any, b: Any) -> Tensor:
 
 
 def mul(a: Any, b: Any) -> Tensor:
-    """a * b with broadcasting."""
+    """a * b with broadcasting and PyTorch's type promotion."""
     try:
+        if (type(a) is not Tensor or type(b) is not Tensor or a.data.dtype is not b.data.dtype) \
+                and not _agree(a, b):  # (the first test inline: two tensors of one dtype)
+            a, b = promote_operands(a, b)
         return apply2(P.Mul, a, b)
     except (ValueError, TypeError) as exc:
         _binary_failed("mul", a, b, exc)
@@ -168,8 +223,10 @@ def mul(a: Any, b: Any) -> Tensor:
 
 
 def div(a: Any, b: Any) -> Tensor:
-    """a / b with broadcasting (true division)."""
+    """a / b with broadcasting: true division, as PyTorch (integers give the default float dtype)."""
     try:
+        if not _agree(a, b) or (a if type(a) is Tensor else b).data.dtype.kind != "f":
+            a, b = promote_operands(a, b, true_division=True)
         return apply2(P.Div, a, b)
     except (ValueError, TypeError) as exc:
         _binary_failed("div", a, b, exc)
@@ -208,21 +265,29 @@ def matmul(a: Any, b: Any) -> Tensor:
 # ---- elementwise functions ------------------------------------------------------------------
 def exp(x: Tensor) -> Tensor:
     x = x if isinstance(x, Tensor) else tensor_arg(x, "exp")
+    if x.data.dtype.kind != "f":
+        x = _float_input(x)
     return apply1(P.Exp, x)
 
 
 def log(x: Tensor) -> Tensor:
     x = x if isinstance(x, Tensor) else tensor_arg(x, "log")
+    if x.data.dtype.kind != "f":
+        x = _float_input(x)
     return apply1(P.Log, x)
 
 
 def log1p(x: Tensor) -> Tensor:
     x = x if isinstance(x, Tensor) else tensor_arg(x, "log1p")
+    if x.data.dtype.kind != "f":
+        x = _float_input(x)
     return apply1(P.Log1p, x)
 
 
 def sqrt(x: Tensor) -> Tensor:
     x = x if isinstance(x, Tensor) else tensor_arg(x, "sqrt")
+    if x.data.dtype.kind != "f":
+        x = _float_input(x)
     return apply1(P.Sqrt, x)
 
 
@@ -234,16 +299,22 @@ def abs(x: Tensor) -> Tensor:
 
 def sin(x: Tensor) -> Tensor:
     x = x if isinstance(x, Tensor) else tensor_arg(x, "sin")
+    if x.data.dtype.kind != "f":
+        x = _float_input(x)
     return apply1(P.Sin, x)
 
 
 def cos(x: Tensor) -> Tensor:
     x = x if isinstance(x, Tensor) else tensor_arg(x, "cos")
+    if x.data.dtype.kind != "f":
+        x = _float_input(x)
     return apply1(P.Cos, x)
 
 
 def tanh(x: Tensor) -> Tensor:
     x = x if isinstance(x, Tensor) else tensor_arg(x, "tanh")
+    if x.data.dtype.kind != "f":
+        x = _float_input(x)
     return apply1(P.Tanh, x)
 
 
@@ -261,11 +332,11 @@ def relu(x: Tensor) -> Tensor:
 
 
 def _float_input(x: Tensor) -> Tensor:
-    """An integer or bool tensor, in the float dtype NumPy's ufuncs compute it in (the fused
-    primitives below keep their input's dtype, which would round their results to integers)."""
+    """An integer or bool tensor in the default float dtype, as PyTorch computes exp, sqrt, ...
+    of one (NumPy would give float64; the fused primitives would round to integers)."""
     if x.data.dtype.kind == "f":
         return x
-    return Tensor._make(x.data.astype(np.result_type(x.data.dtype, np.float16)))
+    return Tensor._make(x.data.astype(get_default_dtype()))
 
 
 def sign(x: Any) -> Tensor:

@@ -496,7 +496,8 @@ def _compare(out: Any, expected: Any) -> str | None:
         got, want = got.reshape(-1)[:100], want.reshape(-1)[:100]
     if got.dtype.kind in "fc" or want.dtype.kind in "fc":
         # a float16 result (NumPy's choice for bool input, say) is only good to ~1e-3
-        tol = max(1e-6, 8 * float(np.finfo(got.dtype).eps)) if got.dtype.kind == "f" else 1e-6
+        eps = [float(np.finfo(d).eps) for d in (got.dtype, want.dtype) if d.kind == "f"]
+        tol = max([1e-6] + [8 * e for e in eps])
         if not np.allclose(got.astype(np.complex128), want.astype(np.complex128), rtol=tol,
                            atol=tol, equal_nan=True):
             return f"values {got.ravel()[:4]} differ from NumPy's {want.ravel()[:4]}"

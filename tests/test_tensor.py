@@ -83,12 +83,24 @@ def test_manual_seed_reproduces_draws():
 
 
 # ---- dtype policy -------------------------------------------------------------------------
-def test_python_numbers_and_lists_become_float32():
-    assert am.tensor(3).dtype == np.float32
+def test_python_numbers_and_lists_infer_dtypes_as_torch_tensor():
+    # torch.tensor: ints -> int64, floats and mixed lists -> the default float, bools -> bool
+    assert am.tensor(3).dtype == np.int64
+    assert am.tensor([1, 2, 3]).dtype == np.int64
     assert am.tensor(2.5).dtype == np.float32
-    assert am.tensor([1, 2, 3]).dtype == np.float32
     assert am.tensor([[1.0, 2.0]]).dtype == np.float32
+    assert am.tensor([1, 2.5]).dtype == np.float32
     assert am.tensor([True, False]).dtype == np.bool_
+    assert am.tensor(np.array([1, 2], dtype=np.int32)).dtype == np.int32  # arrays keep theirs
+    assert am.tensor([1, 2], dtype=np.float64).dtype == np.float64
+
+
+def test_the_legacy_constructor_gives_the_default_float_dtype_for_python_numbers():
+    # torch.Tensor([1, 2]) is float32; an ndarray keeps its dtype here (torch.Tensor would cast
+    # it to float32: a documented difference)
+    assert am.Tensor([1, 2]).dtype == np.float32
+    assert am.Tensor([True]).dtype == np.float32
+    assert am.Tensor(np.array([1, 2])).dtype == np.int64
 
 
 def test_set_default_dtype(default_dtype):
@@ -219,9 +231,12 @@ def test_repr_is_readable():
     x = leaf([1.0, 2.0])
     assert repr(x) == "tensor([1., 2.], dtype=float64, requires_grad=True)"
     assert repr(x * 2.0) == "tensor([2., 4.], dtype=float64, grad_fn=<MulBackward>)"
-    assert repr(am.tensor(np.array([1, 2]))) == "tensor([1, 2], dtype=int64)"
-    assert repr(am.tensor(np.array(0.5, np.float32))) == "tensor(0.5)"
-    assert "..." in repr(am.zeros(1000))  # large tensors are summarised
+    # PyTorch's format: int64 (like bool and the default float dtype) shows no dtype; 4 decimals
+    assert repr(am.tensor(np.array([1, 2]))) == "tensor([1, 2])"
+    assert repr(am.tensor(np.array([1, 2], np.int32))) == "tensor([1, 2], dtype=int32)"
+    assert repr(am.tensor(np.array(0.5, np.float32))) == "tensor(0.5000)"
+    assert "..." not in repr(am.zeros(1000))  # up to 1000 elements print in full, as PyTorch
+    assert "..." in repr(am.zeros(1001))  # larger tensors are summarised
 
 
 # ---- operators ------------------------------------------------------------------------------
