@@ -21,6 +21,21 @@ import numpy as np
 _default_dtype = np.dtype(np.float32)
 
 
+class ShapeError(ValueError, RuntimeError):
+    """Shapes that do not fit together: operands that do not broadcast, matmul's inner
+    dimensions, cat/stack/reshape/view/expand, an in-place result that does not fit its tensor, a
+    backward gradient of the wrong shape, a layer's weight that does not fit its input. A
+    ValueError (autograd_mini's own class for these) and a RuntimeError (PyTorch's), so code
+    written for either catches it."""
+
+
+class DTypeError(TypeError, RuntimeError):
+    """A result whose dtype cannot be stored where it is written (an int tensor given a float
+    result in place, `exp_` of an int tensor). A TypeError (autograd_mini's own class for these)
+    and a RuntimeError (PyTorch's: "result type Float can't be cast to the desired output type
+    Long")."""
+
+
 def get_default_dtype() -> np.dtype:
     """The dtype Python numbers and lists become (float32 unless changed)."""
     return _default_dtype

@@ -217,6 +217,8 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, *, device:
            pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of `data` (see `Tensor` for the dtype policy)."""
     check_creation("tensor", device, None, pin_memory)
+    if isinstance(data, (list, tuple)) and data:
+        data, dtype = _unwrap_tensor_elements(data, dtype)
     array = _dtypes.as_array(data.data if isinstance(data, Tensor) else data, dtype)
     return Tensor(array.copy(), requires_grad=requires_grad)
 
@@ -280,9 +282,11 @@ def full(size: Sequence[int], fill_value: float, dtype: Any = None,
          pin_memory: bool = False) -> Tensor:
     """A tensor of `size` filled with `fill_value`."""
     check_creation("full", device, layout, pin_memory)
-    shape, dt = _shape((size,), "full"), _dtype(dtype, "full")
     value = fill_value.data if isinstance(fill_value, Tensor) else \
         _dtypes.numeric_value(fill_value, "full")
+    # as torch.full: the dtype follows the fill value (an int gives int64, a bool bool)
+    shape = _shape((size,), "full")
+    dt = _dtypes.result_type(value) if dtype is None else _dtype(dtype, "full")
     return _new(_allocate("full", shape, dt, lambda: np.full(shape, value, dtype=dt)),
                 requires_grad)
 
@@ -631,3 +635,41 @@ def bernoulli(input: Any, p: float | None = None, *,
     rng = _random.numpy_generator(generator, "bernoulli")
     sample = (rng.random(x.data.shape) < probs).astype(x.data.dtype)
     return _sampled(sample, (x,) if p is None else ())
+
+
+# ---- am.tensor of a list holding tensors (appended) -------------------------------------------
+def _unwrap_tensor_elements(data: Any, dtype: Any) -> tuple[Any, Any]:
+    """A (nested) list holding Tensors, as torch.tensor reads it: each tensor must hold one
+    element (else ValueError, as PyTorch) and becomes a number of its dtype, copied (no gradient
+    flows: one that requires grad warns, as PyTorch); the dtype is the tensors' dtypes promoted
+    with that of the plain numbers beside them, PyTorch's way."""
+    found: list[np.dtype] = []
+    plain: list[Any] = []
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, Tensor):
+            if item.data.size != 1:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+            if item.requires_grad:
+                import warnings
+
+                warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead "
+                              "to unexpected behavior.\nConsider using tensor.detach() first.",
+                              UserWarning, stacklevel=4)
+            found.append(item.data.dtype)
+            return item.data.reshape(())[()]
+        if isinstance(item, (list, tuple)):
+            return [walk(i) for i in item]
+        plain.append(item)
+        return item
+
+    out = walk(data)
+    if not found or dtype is not None:
+        return (out if found else data), dtype
+    result = found[0]
+    for d in found[1:]:
+        result = _dtypes.promote_types(result, d)
+    if plain:
+        result = _dtypes.promote_types(result, _dtypes.as_array(plain).dtype)
+    return out, result
+

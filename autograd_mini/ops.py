@@ -14,12 +14,14 @@ import operator
 import warnings
 from collections import namedtuple
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from . import primitives as P
 from ._dtypes import (
+    DTypeError,
+    ShapeError,
     as_array,
     as_dtype,
     get_default_dtype,
@@ -28,6 +30,7 @@ from ._dtypes import (
     short_repr,
 )
 from ._grad_mode import thread_state
+from ._shapes import broadcasts_to
 from .autograd.engine import backward  # noqa: F401  (Tensor.backward starts the engine here)
 from .autograd.record import apply1, apply2
 from .tensor import Tensor
@@ -123,12 +126,14 @@ def _check_broadcast(name: str, *operands: Any) -> None:
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
-        raise ValueError(f"{name}: shapes {' and '.join(str(s) for s in shapes)} cannot be "
+        raise ShapeError(f"{name}: shapes {' and '.join(str(s) for s in shapes)} cannot be "
                          "broadcast together") from None
 
 
 def _binary(prim: Any, name: str, a: Any, b: Any) -> Tensor:
     try:
+        if not _agree(a, b):
+            a, b = promote_operands(a, b)
         return prim.apply(a, b)
     except (ValueError, TypeError) as exc:
         _binary_failed(name, a, b, exc)
@@ -156,7 +161,10 @@ def promote_operands(a: Any, b: Any, true_division: bool = False) -> tuple[Any, 
     target = result_type(a, b)
     if true_division and target.kind != "f":
         target = get_default_dtype()
-    return _in_dtype_for_arithmetic(a, target), _in_dtype_for_arithmetic(b, target)
+    a, b = _in_dtype_for_arithmetic(a, target), _in_dtype_for_arithmetic(b, target)
+    if isinstance(a, (bool, int, float)) and isinstance(b, (bool, int, float)):
+        a = np.asarray(a, dtype=target)  # two numbers: NumPy would compute in float64/int64
+    return a, b
 
 
 def _in_dtype_for_arithmetic(x: Any, target: np.dtype) -> Any:
@@ -186,8 +194,14 @@ def _agree(a: Any, b: Any) -> bool:
 # ---- arithmetic -----------------------------------------------------------------------------
 # The four operators call their primitive directly rather than through `_binary`: one Python call
 # less on the path every +, -, * and / takes, forward and inside every VJP.
-def add(a: Any, b: Any) -> Tensor:
-    """a + b with broadcasting and PyTorch's type promotion."""
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input + alpha * other with broadcasting and PyTorch's type promotion (torch.add)."""
+    return _add(input, other if alpha == 1 else mul(other, alpha))
+
+
+def _add(a: Any, b: Any) -> Tensor:
+    """a + b: the operator's path (kept free of keyword arguments: CPython calls such a
+    function faster, and every + of a training step comes here)."""
     try:
         if (type(a) is not Tensor or type(b) is not Tensor or a.data.dtype is not b.data.dtype) \
                 and not _agree(a, b):  # (the first test inline: two tensors of one dtype)
@@ -198,8 +212,14 @@ def add(a: Any, b: Any) -> Tensor:
         raise
 
 
-def sub(a: Any, b: Any) -> Tensor:
-    """a - b with broadcasting and PyTorch's type promotion."""
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input - alpha * other with broadcasting and PyTorch's type promotion (torch.sub)."""
+    return _sub(input, other if alpha == 1 else mul(other, alpha))
+
+
+def _sub(a: Any, b: Any) -> Tensor:
+    """a - b: the operator's path (kept free of keyword arguments: CPython calls such a
+    function faster, and every - of a training step comes here)."""
     try:
         if (type(a) is not Tensor or type(b) is not Tensor or a.data.dtype is not b.data.dtype) \
                 and not _agree(a, b):  # (the first test inline: two tensors of one dtype)
@@ -222,8 +242,12 @@ def mul(a: Any, b: Any) -> Tensor:
         raise
 
 
-def div(a: Any, b: Any) -> Tensor:
-    """a / b with broadcasting: true division, as PyTorch (integers give the default float dtype)."""
+def div(a: Any, b: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """a / b with broadcasting: true division, as PyTorch (integers give the default float dtype).
+    `rounding_mode="trunc"` or `"floor"` rounds the quotient (integers then stay integers, and
+    the gradient is zero, as PyTorch's)."""
+    if rounding_mode is not None:
+        return _rounded_div(a, b, rounding_mode)
     try:
         if not _agree(a, b) or (a if type(a) is Tensor else b).data.dtype.kind != "f":
             a, b = promote_operands(a, b, true_division=True)
@@ -242,6 +266,8 @@ def pow(a: Any, exponent: Any) -> Tensor:
     """a ** exponent. A number exponent uses a cheaper primitive; x**0 has gradient 0."""
     if isinstance(exponent, (int, float)) and not isinstance(exponent, bool) and \
             isinstance(a, Tensor):
+        if isinstance(exponent, float) and a.data.dtype.kind != "f":
+            a = _float_input(a)  # int tensor ** 0.5: the default float dtype, as PyTorch
         return P.PowConst.apply(a, exponent=exponent)
     return _binary(P.Pow, "pow", a, exponent)
 
@@ -250,16 +276,73 @@ def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with NumPy's rules (1-D promotion, broadcast batch dimensions)."""
     sa, sb = shape_of(a, "matmul"), shape_of(b, "matmul")
     if len(sa) == 0 or len(sb) == 0:
-        raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {sa} "
+        raise ShapeError(f"matmul: both operands need at least 1 dimension, got shapes {sa} "
                          f"and {sb}")
     k_a = sa[-1]
     k_b = sb[0] if len(sb) == 1 else sb[-2]
     if k_a != k_b:
-        raise ValueError(f"matmul: shapes {sa} and {sb} are not aligned ({k_a} != {k_b})")
+        raise ShapeError(f"matmul: shapes {sa} and {sb} are not aligned ({k_a} != {k_b})")
     if len(sa) > 2 and len(sb) > 2:
         _check_broadcast("matmul (batch dimensions)", np.empty(sa[:-2], dtype=bool),
                          np.empty(sb[:-2], dtype=bool))
     return apply2(P.MatMul, a, b)
+
+
+# Remainders and rounded division, as PyTorch: `%` and `remainder` take the divisor's sign,
+# `fmod` the dividend's; `//` and `floor_divide` round toward -inf; integers stay integers.
+def _division_operands(name: str, a: Any, b: Any) -> tuple[Any, Any]:
+    """(a, b) in PyTorch's result dtype for an integer-preserving division (int // int is int,
+    int % float is float), with PyTorch's errors: bool operands on both sides, and an integer
+    division by zero (NumPy would give 0 with a warning)."""
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = tensor_arg(a, name)
+    try:
+        target = result_type(a, b)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: unsupported operand types {type(a).__name__} and "
+                        f"{type(b).__name__}: {exc}") from None
+    if target.kind == "b":
+        raise NotImplementedError(f"{name}: not implemented for bool tensors (as in PyTorch); "
+                                  "convert one operand with .long() or .float() first")
+    _check_broadcast(name, a, b)
+    a, b = _in_dtype_for_arithmetic(a, target), _in_dtype_for_arithmetic(b, target)
+    if target.kind in "iu" and np.any(np.asarray(_data(b)) == 0):
+        raise RuntimeError(f"ZeroDivisionError: {name} of integer tensors by zero (as in "
+                           "PyTorch; a float divisor gives inf or NaN instead)")
+    return a, b
+
+
+def remainder(a: Any, b: Any) -> Tensor:
+    """a - floor(a / b) * b, elementwise, with the sign of the divisor (Python's and PyTorch's
+    `%`): remainder(-5, 3) = 1, remainder(5, -3) = -1. Integers stay integers; dividing an
+    integer by zero is an error. The gradient is 1 for a and -floor(a / b) for b."""
+    a, b = _division_operands("remainder", a, b)
+    return apply2(P.Remainder, a, b)
+
+
+def fmod(a: Any, b: Any) -> Tensor:
+    """a - trunc(a / b) * b, elementwise, with the sign of the dividend (C's fmod, PyTorch's):
+    fmod(-5, 3) = -2, fmod(5, -3) = 2. The gradient is 1 for a and -trunc(a / b) for b."""
+    a, b = _division_operands("fmod", a, b)
+    return apply2(P.Fmod, a, b)
+
+
+def floor_divide(a: Any, b: Any) -> Tensor:
+    """a / b rounded toward -inf (Python's and PyTorch's `//`): -5 // 3 = -2. Integers stay
+    integers. Not differentiable, as in PyTorch: backward through it is an error; use
+    `div(a, b, rounding_mode="floor")` for a zero gradient."""
+    a, b = _division_operands("floor_divide", a, b)
+    return apply2(P.DivRounded, a, b, {"mode": "floor", "op": "floor_divide"})
+
+
+def _rounded_div(a: Any, b: Any, rounding_mode: Any) -> Tensor:
+    """`div(a, b, rounding_mode=...)`: "trunc" rounds toward 0, "floor" toward -inf; integers
+    stay integers; the gradient is zero, as in PyTorch."""
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found {rounding_mode!r}")
+    a, b = _division_operands("div", a, b)
+    return apply2(P.DivRounded, a, b, {"mode": rounding_mode, "op": "div"})
 
 
 # ---- elementwise functions ------------------------------------------------------------------
@@ -379,8 +462,15 @@ def minimum(a: Any, b: Any) -> Tensor:
     return _binary(P.Minimum, "minimum", a, b)
 
 
-def where(condition: Any, a: Any, b: Any) -> Tensor:
-    """Elementwise choice: a where condition is true, else b. The condition carries no gradient."""
+@overload
+def where(condition: Any) -> tuple[Tensor, ...]: ...
+@overload
+def where(condition: Any, a: Any, b: Any) -> Tensor: ...
+def where(condition: Any, a: Any = None, b: Any = None) -> Any:
+    """Elementwise choice: a where condition is true, else b. The condition carries no gradient.
+    With the condition alone: nonzero(condition, as_tuple=True), as PyTorch."""
+    if a is None and b is None:
+        return where_nonzero(condition)
     cond = _data(condition)
     if not isinstance(cond, np.ndarray) or cond.dtype != np.bool_:
         shape_of(cond, "where")  # a ragged list fails here, clearly
@@ -388,6 +478,8 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         if cond.dtype != np.bool_:
             raise TypeError(f"where: condition must be boolean, got dtype {cond.dtype}")
     try:
+        if not _agree(a, b):
+            a, b = promote_operands(a, b)
         return P.Where.apply(cond, a, b)
     except ValueError:
         _check_broadcast("where", cond, a, b)
@@ -404,7 +496,131 @@ def compare(op: np.ufunc, a: Any, b: Any) -> Tensor:
 
 
 def logical_not(a: Any) -> Tensor:
-    return Tensor._make(np.logical_not(_data(a)))
+    """NOT of each element's truth value (nonzero is true), for any dtype: a bool tensor."""
+    return Tensor._make(np.asarray(np.logical_not(tensor_arg(a, "logical_not").data)))
+
+
+def logical_and(a: Any, b: Any) -> Tensor:
+    """AND of the elements' truth values (nonzero is true), for any dtypes: a bool tensor."""
+    return compare(np.logical_and, a, b)
+
+
+def logical_or(a: Any, b: Any) -> Tensor:
+    """OR of the elements' truth values (nonzero is true), for any dtypes: a bool tensor."""
+    return compare(np.logical_or, a, b)
+
+
+def logical_xor(a: Any, b: Any) -> Tensor:
+    """XOR of the elements' truth values (nonzero is true), for any dtypes: a bool tensor."""
+    return compare(np.logical_xor, a, b)
+
+
+def _bitwise(op: np.ufunc, name: str, a: Any, b: Any) -> Tensor:
+    """`a op b` on integer and bool operands in PyTorch's result dtype: bitwise on integers,
+    logical on bools (the same thing there); a float operand is an error, as in PyTorch."""
+    try:
+        target = result_type(a, b)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: unsupported operand types {type(a).__name__} and "
+                        f"{type(b).__name__}: {exc}") from None
+    if target.kind not in "biu":
+        kinds = " and ".join(str(x.dtype) if isinstance(x, Tensor) else type(x).__name__
+                             for x in (a, b))
+        raise NotImplementedError(
+            f"{name} is only implemented for integer and bool tensors, got {kinds} (as in "
+            "PyTorch); for truth values use am.logical_and/logical_or/logical_xor, or convert "
+            "with .long() or .bool()")
+    _check_broadcast(name, a, b)
+    xa, xb = (_data(_in_dtype_for_arithmetic(x, target)) for x in (a, b))
+    return Tensor._make(np.asarray(op(xa, xb)))
+
+
+def bitwise_and(a: Any, b: Any) -> Tensor:
+    """Bitwise AND of integer tensors, logical AND of bool tensors (`&`)."""
+    return _bitwise(np.bitwise_and, "bitwise_and", a, b)
+
+
+def bitwise_or(a: Any, b: Any) -> Tensor:
+    """Bitwise OR of integer tensors, logical OR of bool tensors (`|`)."""
+    return _bitwise(np.bitwise_or, "bitwise_or", a, b)
+
+
+def bitwise_xor(a: Any, b: Any) -> Tensor:
+    """Bitwise XOR of integer tensors, logical XOR of bool tensors (`^`)."""
+    return _bitwise(np.bitwise_xor, "bitwise_xor", a, b)
+
+
+def bitwise_not(a: Any) -> Tensor:
+    """Bitwise NOT of an integer tensor (bitwise_not(5) = -6), logical NOT of a bool tensor."""
+    return _invert(a, NotImplementedError, "bitwise_not")
+
+
+def _invert(a: Any, error: type[Exception] = TypeError, name: str = "~ (bitwise_not)") -> Tensor:
+    """`~a` (and `bitwise_not`): a float tensor is a TypeError for `~`, a NotImplementedError
+    for `bitwise_not`, as in PyTorch."""
+    x = tensor_arg(a, name)
+    if x.data.dtype.kind not in "biu":
+        raise error(f"{name} is only implemented on integer and bool tensors, got dtype "
+                    f"{x.data.dtype} (as in PyTorch); for a truth value use am.logical_not")
+    return Tensor._make(np.asarray(np.invert(x.data)))
+
+
+def _truth_reduction(fn: Any, name: str, x: Any, dim: Any, keepdim: bool, kw: dict) -> Tensor:
+    x = tensor_arg(x, name)
+    axis, keepdim = _reduction_args(x, dim, keepdim, kw, name)
+    out = np.asarray(fn(x.data, axis=axis, keepdims=keepdim))
+    # PyTorch keeps uint8 for uint8 input (a legacy of its masks); every other dtype gives bool
+    return Tensor._make(out.astype(np.uint8) if x.data.dtype == np.uint8 else out)
+
+
+def all(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """Whether every element is true (nonzero), over `dim` (None: all of them): a bool tensor,
+    0-d without dim, so `.item()`, `if t.all():` and `bool(...)` work, as in PyTorch. The `all`
+    of nothing is True."""
+    return _truth_reduction(np.all, "all", x, dim, keepdim, kw)
+
+
+def any(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """Whether some element is true (nonzero), over `dim` (None: all of them): a bool tensor,
+    0-d without dim, as in PyTorch. The `any` of nothing is False."""
+    return _truth_reduction(np.any, "any", x, dim, keepdim, kw)
+
+
+def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
+    """|a - b| <= atol + rtol * |b| elementwise, broadcasting (infinities of one sign are close,
+    NaN only with equal_nan): a bool tensor. As PyTorch, the two need the same dtype, and the
+    tolerances must be non-negative."""
+    a, b = tensor_arg(a, "isclose"), tensor_arg(b, "isclose")
+    if a.data.dtype != b.data.dtype:
+        raise RuntimeError(f"isclose: a and b must have the same dtype, got {a.data.dtype} and "
+                           f"{b.data.dtype} (as in PyTorch); convert one with .to(other.dtype)")
+    for what, tol in (("rtol", rtol), ("atol", atol)):
+        if not tol >= 0:
+            raise RuntimeError(f"isclose: {what} must be greater than or equal to zero, but got "
+                               f"{tol}")
+    _check_broadcast("isclose", a, b)
+    if a.data.dtype.kind == "b":
+        return Tensor._make(np.asarray(a.data == b.data))
+    with np.errstate(invalid="ignore", over="ignore"):
+        xa, xb = a.data, b.data
+        if xa.dtype.kind in "iu":  # (exact, as PyTorch: no wrap-around in the difference)
+            xa, xb = xa.astype(np.float64), xb.astype(np.float64)
+        close = np.isclose(xa, xb, rtol=rtol, atol=atol, equal_nan=bool(equal_nan))
+    return Tensor._make(np.asarray(close))
+
+
+def allclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    """Whether `isclose(a, b, ...)` holds everywhere: a Python bool, as PyTorch's."""
+    return bool(isclose(a, b, rtol, atol, equal_nan).data.all())
+
+
+def equal(a: Any, b: Any) -> bool:
+    """Whether a and b have the same shape and the same values (any dtypes, compared after
+    promotion; NaN equals nothing): a Python bool, as PyTorch's `torch.equal`."""
+    a, b = tensor_arg(a, "equal"), tensor_arg(b, "equal")
+    return a.data.shape == b.data.shape and bool(np.array_equal(a.data, b.data))
 
 
 def cast(x: Tensor, dtype: Any) -> Tensor:
@@ -431,6 +647,8 @@ def sum(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor
     An empty tuple reduces nothing, as in NumPy.
     """
     x = tensor_arg(x, "sum")
+    if kw:
+        x = _in_reduction_dtype(x, kw, "sum")
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "sum")
     return P.Sum.apply(x, axis=axis, keepdims=keepdim)
 
@@ -456,7 +674,10 @@ def _count(x: Tensor, axis: tuple | None) -> int:
 
 def mean(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """Mean over `dim`. The mean of an empty selection is NaN, silently, as in PyTorch."""
-    x, narrow = in_float32(tensor_arg(x, "mean"))
+    x = tensor_arg(x, "mean")
+    if kw:
+        x = _in_reduction_dtype(x, kw, "mean")
+    x, narrow = in_float32(x)
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "mean")
     n = _count(x, axis)
     return back_to(P.Sum.apply(x, axis=axis, keepdims=keepdim) * (1.0 / n if n else math.nan),
@@ -516,6 +737,8 @@ def std(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor
 def prod(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """Product over `dim`; the gradient is exact when elements are zero."""
     x = tensor_arg(x, "prod")
+    if kw:
+        x = _in_reduction_dtype(x, kw, "prod")
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "prod")
     return P.Prod.apply(x, axis=axis, keepdims=keepdim)
 
@@ -635,7 +858,7 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
     try:
         np.empty(x.shape, dtype=bool).reshape(new)
     except ValueError:
-        raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} "
+        raise ShapeError(f"reshape: cannot reshape a tensor of shape {x.shape} "
                          f"({x.data.size} elements) into shape {new}") from None
     if new == x.data.shape:
         return x
@@ -651,7 +874,7 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
     axes = _shape_args(dims, "permute")
     norm = tuple(normalize_axis(a, x.ndim, "permute") for a in axes)
     if sorted(norm) != list(range(x.ndim)):
-        raise ValueError(f"permute: {axes} is not a permutation of the {x.ndim} axes of a "
+        raise ShapeError(f"permute: {axes} is not a permutation of the {x.ndim} axes of a "
                          f"tensor of shape {x.shape}")
     return _view_of(x, P.Permute.apply(x, axes=norm))
 
@@ -715,7 +938,7 @@ def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
         np.broadcast_shapes(x.shape, shape)
         np.broadcast_to(np.empty(x.shape, dtype=bool), shape)
     except ValueError:
-        raise ValueError(f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to "
+        raise ShapeError(f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to "
                          f"{shape}") from None
     if shape == x.data.shape:
         return x
@@ -728,7 +951,7 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     shape = _shape_args(shape, "expand")
     lead = len(shape) - x.ndim
     if lead < 0:
-        raise ValueError(f"expand: shape {shape} has fewer dimensions than the tensor "
+        raise ShapeError(f"expand: shape {shape} has fewer dimensions than the tensor "
                          f"{x.shape}")
     full = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
     return broadcast_to(x, full)
@@ -739,6 +962,9 @@ def sum_to(x: Tensor, shape: Sequence[int]) -> Tensor:
     shape = tuple(shape)
     if x.data.shape == shape:
         return x
+    if not broadcasts_to(shape, x.data.shape):
+        raise ShapeError(f"sum_to_size: a tensor of shape {x.data.shape} is not a broadcast of "
+                         f"shape {shape}, so it cannot be summed down to it")
     return P.SumTo.apply(x, shape=shape)
 
 
@@ -765,13 +991,13 @@ def cat(tensors: Sequence[Any], dim: int = 0, **kw: Any) -> Tensor:
     items = [as_tensor(t) for t in tensors]
     ndim = items[0].ndim
     if ndim == 0:
-        raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use am.stack")
+        raise ShapeError("cat: zero-dimensional tensors cannot be concatenated; use am.stack")
     axis = normalize_axis(dim, ndim, "cat")
     first = items[0].shape
     for t in items[1:]:
         if t.ndim != ndim or t.shape[:axis] + t.shape[axis + 1:] != \
                 first[:axis] + first[axis + 1:]:
-            raise ValueError(f"cat: shapes {first} and {t.shape} differ outside axis {axis}")
+            raise ShapeError(f"cat: shapes {first} and {t.shape} differ outside axis {axis}")
     return P.Concat.apply(*items, axis=axis)
 
 
@@ -787,7 +1013,7 @@ def stack(tensors: Sequence[Any], dim: int = 0, **kw: Any) -> Tensor:
     items = [as_tensor(t) for t in tensors]
     for t in items[1:]:
         if t.shape != items[0].shape:
-            raise ValueError(f"stack: all tensors need the same shape, got {items[0].shape} "
+            raise ShapeError(f"stack: all tensors need the same shape, got {items[0].shape} "
                              f"and {t.shape}")
     axis = _new_axis(dim, items[0].shape, "stack")
     return cat([unsqueeze(t, axis) for t in items], axis, **kw)
@@ -816,7 +1042,7 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0,
             raise TypeError(f"split: split_size_or_sections must be an int or a sequence of ints, "
                             f"got {short_repr(split_size_or_sections)}") from None
         if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
-            raise ValueError(f"split: sizes {sizes} do not add up to {n}, the length of axis "
+            raise ShapeError(f"split: sizes {sizes} do not add up to {n}, the length of axis "
                              f"{axis} of shape {x.shape}")
     pieces = []
     start = 0
@@ -845,35 +1071,122 @@ def pad(x: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
 
 # ---- indexing -------------------------------------------------------------------------------
 def _index_part(i: Any) -> Any:
+    """One part of an index as NumPy takes it: a Tensor's or a list's values as an array (an
+    empty list indexes nothing, as int64), a 0-d integer array or Tensor as a Python int (PyTorch
+    treats `x[t.argmax()]` as `x[int]`: it selects, and gives a view), a 0-d bool as a bool."""
     if isinstance(i, Tensor):
         i = i.data
     if isinstance(i, list):
-        i = np.asarray(i)
+        try:
+            i = np.asarray(i)
+        except ValueError:  # a ragged nested list
+            raise IndexError(f"index list {short_repr(i)} has nested lists of different "
+                             "lengths") from None
+        if i.size == 0 and i.dtype.kind == "f":  # [] (NumPy reads it as float64)
+            i = i.astype(np.intp)
     if isinstance(i, np.ndarray):
         if i.dtype.kind not in "biu":
-            raise IndexError(f"index arrays must be integer or boolean, got dtype {i.dtype}")
-        if i.dtype.kind == "b" and i.ndim == 0:
-            return bool(i)
+            raise IndexError(f"index arrays must be integer or boolean, got dtype {i.dtype}"
+                             + (" (write several indices as x[a, b], a tuple, not x[[a, b]])"
+                                if i.dtype.kind == "O" else ""))
+        if i.ndim == 0:
+            return bool(i) if i.dtype.kind == "b" else int(i)
     return i
 
 
 def normalize_index(index: Any) -> Any:
+    """An index as NumPy takes it (see `_index_part`); its layout is still NumPy's (see
+    `_pytorch_order`)."""
     if isinstance(index, tuple):
-        return tuple(_index_part(i) for i in index)
+        return tuple([_index_part(i) for i in index])  # (a list: faster than a generator)
     return _index_part(index)
+
+
+# The types of the index parts that make NumPy's and PyTorch's layouts differ (after
+# normalize_index): index arrays, masks, and bool scalars (a bool is a 0-d mask).
+_ADVANCED = frozenset({np.ndarray, bool, np.bool_})
+# The kind of an index part, by its type: "a" advanced (an index array, a mask, a bool), "i" an
+# int, "s" a slice, "n" None, "." Ellipsis (other integer types are "i", anything else "s": an
+# invalid part, which NumPy refuses next).
+_INDEX_KINDS = {np.ndarray: "a", bool: "a", np.bool_: "a", int: "i", slice: "s",
+                type(None): "n", type(Ellipsis): "."}
+
+
+def _pytorch_order(index: tuple, ndim: int) -> tuple[tuple, tuple[int, ...] | None]:
+    """(index, perm): NumPy's `array[index].transpose(perm)` is PyTorch's `tensor[index]` (perm
+    None: no transposition), for a normalized tuple index holding index arrays, masks or bools.
+
+    NumPy and PyTorch agree but for one rule. Both put the dimensions of the broadcast index
+    arrays where the arrays stand when the arrays are next to each other, and first otherwise.
+    PyTorch applies an int first, as a selection (like a slice, then select), so ints do not
+    count: in `x[0, :, [0, 1]]` the array stands alone, after the slice, where NumPy counts the
+    0 as an index array too, separated from [0, 1] by the slice, and moves both to the front
+    (x of shape (2, 3, 4): (3, 2) in PyTorch, (2, 3) in NumPy). An Ellipsis that stands for no
+    dimension separates arrays in NumPy only; it is written out as slices here (returned index).
+    """
+    kinds = "".join([_INDEX_KINDS.get(type(i)) or (
+        "i" if isinstance(i, (int, np.integer)) else "s") for i in index])
+    if "." not in kinds and ("i" not in kinds or ("s" not in kinds and "n" not in kinds)):
+        return index, None  # no int, or nothing that could separate one from the arrays
+    if "." in kinds:  # written out: as many full slices as the dimensions it stands for
+        if kinds.count(".") > 1:
+            return index, None  # (NumPy's error follows)
+        k = kinds.index(".")
+        fill = builtins.max(ndim - _index_extent(index)[0], 0)
+        index = index[:k] + (slice(None),) * fill + index[k + 1:]
+        kinds = kinds[:k] + "s" * fill + kinds[k + 1:]
+        if "i" not in kinds:
+            return index, None
+    first, last = kinds.find("a"), kinds.rfind("a")
+    between = kinds[first:last + 1]
+    if "s" in between or "n" in between:
+        return index, None  # the arrays are apart: both put their dimensions first
+    lo, hi = kinds.find("i"), kinds.rfind("i")
+    span = kinds[lo if lo < first else first:(hi if hi > last else last) + 1]
+    if "s" not in span and "n" not in span:
+        return index, None  # ints and arrays all together: NumPy keeps them in place too
+    before = first - kinds.count("i", 0, first)  # PyTorch's place for the array dimensions
+    if before == 0:
+        return index, None
+    consumed, block = _index_extent(index)
+    rest = kinds.count("s") + kinds.count("n") + builtins.max(ndim - consumed, 0)
+    perm = (tuple(range(block, block + before)) + tuple(range(block))
+            + tuple(range(block + before, block + rest)))
+    return index, perm
+
+
+def _index_extent(index: tuple) -> tuple[int, int]:
+    """(the dimensions of x a tuple index takes, the dimensions of its broadcast index arrays)."""
+    consumed = block = 0
+    for i in index:
+        if type(i) is np.ndarray:
+            mask = i.dtype.kind == "b"
+            consumed += i.ndim if mask else 1
+            block = builtins.max(block, 1 if mask else i.ndim)
+        elif type(i) is bool or type(i) is np.bool_:
+            block = builtins.max(block, 1)
+        elif i is not None and i is not Ellipsis:
+            consumed += 1
+    return consumed, block
 
 
 def getitem(x: Tensor, index: Any) -> Tensor:
     """x[index]: ints, slices, None, Ellipsis, integer arrays (repeats accumulate in the
-    gradient) and boolean masks. Basic indexing (ints, slices, None, Ellipsis) gives a view of x
+    gradient) and boolean masks, laid out as PyTorch does (ints select first: see
+    `_pytorch_order`). Basic indexing (ints, slices, None, Ellipsis) gives a view of x
     (shares its memory); index arrays and masks copy, as in NumPy and PyTorch."""
     x = tensor_arg(x, "getitem")
     index = normalize_index(index)
+    perm = None
+    if type(index) is tuple and not _ADVANCED.isdisjoint(map(type, index)):
+        index, perm = _pytorch_order(index, x.data.ndim)
     try:
         np.empty(x.shape, dtype=bool)[index]
     except (IndexError, ValueError) as exc:  # ValueError: a slice step of 0
         raise IndexError(f"index {format_index(index)} is invalid for a tensor of shape "
                          f"{x.shape}: {exc}") from None
+    if perm is not None:
+        return P.Permute.apply(P.GetItem.apply(x, index=index), axes=perm)
     return _view_of(x, P.GetItem.apply(x, index=index))
 
 
@@ -896,8 +1209,8 @@ def format_index(index: Any) -> str:
 
 
 # ---- in place -------------------------------------------------------------------------------
-_INPLACE = {"add": (np.add, add), "sub": (np.subtract, sub), "mul": (np.multiply, mul),
-            "div": (np.true_divide, div)}
+_INPLACE = {"add": (np.add, _add), "sub": (np.subtract, _sub), "mul": (np.multiply, mul),
+            "div": (np.true_divide, div), "pow": (np.power, pow)}
 
 
 def _check_inplace(x: Tensor, what: str, result_dtype: np.dtype, result_shape: tuple) -> None:
@@ -907,11 +1220,12 @@ def _check_inplace(x: Tensor, what: str, result_dtype: np.dtype, result_shape: t
             "gradient would lose track of its old value. Do it inside `with am.no_grad():` (an "
             "optimizer update), write it out of place (`x = x + y`), or work on x.detach()")
     if result_shape != x.shape:
-        raise ValueError(f"in-place {what}: the result has shape {result_shape}, which does not "
+        raise ShapeError(f"in-place {what}: the result has shape {result_shape}, which does not "
                          f"fit the tensor's shape {x.shape}")
     if not np.can_cast(result_dtype, x.dtype, casting="same_kind"):
-        raise TypeError(f"in-place {what}: the result dtype {result_dtype} cannot be stored in "
-                        f"a tensor of dtype {x.dtype}")
+        raise DTypeError(f"in-place {what}: the result dtype {result_dtype} cannot be stored in "
+                         f"a tensor of dtype {x.dtype} (PyTorch: result type can't be cast to the "
+                         "desired output type); write it out of place or convert with .to()")
     if not x.data.flags.writeable:
         raise ValueError(f"in-place {what}: the tensor's array (shape {x.shape}) is read-only; "
                          "use .clone() first")
@@ -925,7 +1239,9 @@ def inplace(x: Tensor, op: str, other: Any) -> Tensor:
     other_data = numeric_arg(other, f"in-place {op}")  # refuses strings, objects, ragged lists
     _check_broadcast(f"in-place {op}", x, other_data)
     shape = np.broadcast_shapes(x.shape, np.shape(other_data))
-    dtype = x.dtype if op == "copy_" else np.result_type(x.data, other_data)
+    dtype = x.dtype if op == "copy_" else result_type(x, other_data)
+    if op == "div" and dtype.kind != "f":
+        dtype = get_default_dtype()  # true division: an int tensor cannot hold it, as PyTorch
     _check_inplace(x, op, dtype, shape)
     if op == "copy_":
         def compute(old: Tensor) -> Tensor:
@@ -959,11 +1275,39 @@ def write_in_place(x: Tensor, what: str, compute: Any, write: Any, other: Any = 
     return x
 
 
-def elementwise_in_place(x: Tensor, what: str, compute: Any, write: Any) -> Tensor:
-    """x = compute(x) in x's own array for an elementwise op (checked, then `write_in_place`)."""
+def elementwise_in_place(x: Tensor, what: str, compute: Any, write: Any,
+                         result_dtype: np.dtype | None = None) -> Tensor:
+    """x = compute(x) in x's own array for an elementwise op (checked, then `write_in_place`).
+    `result_dtype`: the dtype the op gives for x's (when not x's own: exp of an int tensor gives
+    the default float, which an int tensor cannot hold: refused, as PyTorch)."""
     x = tensor_arg(x, what)
-    _check_inplace(x, what, x.dtype, x.shape)
+    _check_inplace(x, what, x.dtype if result_dtype is None else result_dtype, x.shape)
     return write_in_place(x, what, compute, write)
+
+
+def _float_result(x: Any) -> np.dtype | None:
+    """The dtype of exp/log/... of x: x's own when floating, else the default float dtype."""
+    dtype = x.dtype if isinstance(x, Tensor) else None
+    return None if dtype is None or dtype.kind == "f" else get_default_dtype()
+
+
+def exp_(x: Tensor) -> Tensor:
+    """exp in place (see `exp` and `inplace`): an int tensor cannot hold the result (refused)."""
+    return elementwise_in_place(x, "exp_", exp, lambda a: np.exp(a, out=a), _float_result(x))
+
+
+def neg_(x: Tensor) -> Tensor:
+    """-x in place (see `neg` and `inplace`); refused on a bool tensor, as PyTorch."""
+    if isinstance(x, Tensor) and x.dtype.kind == "b":
+        raise DTypeError("neg_: negation, the `-` operator, on a bool tensor is not supported; "
+                         "to invert a mask use ~ or logical_not()")
+    return elementwise_in_place(x, "neg_", neg, lambda a: np.negative(a, out=a))
+
+
+def pow_(x: Tensor, exponent: Any) -> Tensor:
+    """x ** exponent in place (see `pow` and `inplace`); the exponent may be a number or a
+    tensor broadcast to x's shape (recorded when either requires grad)."""
+    return inplace(tensor_arg(x, "pow_"), "pow", exponent)
 
 
 def clamp_(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
@@ -1015,12 +1359,20 @@ def _write_and_rebase(x: Tensor, result: Tensor) -> None:
 
 
 def setitem(x: Tensor, index: Any, value: Any) -> None:
-    """x[index] = value, under the same rules as the other in-place ops."""
+    """x[index] = value, under the same rules as the other in-place ops. The index selects as
+    in getitem (PyTorch's layout), and the value broadcasts to the selection, leading dimensions
+    of length 1 dropped first (as PyTorch and NumPy)."""
     index = normalize_index(index)
+    perm = None
+    if type(index) is tuple and not _ADVANCED.isdisjoint(map(type, index)):
+        index, perm = _pytorch_order(index, x.data.ndim)
     value_data = numeric_arg(value, "setitem")  # refuses strings, objects, ragged lists
+    value_shape = _without_leading_ones(np.shape(value_data))
     try:
-        target = np.empty(x.shape, dtype=bool)[index]
-        np.broadcast_to(np.empty(np.shape(value_data), dtype=bool), target.shape)
+        target = np.empty(x.shape, dtype=bool)[index].shape
+        if perm is not None:
+            target = tuple(target[k] for k in perm)
+        np.broadcast_to(np.empty(value_shape, dtype=bool), target)
     except (IndexError, ValueError) as exc:
         raise type(exc)(f"setitem: cannot assign a value of shape {np.shape(value_data)} to "
                         f"index {format_index(index)} of a tensor of shape {x.shape}") from None
@@ -1029,11 +1381,36 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         isinstance(value, Tensor) and value.requires_grad))
     if recording:
         _check_no_alias_with_history(x, "setitem")
-        value = cast(_in_dtype(value, x.dtype), x.dtype)
+        value = _setitem_value(cast(_in_dtype(value, x.dtype), x.dtype), value_shape, target,
+                               perm)
         _write_and_rebase(x, P.IndexPut.apply(_old_value(x), value, index=index))
     else:
+        if perm is not None:  # (NumPy's layout of the selection is perm's inverse of PyTorch's)
+            value_data = np.broadcast_to(np.reshape(value_data, value_shape), target).transpose(
+                np.argsort(perm))
         x.data[index] = value_data
         x._bump_version()
+
+
+def _without_leading_ones(shape: tuple) -> tuple:
+    """A value's shape for setitem: leading dimensions of length 1 dropped (PyTorch and NumPy
+    both let `x[0] = v` take a v of shape (1, n) for a row of n)."""
+    k = 0
+    while k < len(shape) and shape[k] == 1:
+        k += 1
+    return tuple(shape[k:])
+
+
+def _setitem_value(value: Tensor, shape: tuple, target: tuple,
+                   perm: tuple[int, ...] | None) -> Tensor:
+    """The recorded value of setitem, in the layout IndexPut writes (NumPy's): `shape` (leading
+    ones dropped), and for a PyTorch layout that differs from NumPy's broadcast to `target` and
+    transposed back."""
+    if value.ndim > len(target):  # (fewer dimensions broadcast as they are)
+        value = reshape(value, shape)
+    if perm is None:
+        return value
+    return permute(broadcast_to(value, target), tuple(np.argsort(perm).tolist()))
 
 
 # ---- NumPy interoperation -------------------------------------------------------------------
@@ -1077,16 +1454,1830 @@ def dispatch_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) ->
             return _UFUNCS[ufunc](*inputs)
         if ufunc in _COMPARISONS:
             return compare(ufunc, *inputs)
+    out = kwargs.get("out")
+    if out is not None and not builtins.any(isinstance(o, Tensor) for o in out) and (
+            out[0] is inputs[0] or not builtins.any(
+                isinstance(i, Tensor) and i.requires_grad for i in inputs)):
+        return _ufunc_into_arrays(ufunc, method, inputs, kwargs)
     if builtins.any(isinstance(i, Tensor) and i.requires_grad for i in inputs):
         raise TypeError(
             f"numpy.{ufunc.__name__} ({method}) cannot record a gradient on a Tensor that "
             f"requires grad; {_ufunc_advice(ufunc, method)}, or .detach() the tensor if no "
             "gradient is needed")
     arrays = tuple(_data(i) for i in inputs)
-    out = kwargs.get("out")
     if out is not None:
-        raise TypeError(f"numpy.{ufunc.__name__}: out= is not supported with Tensors")
+        raise TypeError(f"numpy.{ufunc.__name__}: out= a Tensor is not supported; use the "
+                        "Tensor's in-place methods (t.add_(x), t += x, t.copy_(x)), or write into "
+                        "its array (t.data)")
     result = getattr(ufunc, method)(*arrays, **kwargs)
     return Tensor._make(np.asarray(result)) if result is not None else None
 
 
+
+
+def _ufunc_into_arrays(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
+    """A NumPy ufunc with Tensor operands writing into plain ndarrays (`out=`, which NumPy
+    passes as a tuple): what `p.data -= lr * p.grad` is (`ndarray.__isub__` calls
+    `np.subtract(p.data, t, out=(p.data,))`). The Tensors' values are used and the result is
+    written into the arrays, which NumPy returns: `.data` stays an ndarray, never a Tensor.
+    Nothing is recorded: an operand that requires grad (a `p.grad` from `create_graph=True`) is
+    taken only by an in-place operator on an array (`array -= t`, writing through `.data` is
+    outside autograd, as in PyTorch); `np.exp(t, out=array)` of such a tensor is refused by
+    `dispatch_ufunc` with advice instead."""
+    arrays = tuple(_data(i) for i in inputs)
+    if isinstance(kwargs.get("where"), Tensor):
+        kwargs = {**kwargs, "where": kwargs["where"].data}
+    return getattr(ufunc, method)(*arrays, **kwargs)
+
+
+# ---- selection, ordering, rearranging and contraction (PyTorch's semantics) -----------------
+SortResult = namedtuple("sort", ["values", "indices"])
+TopkResult = namedtuple("topk", ["values", "indices"])
+KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
+
+
+def _dim_arg(dim: Any, kw: dict, name: str, default: Any = None) -> Any:
+    """`dim`, or NumPy's `axis=` spelling of it (popped from kw; anything else left is an
+    error)."""
+    if "axis" in kw:
+        if dim is not None and dim is not default:
+            raise TypeError(f"{name}: give dim or axis, not both")
+        dim = kw.pop("axis")
+    if kw:
+        raise TypeError(f"{name}() got unexpected keyword argument(s) {sorted(kw)}")
+    return dim
+
+
+def _index_arg(index: Any, name: str, what: str = "index") -> np.ndarray:
+    """An index tensor (or array, or list) as an integer ndarray; bool or float is an error, as
+    in PyTorch."""
+    data = np.asarray(_data(index))
+    if data.dtype.kind not in "iu":
+        if data.size == 0 and data.dtype.kind == "f" and not isinstance(index, (Tensor,
+                                                                                 np.ndarray)):
+            data = data.astype(np.int64)
+        else:
+            raise RuntimeError(f"{name}(): Expected dtype int64 for {what}, got {data.dtype}")
+    return data.astype(np.int64, copy=False)
+
+
+def _check_in_range(idx: np.ndarray, n: int, axis: int, name: str) -> None:
+    """Indices in [0, n): else RuntimeError (IndexError for index_select), as PyTorch."""
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = int(idx.min() if idx.min() < 0 else idx.max())
+        error = IndexError if name == "index_select" else RuntimeError
+        raise error(f"{name}: index {bad} is out of bounds for dimension {axis} with size {n}")
+
+
+def _along(index: np.ndarray, axis: int) -> tuple:
+    """The NumPy index that picks x[i][j]...[index[i][j]...]...: `index` along `axis`, the
+    position itself along every other axis (PyTorch's gather/scatter addressing)."""
+    parts = list(np.indices(index.shape, sparse=True))
+    parts[axis] = index
+    return tuple(parts)
+
+
+def _check_gather_shapes(x: Tensor, idx: np.ndarray, axis: int, name: str,
+                         src: Tensor | None = None) -> None:
+    if idx.ndim != x.ndim and not (x.ndim == 0 and idx.ndim <= 1):
+        raise RuntimeError(f"{name}: Index tensor must have the same number of dimensions as "
+                           f"input tensor (index {idx.shape}, input {x.shape})")
+    for d in range(idx.ndim):
+        if d != axis and idx.shape[d] > x.shape[d]:
+            raise RuntimeError(f"{name}: Size does not match at dimension {d} expected index "
+                               f"{list(idx.shape)} to be no larger than self {list(x.shape)} "
+                               f"apart from dimension {axis}")
+        if src is not None and (src.ndim != idx.ndim or idx.shape[d] > src.shape[d]):
+            raise RuntimeError(f"{name}: Expected index {list(idx.shape)} to be no larger than "
+                               f"src {list(src.shape)} in every dimension")
+
+
+def gather(input: Tensor, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
+    """out[i][j][k] = input[i][index[i][j][k]][k] (dim 1), as torch.gather: `index` has input's
+    number of dimensions and is no larger than it apart from `dim`; its values lie in
+    [0, size of dim). The gradient adds up at repeated indices."""
+    x = tensor_arg(input, "gather")
+    idx = _index_arg(index, "gather")
+    if x.ndim == 0:
+        return reshape(gather(reshape(x, (1,)), 0, idx.reshape(-1)), idx.shape)
+    axis = normalize_axis(dim, x.ndim, "gather")
+    _check_gather_shapes(x, idx, axis, "gather")
+    _check_in_range(idx, x.shape[axis], axis, "gather")
+    return P.GetItem.apply(x, index=_along(idx, axis))
+
+
+def take_along_dim(input: Tensor, indices: Any, dim: int | None = None) -> Tensor:
+    """torch.take_along_dim: gather along `dim` after broadcasting input and indices in the
+    other dimensions; with dim None, of the flattened input at the flattened indices."""
+    x = tensor_arg(input, "take_along_dim")
+    idx = _index_arg(indices, "take_along_dim", "indices")
+    if dim is None:
+        return gather(reshape(x, (-1,)), 0, idx.reshape(-1))
+    axis = normalize_axis(dim, x.ndim, "take_along_dim")
+    if idx.ndim != x.ndim:
+        raise RuntimeError(f"take_along_dim: input and indices should have the same number of "
+                           f"dimensions, but got {x.ndim} dimensions for input, and {idx.ndim} "
+                           "dimensions for indices")
+    xs, js = list(x.shape), list(idx.shape)
+    xs[axis] = js[axis] = 1
+    try:
+        common = np.broadcast_shapes(tuple(xs), tuple(js))
+    except ValueError:
+        raise ShapeError(f"take_along_dim: shapes {x.shape} and {idx.shape} cannot be broadcast "
+                         f"apart from dimension {axis}") from None
+    x = broadcast_to(x, common[:axis] + (x.shape[axis],) + common[axis + 1:])
+    idx = np.broadcast_to(idx, common[:axis] + (idx.shape[axis],) + common[axis + 1:])
+    return gather(x, axis, idx)
+
+
+def index_select(input: Tensor, dim: int, index: Any) -> Tensor:
+    """The slices of `input` at `index` (a vector of ints in [0, size)) along `dim`: a copy, as
+    torch.index_select; repeated indices add up in the gradient."""
+    x = tensor_arg(input, "index_select")
+    idx = _index_arg(index, "index_select")
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    idx = idx.reshape(-1)
+    if x.ndim == 0:
+        _check_in_range(idx, 1, 0, "index_select")
+        return reshape(x, (1,))[idx] if idx.size != 1 else clone(x)
+    axis = normalize_axis(dim, x.ndim, "index_select")
+    _check_in_range(idx, x.shape[axis], axis, "index_select")
+    return P.GetItem.apply(x, index=(slice(None),) * axis + (idx,))
+
+
+def _mask_arg(mask: Any, shape: tuple, name: str) -> np.ndarray:
+    data = np.asarray(_data(mask))
+    if data.dtype != np.bool_:
+        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype "
+                           f"{data.dtype}")
+    if not broadcasts_to(data.shape, shape):
+        raise ShapeError(f"{name}: the mask of shape {data.shape} cannot be broadcast to the "
+                         f"tensor's shape {shape}")
+    return data
+
+
+def _fill_value(value: Any, dtype: np.dtype, name: str) -> Any:
+    """A fill value: a number, or a 0-d tensor (differentiable), in `dtype`."""
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"{name} only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.ndim} dimension(s).")
+        return cast(value, dtype)
+    if np.ndim(value) != 0:
+        raise TypeError(f"{name}: value must be a number or a 0-d tensor, got "
+                        f"{short_repr(value)}")
+    return Tensor._make(np.asarray(value).astype(dtype))
+
+
+def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
+    """`input` with `value` where the boolean `mask` (broadcast to input's shape) is True, in
+    input's dtype. A 0-d tensor value gets the gradient of the filled places."""
+    x = tensor_arg(input, "masked_fill")
+    m = _mask_arg(mask, x.shape, "masked_fill")
+    v = _fill_value(value, x.dtype, "masked_fill")
+    if not x.requires_grad and not v.requires_grad:
+        return Tensor._make(np.where(m, v.data, x.data).astype(x.dtype, copy=False))
+    return P.Where.apply(np.broadcast_to(m, x.shape), v, x)
+
+
+def masked_fill_(input: Tensor, mask: Any, value: Any) -> Tensor:
+    """masked_fill in place (see `masked_fill` and `inplace`)."""
+    x = tensor_arg(input, "masked_fill_")
+    m = _mask_arg(mask, x.shape, "masked_fill_")
+    v = _fill_value(value, x.dtype, "masked_fill_")
+    _check_inplace(x, "masked_fill_", x.dtype, x.shape)
+    return write_in_place(x, "masked_fill_", lambda old: masked_fill(old, m, v),
+                          lambda a: np.copyto(a, v.data, where=np.broadcast_to(m, a.shape)), v)
+
+
+def _triangle(x: Any, diagonal: int, name: str, upper: bool) -> Tensor:
+    x = tensor_arg(x, name)
+    if x.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+    n, m = x.shape[-2:]
+    keep = (np.triu if upper else np.tril)(np.ones((n, m), dtype=bool), operator.index(diagonal))
+    if not x.requires_grad:
+        return Tensor._make(np.where(keep, x.data, np.zeros((), x.dtype)))
+    return P.Where.apply(keep, x, np.zeros((), x.dtype))
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle of the last two dimensions (on and below `diagonal`), zeros above."""
+    return _triangle(input, diagonal, "tril", upper=False)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle of the last two dimensions (on and above `diagonal`), zeros below."""
+    return _triangle(input, diagonal, "triu", upper=True)
+
+
+def _scatter_args(x: Any, dim: Any, index: Any, src: Any, value: Any, name: str) -> tuple:
+    x = tensor_arg(x, name)
+    idx = _index_arg(index, name)
+    if x.ndim == 0:
+        raise RuntimeError(f"{name}: a 0-d tensor is not supported here; reshape it to (1,)")
+    axis = normalize_axis(dim, x.ndim, name)
+    if src is None and value is None:
+        raise TypeError(f"{name}() missing the src (or value) argument")
+    if src is not None and not isinstance(src, Tensor) and np.ndim(src) == 0:
+        src, value = None, src  # scatter(dim, index, 2.5): the value form
+    if src is not None:
+        src = tensor_arg(src, name)
+        if src.dtype != x.dtype:
+            raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype "
+                               f"({x.dtype} and {src.dtype})")
+        _check_gather_shapes(x, idx, axis, name, src)
+        vals = src if src.shape == idx.shape else src[tuple(slice(0, n) for n in idx.shape)]
+    else:
+        _check_gather_shapes(x, idx, axis, name)
+        vals = _fill_value(value, x.dtype, name)
+        vals = broadcast_to(vals, idx.shape) if vals.requires_grad else Tensor._make(
+            np.full(idx.shape, vals.data, dtype=x.dtype))
+    _check_in_range(idx, x.shape[axis], axis, name)
+    return x, _along(idx, axis), vals
+
+
+def scatter(input: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None,
+            reduce: str | None = None) -> Tensor:
+    """A copy of input with out[i][index[i][j]] = src[i][j] (dim 1), as torch.scatter (`src` a
+    tensor, or a number: `value`). With repeated indices one of the writes wins (which one is
+    unspecified in PyTorch too); the gradient is exact for distinct indices."""
+    if reduce is not None:
+        return scatter_reduce(input, dim, index, src if src is not None else value,
+                              {"add": "sum", "multiply": "prod"}.get(reduce, reduce))
+    x, where_, vals = _scatter_args(input, dim, index, src, value, "scatter")
+    if not (x.requires_grad or vals.requires_grad):
+        out = x.data.copy()
+        out[where_] = vals.data
+        return Tensor._make(out)
+    return P.IndexPut.apply(x, vals, index=where_)
+
+
+def scatter_add(input: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+    """input with src[i][j] added at out[i][index[i][j]] (dim 1); repeated indices add up."""
+    x, where_, vals = _scatter_args(input, dim, index, src, None, "scatter_add")
+    return _add(x, P.ScatterAdd.apply(vals, index=where_, shape=x.shape))
+
+
+def scatter_(input: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None,
+             reduce: str | None = None) -> Tensor:
+    """scatter in place (see `scatter` and `inplace`)."""
+    x = tensor_arg(input, "scatter_")
+    result = scatter(x.detach(), dim, index, src, value=value, reduce=reduce)  # checks args
+    _check_inplace(x, "scatter_", x.dtype, x.shape)
+    other = src if isinstance(src, Tensor) else value
+    return write_in_place(x, "scatter_", lambda old: scatter(old, dim, index, src, value=value,
+                                                             reduce=reduce),
+                          lambda a: np.copyto(a, result.data), other)
+
+
+def scatter_add_(input: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+    """scatter_add in place (see `scatter_add` and `inplace`)."""
+    x = tensor_arg(input, "scatter_add_")
+    result = scatter_add(x.detach(), dim, index, src)
+    _check_inplace(x, "scatter_add_", x.dtype, x.shape)
+    return write_in_place(x, "scatter_add_", lambda old: scatter_add(old, dim, index, src),
+                          lambda a: np.copyto(a, result.data), src)
+
+
+def scatter_reduce(input: Tensor, dim: int, index: Any, src: Any, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
+    """torch.scatter_reduce with reduce "sum", "prod", "mean", "amax" or "amin"."""
+    x, where_, vals = _scatter_args(input, dim, index, src, None, "scatter_reduce")
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # (PyTorch takes both)
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"scatter_reduce: reduce argument must be either sum, prod, mean, "
+                           f"amax or amin, got {reduce}")
+    hit = np.zeros(x.shape, dtype=bool)
+    hit[where_] = True
+    base = x if include_self else masked_fill(x, hit, 0 if reduce in ("sum", "mean") else 1)
+    if reduce in ("sum", "mean"):
+        total = _add(base, P.ScatterAdd.apply(vals, index=where_, shape=x.shape))
+        if reduce == "sum":
+            return total
+        count = np.zeros(x.shape, dtype=np.int64)
+        np.add.at(count, where_, 1)
+        count = count + (1 if include_self else 0)
+        count = np.maximum(count, 1)
+        if x.dtype.kind == "f":
+            return total / Tensor._make(count.astype(x.dtype))
+        return Tensor._make(np.floor_divide(total.data, count).astype(x.dtype))
+    # prod, amax, amin: one recorded reduction per written place (with the old value unless
+    # include_self is False); amax/amin share the gradient evenly among tied elements
+    if reduce == "prod":
+        start = base
+    else:
+        if x.dtype.kind == "f":
+            fill: Any = np.inf if reduce == "amin" else -np.inf
+        else:
+            info = np.iinfo(x.dtype) if x.dtype.kind in "iu" else None
+            fill = (info.max if reduce == "amin" else info.min) if info else reduce == "amin"
+        start = x if include_self else masked_fill(x, hit, fill)
+    flat = np.ravel_multi_index(tuple(np.broadcast_to(w, vals.shape) for w in where_),
+                                x.shape).reshape(-1)
+    out = reshape(start, (-1,))
+    vflat = reshape(vals, (-1,))
+    targets = np.unique(flat)
+    pick = {"prod": prod, "amax": max, "amin": min}[reduce]
+    results = []
+    for target in targets.tolist():
+        members = np.nonzero(flat == target)[0]
+        group = cat([reshape(out[target], (1,)), P.GetItem.apply(vflat, index=(members,))])
+        results.append(pick(group, axis=0))
+    if not results:
+        return clone(x)
+    written = P.IndexPut.apply(out, stack(results), index=(targets,))
+    return reshape(written, x.shape)
+
+
+def _sort_indices(data: np.ndarray, axis: int, descending: bool) -> np.ndarray:
+    """Stable argsort along axis; descending keeps equal elements in their original order (as
+    torch.sort(stable=True)). NaN sorts as the largest value, as PyTorch."""
+    if not descending:
+        return np.argsort(data, axis=axis, kind="stable")
+    n = data.shape[axis]
+    flipped = np.argsort(np.flip(data, axis), axis=axis, kind="stable")
+    return (n - 1 - np.flip(flipped, axis)).astype(np.int64)
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False,
+         **kw: Any) -> Any:
+    """(values, indices) sorted along `dim`; always stable (equal elements keep their order,
+    also descending), which is one of the orders PyTorch allows with stable=False."""
+    x = tensor_arg(input, "sort")
+    dim = _dim_arg(dim, kw, "sort", -1)
+    if x.ndim == 0:
+        normalize_axis(dim, 0, "sort")
+        return SortResult(clone(x), Tensor._make(np.zeros((), np.int64)))
+    axis = normalize_axis(dim, x.ndim, "sort")
+    idx = _sort_indices(x.data, axis, bool(descending)).astype(np.int64, copy=False)
+    return SortResult(P.GetItem.apply(x, index=_along(idx, axis)), Tensor._make(idx))
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False,
+            **kw: Any) -> Tensor:
+    """The indices that sort `input` along `dim` (stable); no gradient."""
+    x = tensor_arg(input, "argsort")
+    dim = _dim_arg(dim, kw, "argsort", -1)
+    if x.ndim == 0:
+        normalize_axis(dim, 0, "argsort")
+        return Tensor._make(np.zeros((), np.int64))
+    axis = normalize_axis(dim, x.ndim, "argsort")
+    return Tensor._make(_sort_indices(x.data, axis, bool(descending)).astype(np.int64))
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True,
+         **kw: Any) -> Any:
+    """(values, indices) of the k largest (or smallest) along `dim`, in sorted order; equal
+    elements in their original order."""
+    x = tensor_arg(input, "topk")
+    dim = _dim_arg(dim, kw, "topk", -1)
+    k = operator.index(k)
+    n = x.shape[normalize_axis(dim, x.ndim, "topk")] if x.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError("selected index k out of range")
+    if x.ndim == 0:
+        return TopkResult(clone(x), Tensor._make(np.zeros((), np.int64)))
+    axis = normalize_axis(dim, x.ndim, "topk")
+    idx = np.take(_sort_indices(x.data, axis, bool(largest)), np.arange(k), axis=axis)
+    idx = idx.astype(np.int64, copy=False)
+    return TopkResult(P.GetItem.apply(x, index=_along(idx, axis)), Tensor._make(idx))
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, **kw: Any) -> Any:
+    """(values, indices) of the k-th smallest element along `dim` (k counts from 1)."""
+    x = tensor_arg(input, "kthvalue")
+    dim = _dim_arg(dim, kw, "kthvalue", -1)
+    k = operator.index(k)
+    if x.ndim == 0:
+        normalize_axis(dim, 0, "kthvalue")
+        if k != 1:
+            raise RuntimeError("kthvalue(): selected number k out of range for dimension 0")
+        return KthvalueResult(clone(x), Tensor._make(np.zeros((), np.int64)))
+    axis = normalize_axis(dim, x.ndim, "kthvalue")
+    if not 1 <= k <= x.shape[axis]:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
+    idx = np.take(_sort_indices(x.data, axis, False), [k - 1], axis=axis).astype(np.int64)
+    values = P.GetItem.apply(x, index=_along(idx, axis))
+    if not keepdim:
+        values, idx = squeeze(values, axis), np.squeeze(idx, axis)
+    return KthvalueResult(values, Tensor._make(idx))
+
+
+def _dims_arg(dims: Any, ndim: int, name: str) -> tuple:
+    if isinstance(dims, (int, np.integer)):
+        dims = (dims,)
+    out = tuple(normalize_axis(d, ndim, name) for d in dims)
+    if len(set(out)) != len(out):
+        raise RuntimeError(f"{name}: dims has duplicates: {tuple(dims)}")
+    return out
+
+
+def flip(input: Tensor, *dims: Any) -> Tensor:
+    """The elements in reverse order along `dims` (a copy, as torch.flip; NumPy's is a view)."""
+    x = tensor_arg(input, "flip")
+    if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+        dims = tuple(dims[0])
+    axes = _dims_arg(dims, builtins.max(x.ndim, 1), "flip")
+    if x.ndim == 0 or not axes:
+        return clone(x)
+    return P.Flip.apply(x, axes=axes)
+
+
+def fliplr(input: Tensor) -> Tensor:
+    """flip(input, 1) (at least 2 dimensions)."""
+    return flip(input, (1,))
+
+
+def flipud(input: Tensor) -> Tensor:
+    """flip(input, 0)."""
+    return flip(input, (0,))
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """Shift the elements along `dims` cyclically (a copy); with dims None, of the flattened
+    tensor, shape kept."""
+    x = tensor_arg(input, "roll")
+    if dims is None:
+        if not isinstance(shifts, (int, np.integer)):
+            if len(shifts) != 1:
+                raise RuntimeError(f"roll: shifts {tuple(shifts)} needs dims of the same length")
+            shifts = shifts[0]
+        return P.Roll.apply(x, shift=int(shifts), axis=None)
+    one = isinstance(dims, (int, np.integer))
+    dims = (dims,) if one else tuple(dims)
+    shifts = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"roll: shifts and dimensions must align. shifts: {len(shifts)}, "
+                           f"dims:{len(dims)}")
+    axes = tuple(normalize_axis(d, x.ndim, "roll") for d in dims)
+    if x.ndim == 0:
+        return clone(x)
+    return P.Roll.apply(x, shift=tuple(int(s) for s in shifts), axis=axes)
+
+
+def repeat(input: Tensor, *sizes: Any) -> Tensor:
+    """torch's Tensor.repeat: the tensor tiled `sizes` times along each dimension (a copy;
+    sizes may add leading dimensions, not drop any). Built from reshape and broadcast_to."""
+    x = tensor_arg(input, "repeat")
+    sizes = _shape_args(sizes, "repeat")
+    if len(sizes) < x.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    if builtins.any(s < 0 for s in sizes):
+        raise RuntimeError(f"repeat: negative repeat count in {sizes}")
+    shape = (1,) * (len(sizes) - x.ndim) + x.shape
+    y = reshape(x, tuple(v for n in shape for v in (1, n)))
+    y = broadcast_to(y, tuple(v for r, n in zip(sizes, shape) for v in (r, n)))
+    out = reshape(y, tuple(r * n for r, n in zip(sizes, shape)))
+    if out is x or np.may_share_memory(out.data, x.data):
+        out = clone(out)
+    return out
+
+
+def tile(input: Tensor, dims: Any) -> Tensor:
+    """torch.tile: repeat, with `dims` padded with leading ones when shorter than the tensor's
+    number of dimensions."""
+    x = tensor_arg(input, "tile")
+    dims = _shape_args((dims,) if isinstance(dims, (tuple, list)) else (dims,), "tile")
+    return repeat(x, (1,) * (x.ndim - len(dims)) + dims)
+
+
+def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """Each element (or slice along `dim`) repeated `repeats` times in place (an int, or one
+    count per element); dim None flattens first. `repeat_interleave(counts)` alone gives
+    the indices repeated by counts, as PyTorch."""
+    if repeats is None:
+        counts = _index_arg(input, "repeat_interleave", "repeats")
+        return Tensor._make(np.repeat(np.arange(counts.size, dtype=np.int64), counts.reshape(-1)))
+    x = tensor_arg(input, "repeat_interleave")
+    if dim is None:
+        x, axis = reshape(x, (-1,)), 0
+    else:
+        axis = normalize_axis(dim, x.ndim, "repeat_interleave")
+        if x.ndim == 0:
+            x = reshape(x, (1,))
+    n = x.shape[axis]
+    reps = _index_arg(repeats, "repeat_interleave", "repeats")
+    if reps.ndim > 1 or (reps.ndim == 1 and reps.size not in (1, n)):
+        raise RuntimeError(f"repeat_interleave: repeats must have the same size as input along "
+                           f"dim, but got repeats.size(0) = {reps.size} and input.size({axis}) "
+                           f"= {n}")
+    if (reps < 0).any():
+        raise RuntimeError("repeat_interleave: repeats can not be negative")
+    idx = np.repeat(np.arange(n, dtype=np.int64), np.broadcast_to(reps.reshape(-1), (n,)))
+    if output_size is not None and output_size != idx.size:
+        raise RuntimeError(f"repeat_interleave: output_size {output_size} does not match the "
+                           f"total {idx.size}")
+    return P.GetItem.apply(x, index=(slice(None),) * axis + (idx,))
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """Up to `chunks` views of equal size ceil(n / chunks) along `dim` (the last may be
+    smaller, and there may be fewer), as torch.chunk."""
+    x = tensor_arg(input, "chunk")
+    chunks = operator.index(chunks)
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    if x.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    axis = normalize_axis(dim, x.ndim, "chunk")
+    n = x.shape[axis]
+    size = builtins.max(-(-n // chunks), 1)
+    if n == 0:  # (PyTorch: `chunks` empty pieces)
+        return tuple(getitem(x, (slice(None),) * axis + (slice(0, 0),)) for _ in range(chunks))
+    return tuple(split(x, size, axis))
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    """The slices along `dim`, each a view without that dimension."""
+    x = tensor_arg(input, "unbind")
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    axis = normalize_axis(dim, x.ndim, "unbind")
+    return tuple(getitem(x, (slice(None),) * axis + (i,)) for i in range(x.shape[axis]))
+
+
+def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
+    """input[..., start:start + length, ...] along `dim`: a view (shares input's memory)."""
+    x = tensor_arg(input, "narrow")
+    if x.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    axis = normalize_axis(dim, x.ndim, "narrow")
+    start = operator.index(start.item() if isinstance(start, Tensor) else start)
+    length = operator.index(length)
+    n = x.shape[axis]
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got "
+                         f"{start})")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    start = start + n if start < 0 else start
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return getitem(x, (slice(None),) * axis + (slice(start, start + length),))
+
+
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    """Move the dimensions `source` to the positions `destination` (a view)."""
+    x = tensor_arg(input, "movedim")
+    src = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+    dst = (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} "
+                           f"dims) should contain the same number of dims as destination "
+                           f"({list(dst)} dims)")
+    nd = builtins.max(x.ndim, 1)
+    s = [normalize_axis(d, nd, "movedim") for d in src]
+    d = [normalize_axis(v, nd, "movedim") for v in dst]
+    if len(set(s)) != len(s):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({list(src)})")
+    if len(set(d)) != len(d):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({list(dst)})")
+    if x.ndim == 0:
+        return x
+    order = [i for i in range(x.ndim) if i not in s]
+    for dest, source_dim in builtins.sorted(zip(d, s)):
+        order.insert(dest, source_dim)
+    return permute(x, tuple(order))
+
+
+moveaxis = movedim
+
+
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
+    """Swap two dimensions (a view): transpose(axis0, axis1)."""
+    return transpose(tensor_arg(input, "swapaxes"), axis0, axis1)
+
+
+swapdims = swapaxes
+
+
+def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
+    """Split dimension `dim` into `sizes` (one entry may be -1): a view when NumPy needs no copy."""
+    x = tensor_arg(input, "unflatten")
+    axis = normalize_axis(dim, x.ndim, "unflatten")
+    sizes = _shape_args((sizes,) if isinstance(sizes, (tuple, list)) else (sizes,), "unflatten")
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    n = x.shape[axis]
+    known = math.prod(s for s in sizes if s != -1)
+    if sizes.count(-1) > 1 or (-1 in sizes and (known == 0 or n % known)) or (
+            -1 not in sizes and known != n):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({n}) in the input tensor")
+    if -1 in sizes:
+        sizes = tuple(n // known if s == -1 else s for s in sizes)
+    return reshape(x, x.shape[:axis] + sizes + x.shape[axis + 1:])
+
+
+_LETTERS = P._EINSUM_LETTERS
+
+
+def _parse_einsum(equation: str, shapes: list[tuple]) -> tuple[list[str], str]:
+    """Explicit subscripts: ellipses replaced by letters (right-aligned, as broadcasting), the
+    output spelled out (implicit: the letters seen once, in alphabetical order, after the
+    ellipsis' dimensions)."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(shapes):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
+                         if len(shapes) > len(terms) else
+                         "einsum(): fewer operands were provided than specified in the equation")
+    for t in terms + [rhs]:
+        stripped = t.replace("...", "")
+        if "." in stripped or builtins.any(c not in _LETTERS for c in stripped):
+            raise RuntimeError(f"einsum(): invalid subscript given at index {eq.find(t)} in the "
+                             f"equation string, subscripts must be in [a-zA-Z]")
+    used = set(lhs) | set(rhs)
+    spare = [c for c in _LETTERS if c not in used]
+    ell_dims = 0
+    for t, shp in zip(terms, shapes):
+        named = len(t.replace("...", ""))
+        if "..." in t:
+            ell_dims = builtins.max(ell_dims, len(shp) - named)
+        elif named != len(shp):
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({named}) does "
+                             f"not match the number of dimensions ({len(shp)}) for operand "
+                             f"{terms.index(t)} and no ellipsis was given")
+    ell = "".join(spare[:ell_dims])
+    out_terms = []
+    for t, shp in zip(terms, shapes):
+        if "..." in t:
+            k = len(shp) - len(t.replace("...", ""))
+            if k < 0:
+                raise RuntimeError("einsum(): the number of subscripts in the equation does not "
+                                 "match the number of dimensions for an operand")
+            t = t.replace("...", ell[ell_dims - k:])
+        out_terms.append(t)
+    if arrow:
+        if "..." in rhs:
+            rhs = rhs.replace("...", ell)
+        elif ell_dims and builtins.any("..." in t for t in terms):
+            pass  # ellipsis dimensions not in the output are summed over
+    else:
+        letters = "".join(out_terms)
+        rhs = ell + "".join(c for c in builtins.sorted(set(letters), key=_LETTERS.index)
+                            if letters.count(c) == 1 and c not in ell)
+    if len(set(rhs)) != len(rhs):
+        raise RuntimeError(f"einsum(): output subscript appears more than once in the output: "
+                         f"{equation}")
+    for c in rhs:
+        if c not in "".join(out_terms):
+            raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation "
+                             "for any input operand")
+    return out_terms, rhs
+
+
+def _einsum_sublists(args: tuple) -> tuple[str, tuple]:
+    """PyTorch's sublist form of einsum as (equation, operands): operand, [dims], operand,
+    [dims], ..., [output dims]; a dim is an int in [0, 52) or Ellipsis."""
+    def spell(dims: Any) -> str:
+        out = ""
+        for d in dims:
+            if d is Ellipsis:
+                out += "..."
+            elif isinstance(d, (int, np.integer)) and 0 <= d < len(_LETTERS):
+                out += _LETTERS[int(d)]
+            else:
+                raise ValueError(f"einsum(): subscript in subscript list is not within the "
+                                 f"valid range [0, 52), got {d!r}")
+        return out
+
+    pairs = args[:-1] if len(args) % 2 else args  # (an odd count ends with the output list)
+    equation = ",".join(spell(d) for d in pairs[1::2])
+    if len(args) % 2:
+        equation += "->" + spell(args[-1])
+    return equation, tuple(pairs[0::2])
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Einstein summation, as torch.einsum: any subscripts, ellipsis broadcasting, repeated
+    letters within an operand (its diagonal: "ii->i"), implicit output. Dimensions of one
+    letter must agree or be 1 (broadcast). Differentiable to any order (the VJP of an einsum is
+    einsums)."""
+    if not isinstance(equation, str):  # the sublist form: einsum(a, [0, 1], b, [1, 2], [0, 2])
+        equation, operands = _einsum_sublists((equation,) + operands)
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    items = [tensor_arg(o, "einsum") for o in operands]
+    if not items:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    dtypes = {t.dtype for t in items}
+    if len(dtypes) > 1:
+        raise RuntimeError(f"einsum(): expected all operands to have the same dtype, got "
+                           f"{builtins.sorted(str(d) for d in dtypes)}")
+    terms, out = _parse_einsum(equation, [t.shape for t in items])
+    sizes: dict[str, int] = {}
+    for k, (t, x) in enumerate(zip(terms, items)):
+        own: dict[str, int] = {}
+        for c, n in zip(t, x.shape):
+            if own.setdefault(c, n) != n:
+                raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {k} but "
+                                   f"the sizes don't match, {own[c]} != {n}")
+            if sizes.get(c, 1) != n and n != 1:
+                if sizes.get(c, 1) != 1:
+                    raise RuntimeError(f"einsum(): operands do not broadcast with remapped "
+                                       f"shapes (original->remapped): subscript {c} has sizes "
+                                       f"{sizes[c]} and {n}")
+            sizes[c] = n if n != 1 else sizes.get(c, 1)
+    fitted = []
+    for t, x in zip(terms, items):
+        full = tuple(sizes[c] for c in t)
+        if full != x.shape:  # (dimensions of size 1 broadcast, as in PyTorch)
+            x = broadcast_to(x, full)
+        fitted.append(x)
+    return P.Einsum.apply(*fitted, subscripts=",".join(terms) + "->" + out)
+
+
+# ---- PyTorch's math ops: more elementwise functions, scans, statistics and norms ------------
+def _unary_float(prim: Any, name: str, x: Any) -> Tensor:
+    """prim(x) for a function of floats: an integer or bool x in the default float dtype."""
+    x = x if isinstance(x, Tensor) else tensor_arg(x, name)
+    if x.data.dtype.kind != "f":
+        x = _float_input(x)
+    return apply1(prim, x)
+
+
+def square(x: Any) -> Tensor:
+    """x * x (integers stay integers, as PyTorch's)."""
+    return pow(tensor_arg(x, "square"), 2)
+
+
+def rsqrt(x: Any) -> Tensor:
+    """1 / sqrt(x)."""
+    return _unary_float(P.Rsqrt, "rsqrt", x)
+
+
+def reciprocal(x: Any) -> Tensor:
+    """1 / x (integers give the default float dtype)."""
+    return _unary_float(P.Reciprocal, "reciprocal", x)
+
+
+def exp2(x: Any) -> Tensor:
+    """2 ** x."""
+    return _unary_float(P.Exp2, "exp2", x)
+
+
+def expm1(x: Any) -> Tensor:
+    """exp(x) - 1, accurate for small x."""
+    return _unary_float(P.Expm1, "expm1", x)
+
+
+def log2(x: Any) -> Tensor:
+    """Base-2 logarithm."""
+    return _unary_float(P.Log2, "log2", x)
+
+
+def log10(x: Any) -> Tensor:
+    """Base-10 logarithm."""
+    return _unary_float(P.Log10, "log10", x)
+
+
+def tan(x: Any) -> Tensor:
+    return _unary_float(P.Tan, "tan", x)
+
+
+def asin(x: Any) -> Tensor:
+    """Inverse sine (NaN outside [-1, 1], the gradient infinite at +-1, as PyTorch)."""
+    return _unary_float(P.Asin, "asin", x)
+
+
+def acos(x: Any) -> Tensor:
+    """Inverse cosine (NaN outside [-1, 1])."""
+    return _unary_float(P.Acos, "acos", x)
+
+
+def atan(x: Any) -> Tensor:
+    return _unary_float(P.Atan, "atan", x)
+
+
+def sinh(x: Any) -> Tensor:
+    return _unary_float(P.Sinh, "sinh", x)
+
+
+def cosh(x: Any) -> Tensor:
+    return _unary_float(P.Cosh, "cosh", x)
+
+
+def asinh(x: Any) -> Tensor:
+    return _unary_float(P.Asinh, "asinh", x)
+
+
+def acosh(x: Any) -> Tensor:
+    """Inverse hyperbolic cosine (NaN below 1)."""
+    return _unary_float(P.Acosh, "acosh", x)
+
+
+def atanh(x: Any) -> Tensor:
+    """Inverse hyperbolic tangent (+-inf at +-1, NaN beyond)."""
+    return _unary_float(P.Atanh, "atanh", x)
+
+
+def erf(x: Any) -> Tensor:
+    """The error function."""
+    return _unary_float(P.Erf, "erf", x)
+
+
+def erfc(x: Any) -> Tensor:
+    """1 - erf(x), accurate where erf(x) is near 1."""
+    return _unary_float(P.Erfc, "erfc", x)
+
+
+def _rounding(prim: Any, name: str, x: Any, params: dict | None = None) -> Tensor:
+    """A rounding op: integers are returned as a copy (already integral), floats rounded with a
+    zero gradient, as PyTorch's."""
+    x = tensor_arg(x, name)
+    if x.data.dtype.kind != "f":
+        return Tensor._make(x.data.copy())
+    return apply1(prim, x, params) if params else apply1(prim, x)
+
+
+def floor(x: Any) -> Tensor:
+    """Round toward -inf; the gradient is zero."""
+    return _rounding(P.Floor, "floor", x)
+
+
+def ceil(x: Any) -> Tensor:
+    """Round toward +inf; the gradient is zero."""
+    return _rounding(P.Ceil, "ceil", x)
+
+
+def trunc(x: Any) -> Tensor:
+    """Round toward zero; the gradient is zero."""
+    return _rounding(P.Trunc, "trunc", x)
+
+
+def round(x: Any, decimals: int = 0) -> Tensor:
+    """Round half to even (round(2.5) = 2, as PyTorch), at `decimals` decimal places; the gradient
+    is zero."""
+    if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)):
+        raise TypeError(f"round: decimals must be an int, got {type(decimals).__name__}")
+    return _rounding(P.Round, "round", x, {"decimals": int(decimals)} if decimals else None)
+
+
+def frac(x: Any) -> Tensor:
+    """x - trunc(x), with the sign of x; the gradient is 1."""
+    x = tensor_arg(x, "frac")
+    if x.data.dtype.kind != "f":
+        return Tensor._make(np.zeros_like(x.data))
+    return apply1(P.Frac, x)
+
+
+def _float_operands(name: str, a: Any, b: Any, floats: bool = True) -> tuple[Tensor, Tensor]:
+    """(a, b) as tensors in PyTorch's result dtype (the default float dtype for integers when
+    `floats`), numbers and arrays as constants of that dtype; shapes checked."""
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = tensor_arg(a, name)
+    try:
+        target = result_type(a, b)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: unsupported operand types {type(a).__name__} and "
+                        f"{type(b).__name__}: {exc}") from None
+    if floats and target.kind != "f":
+        target = get_default_dtype()
+    _check_broadcast(name, a, b)
+
+    def operand(x: Any) -> Tensor:
+        if isinstance(x, Tensor):
+            return x if x.data.dtype == target else cast(x, target)
+        return Tensor._make(np.asarray(as_array(x), dtype=target))
+
+    return operand(a), operand(b)
+
+
+def atan2(input: Any, other: Any) -> Tensor:
+    """The angle of the point (other, input), in (-pi, pi]."""
+    return apply2(P.Atan2, *_float_operands("atan2", input, other))
+
+
+arctan2 = atan2
+
+
+def hypot(input: Any, other: Any) -> Tensor:
+    """sqrt(input**2 + other**2) without overflow."""
+    return apply2(P.Hypot, *_float_operands("hypot", input, other))
+
+
+def logaddexp(input: Any, other: Any) -> Tensor:
+    """log(exp(input) + exp(other)), without overflow."""
+    return apply2(P.LogAddExp, *_float_operands("logaddexp", input, other))
+
+
+def copysign(input: Any, other: Any) -> Tensor:
+    """|input| with the sign of other (-0.0 counts as negative); no gradient for other."""
+    return apply2(P.Copysign, *_float_operands("copysign", input, other))
+
+
+def fmax(input: Any, other: Any) -> Tensor:
+    """Elementwise maximum where a NaN loses (NaN only where both are); at a tie the gradient
+    goes to input, as PyTorch's."""
+    return apply2(P.Fmax, *_float_operands("fmax", input, other, floats=False))
+
+
+def fmin(input: Any, other: Any) -> Tensor:
+    """Elementwise minimum where a NaN loses; at a tie the gradient goes to input."""
+    return apply2(P.Fmin, *_float_operands("fmin", input, other, floats=False))
+
+
+def xlogy(input: Any, other: Any) -> Tensor:
+    """input * log(other), 0 where input == 0 (even where other is 0), NaN where other is NaN."""
+    return apply2(P.Xlogy, *_float_operands("xlogy", input, other))
+
+
+def lerp(input: Any, end: Any, weight: Any) -> Tensor:
+    """input + weight * (end - input); weight a number or a tensor (broadcast)."""
+    start, end = _float_operands("lerp", input, end, floats=False)
+    if start.data.dtype.kind != "f":
+        raise TypeError(f"lerp: expected floating-point tensors, got {start.data.dtype}")
+    w = weight if isinstance(weight, Tensor) else Tensor._make(
+        np.asarray(numeric_value(weight, "lerp"), dtype=start.data.dtype))
+    if w.data.dtype != start.data.dtype:
+        w = cast(w, start.data.dtype)
+    _check_broadcast("lerp", start, end, w)
+    return P.Lerp.apply(start, end, w)
+
+
+def nan_to_num(x: Any, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
+    """NaN -> nan, +inf -> posinf, -inf -> neginf (default: the dtype's largest and smallest
+    finite numbers); the gradient is 1 at finite elements and 0 at the replaced ones."""
+    x = tensor_arg(x, "nan_to_num")
+    if x.data.dtype.kind != "f":
+        return Tensor._make(x.data.copy())
+    return P.NanToNum.apply(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def _float_test(fn: Any, x: Any, name: str, otherwise: bool) -> Tensor:
+    x = tensor_arg(x, name)
+    if x.data.dtype.kind not in "fc":
+        return Tensor._make(np.full(x.shape, otherwise, dtype=bool))
+    return Tensor._make(np.asarray(fn(x.data)))
+
+
+def isnan(x: Any) -> Tensor:
+    """Where x is NaN: a bool tensor, no gradient."""
+    return _float_test(np.isnan, x, "isnan", False)
+
+
+def isinf(x: Any) -> Tensor:
+    """Where x is +-inf: a bool tensor, no gradient."""
+    return _float_test(np.isinf, x, "isinf", False)
+
+
+def isfinite(x: Any) -> Tensor:
+    """Where x is neither NaN nor +-inf: a bool tensor, no gradient."""
+    return _float_test(np.isfinite, x, "isfinite", True)
+
+
+def _clamp_bound(x: Any, bound: Any, name: str, lower: bool) -> Tensor:
+    if not isinstance(bound, Tensor):
+        return clip(x, min=bound) if lower else clip(x, max=bound)
+    x = tensor_arg(x, name)
+    keep = (x.data >= bound.data) if lower else (x.data <= bound.data)
+    return where(keep | np.isnan(x.data), x, bound)
+
+
+def clamp_min(x: Any, min: Any) -> Tensor:
+    """max(x, min) elementwise (min a number or a tensor); the gradient goes to x where
+    x >= min, else to min (PyTorch's clamp_min)."""
+    return _clamp_bound(x, min, "clamp_min", True)
+
+
+def clamp_max(x: Any, max: Any) -> Tensor:
+    """min(x, max) elementwise (max a number or a tensor); the gradient goes to x where
+    x <= max, else to max."""
+    return _clamp_bound(x, max, "clamp_max", False)
+
+
+# scans
+def _scan_axis(x: Tensor, dim: Any, kw: dict, name: str) -> int:
+    if "axis" in kw:
+        if dim is not None:
+            raise TypeError(f"{name}: give dim or axis, not both")
+        dim = kw.pop("axis")
+    if kw:
+        raise TypeError(f"{name}() got unexpected keyword argument(s) {sorted(kw)}")
+    if dim is None:
+        raise TypeError(f"{name}() missing required argument 'dim'")
+    return normalize_axis(dim, x.ndim, name)
+
+
+def _scan_input(x: Any, dtype: Any, name: str) -> Tensor:
+    """The input of cumsum/cumprod: cast to `dtype` when given; integers and bools as int64,
+    as PyTorch's."""
+    x = tensor_arg(x, name)
+    if dtype is not None:
+        return cast(x, as_dtype(dtype, name))
+    if x.data.dtype.kind in "biu" and x.data.dtype != np.int64:
+        return cast(x, np.int64)
+    return x
+
+
+def cumsum(x: Any, dim: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
+    """The running sum along `dim`."""
+    x = _scan_input(x, dtype, "cumsum")
+    return P.Cumsum.apply(x, axis=_scan_axis(x, dim, kw, "cumsum"))
+
+
+def cumprod(x: Any, dim: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
+    """The running product along `dim`; the gradient is exact where elements are zero."""
+    x = _scan_input(x, dtype, "cumprod")
+    return P.Cumprod.apply(x, axis=_scan_axis(x, dim, kw, "cumprod"))
+
+
+def logcumsumexp(x: Any, dim: Any = None, **kw: Any) -> Tensor:
+    """log(cumsum(exp(x))) along `dim`, without overflow."""
+    x, narrow = in_float32(_float_input(tensor_arg(x, "logcumsumexp")))
+    return back_to(P.LogCumSumExp.apply(x, axis=_scan_axis(x, dim, kw, "logcumsumexp")),
+                   narrow)
+
+
+CumResult = namedtuple("CumResult", ["values", "indices"])
+
+
+def _cum_extremum(x: Any, dim: Any, kw: dict, name: str, largest: bool) -> CumResult:
+    """(values, indices) of the running max/min: an element equal to the running extreme takes
+    over (the last index of a tie), a NaN takes over and stays, as PyTorch's."""
+    x = tensor_arg(x, name)
+    axis = _scan_axis(x, dim, kw, name)
+    if x.ndim == 0:
+        return CumResult(clone(x), Tensor._make(np.zeros((), dtype=np.int64)))
+    a = np.moveaxis(x.data, axis, -1)
+    indices = np.zeros(a.shape, dtype=np.int64)
+    if a.size:
+        best, current = a[..., 0], np.zeros(a.shape[:-1], dtype=np.int64)
+        floats = a.dtype.kind == "f"
+        for j in range(1, a.shape[-1]):
+            v = a[..., j]
+            take = (v >= best) if largest else (v <= best)
+            if floats:
+                take |= np.isnan(v)
+            best, current = np.where(take, v, best), np.where(take, j, current)
+            indices[..., j] = current
+    indices = np.moveaxis(indices, -1, axis)
+    grid = np.indices(x.shape, sparse=True)
+    index = tuple(indices if k == axis else grid[k] for k in range(x.ndim))
+    return CumResult(P.GetItem.apply(x, index=index), Tensor._make(indices))
+
+
+def cummax(x: Any, dim: Any = None, **kw: Any) -> CumResult:
+    """(values, indices) of the running maximum along `dim`; the gradient goes to the element
+    each running maximum came from."""
+    return _cum_extremum(x, dim, kw, "cummax", True)
+
+
+def cummin(x: Any, dim: Any = None, **kw: Any) -> CumResult:
+    """(values, indices) of the running minimum along `dim`."""
+    return _cum_extremum(x, dim, kw, "cummin", False)
+
+
+# statistics
+def _all_axes_args(x: Tensor, dim: Any, keepdim: bool, kw: dict, name: str) -> tuple:
+    """_reduction_args where an empty dim means every axis (PyTorch's amax/amin default)."""
+    if dim == () or dim == []:
+        dim = None
+    if kw.get("axis", None) in ((), []):
+        kw["axis"] = None
+    return _reduction_args(x, dim, keepdim, kw, name)
+
+
+def _amax_amin(prim: Any, name: str, x: Any, dim: Any, keepdim: bool, kw: dict) -> Tensor:
+    x = tensor_arg(x, name)
+    axis, keepdim = _all_axes_args(x, dim, keepdim, kw, name)
+    if x.data.size == 0 and (axis is None or builtins.any(x.shape[i] == 0 for i in axis)):
+        raise ValueError(f"{name}: reducing over an empty selection of shape {x.shape} has no "
+                         "identity")
+    return prim.apply(x, axis=axis, keepdims=keepdim)
+
+
+def amax(x: Any, dim: Axes = (), keepdim: bool = False, **kw: Any) -> Tensor:
+    """The maximum over `dim` (all axes by default); tied maxima share the gradient evenly."""
+    return _amax_amin(P.Max, "amax", x, dim, keepdim, kw)
+
+
+def amin(x: Any, dim: Axes = (), keepdim: bool = False, **kw: Any) -> Tensor:
+    """The minimum over `dim` (all axes by default); tied minima share the gradient evenly."""
+    return _amax_amin(P.Min, "amin", x, dim, keepdim, kw)
+
+
+MinMaxResult = namedtuple("MinMaxResult", ["min", "max"])
+
+
+def aminmax(x: Any, *, dim: Any = None, keepdim: bool = False, **kw: Any) -> MinMaxResult:
+    """(amin, amax) over `dim` (all axes when None)."""
+    if "axis" in kw:
+        dim = kw.pop("axis")
+    return MinMaxResult(amin(x, () if dim is None else dim, keepdim, **kw),
+                        amax(x, () if dim is None else dim, keepdim, **kw))
+
+
+def median(x: Any, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+    """The lower median (of two middle values the smaller, as PyTorch); NaN where there is a NaN.
+    Without dim: of all elements, the gradient split among the elements equal to it. With an int
+    dim: (values, indices), the gradient to the element at each index."""
+    x = tensor_arg(x, "median")
+    if "axis" in kw:
+        dim = kw.pop("axis")
+    if kw:
+        raise TypeError(f"median() got unexpected keyword argument(s) {sorted(kw)}")
+    if dim is None:
+        if x.data.size == 0:
+            raise ValueError("median: the median of an empty tensor is not defined")
+        return P.Median.apply(x, axis=None, keepdims=False)
+    axis = normalize_axis(dim, x.ndim, "median")
+    if x.ndim == 0:
+        return MaxResult(clone(x), Tensor._make(np.zeros((), dtype=np.int64)))
+    if x.shape[axis] == 0:
+        raise ValueError(f"median: dim {dim} of shape {x.shape} is empty")
+    a = np.moveaxis(x.data, axis, -1)
+    order = np.argsort(a, axis=-1, kind="stable")  # NaN last
+    n = a.shape[-1]
+    picked = order[..., (n - 1) // 2]
+    if a.dtype.kind == "f":
+        nan = np.isnan(a)
+        has_nan = nan.any(axis=-1)
+        if has_nan.any():
+            picked = np.where(has_nan, np.argmax(nan, axis=-1), picked)
+    indices = np.expand_dims(picked, axis)
+    grid = np.indices(indices.shape, sparse=True)
+    index = tuple(indices if k == axis else grid[k] for k in range(x.ndim))
+    values = P.GetItem.apply(x, index=index)
+    indices_t = Tensor._make(indices.astype(np.int64))
+    if not keepdim:
+        values, indices_t = squeeze(values, axis), Tensor._make(np.squeeze(indices, axis)
+                                                                .astype(np.int64))
+    return MaxResult(values, indices_t)
+
+
+def count_nonzero(x: Any, dim: Axes = None, **kw: Any) -> Tensor:
+    """The number of nonzero elements over `dim` (all when None): int64, no gradient."""
+    x = tensor_arg(x, "count_nonzero")
+    axis, _ = _reduction_args(x, dim, False, kw, "count_nonzero")
+    return Tensor._make(np.asarray(np.count_nonzero(x.data, axis=axis), dtype=np.int64))
+
+
+def var_mean(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> tuple:
+    """(var, mean) over `dim`, with var's arguments (correction=1 by default)."""
+    x = tensor_arg(x, "var_mean")
+    spelling = {k: kw.pop(k) for k in ("axis", "keepdims") if k in kw}
+    return var(x, dim, keepdim, **spelling, **kw), mean(x, dim, keepdim, **spelling)
+
+
+def std_mean(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> tuple:
+    """(std, mean) over `dim`, with std's arguments (correction=1 by default)."""
+    x = tensor_arg(x, "std_mean")
+    spelling = {k: kw.pop(k) for k in ("axis", "keepdims") if k in kw}
+    return std(x, dim, keepdim, **spelling, **kw), mean(x, dim, keepdim, **spelling)
+
+
+def nansum(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """The sum over `dim` with NaN counted as zero (gradient 0 at NaN elements)."""
+    x = tensor_arg(x, "nansum")
+    if x.data.dtype.kind == "f":
+        nan = np.isnan(x.data)
+        if nan.any():
+            x = where(nan, 0.0, x)
+    return sum(x, dim, keepdim, **kw)
+
+
+def nanmean(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """The mean over `dim` of the elements that are not NaN (NaN where there are none)."""
+    x = tensor_arg(x, "nanmean")
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"nanmean(): expected a floating point tensor, got {x.data.dtype}")
+    if kw.get("dtype") is not None:
+        x = cast(x, as_dtype(kw.pop("dtype"), "nanmean"))
+    kw.pop("dtype", None)
+    counted = Tensor._make(~np.isnan(x.data))
+    count = cast(sum(counted, dim, keepdim, **dict(kw)), x.data.dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return div(nansum(x, dim, keepdim, **kw), count)
+
+
+# norms (am.linalg holds the public vector_norm/matrix_norm/norm)
+def _norm_input(x: Any, name: str, dtype: Any = None) -> Tensor:
+    x = tensor_arg(x, name)
+    if dtype is not None:
+        x = cast(x, as_dtype(dtype, name))
+    if x.data.dtype.kind != "f":
+        raise RuntimeError(f"{name}: expected a floating point tensor as input, got "
+                           f"{x.data.dtype} (as in PyTorch); convert it with .float()")
+    return x
+
+
+def vector_norm(x: Any, ord: Any = 2, dim: Axes = None, keepdim: bool = False, *,
+                dtype: Any = None, **kw: Any) -> Tensor:
+    """(sum |x|**ord)**(1/ord) over `dim` (all axes when None); ord inf/-inf: max/min |x|, ord
+    0: the number of nonzeros. The gradient is 0 where the norm is 0, as PyTorch's."""
+    x, narrow = in_float32(_norm_input(x, "vector_norm", dtype))
+    if isinstance(ord, bool) or not isinstance(ord, (int, float, np.integer, np.floating)):
+        raise TypeError(f"vector_norm: ord must be a number, got {ord!r}")
+    axis, keepdim = _reduction_args(x, dim, keepdim, kw, "vector_norm")
+    if ord < 0 and (x.data.size == 0 or (axis is not None and builtins.any(
+            x.shape[i] == 0 for i in axis))):
+        raise RuntimeError("vector_norm: a negative ord over an empty dimension is undefined")
+    return back_to(P.VectorNorm.apply(x, ord=builtins.float(ord), axis=axis, keepdims=keepdim),
+                   narrow)
+
+
+def matrix_norm(x: Any, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """A matrix norm over the two axes `dim`: 'fro' (the 2-norm of the elements), 1 / -1 (the
+    largest / smallest column sum of |x|), inf / -inf (the same over rows). 'nuc', 2 and -2 (from
+    singular values) are not supported yet."""
+    x = _norm_input(x, "matrix_norm", dtype)
+    if x.ndim < 2:
+        raise RuntimeError(f"matrix_norm: the input must have at least 2 dimensions, got shape "
+                           f"{x.shape}")
+    if not isinstance(dim, (tuple, list)) or len(dim) != 2:
+        raise RuntimeError(f"matrix_norm: dim must be a 2-tuple, got {dim!r}")
+    d0, d1 = (normalize_axis(d, x.ndim, "matrix_norm") for d in dim)
+    if d0 == d1:
+        raise RuntimeError(f"matrix_norm: dims must be different, got {dim!r}")
+    if ord == "fro":
+        return vector_norm(x, 2, (d0, d1), keepdim)
+    if isinstance(ord, str) or ord in (2, -2):
+        raise NotImplementedError(f"matrix_norm: ord={ord!r} (from singular values) is not "
+                                  "supported; 'fro', 1, -1, inf and -inf are")
+    if ord not in (1, -1, np.inf, -np.inf):
+        raise RuntimeError(f"matrix_norm: order {ord!r} not supported")
+    over, then = (d0, d1) if ord in (1, -1) else (d1, d0)  # column sums (1) or row sums (inf)
+    sums = sum(abs(x), over, keepdim=True)
+    out = (amax if ord > 0 else amin)(sums, then, keepdim=True)
+    return out if keepdim else squeeze(out, (d0, d1))
+
+
+def _linalg_norm(x: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
+                 dtype: Any = None) -> Tensor:
+    """am.linalg.norm: a vector norm (dim an int, or None for a 1-D input or without ord) or a
+    matrix norm (dim a 2-tuple, or None for a 2-D input with ord given)."""
+    x = _norm_input(x, "linalg.norm", dtype)
+    if isinstance(dim, (int, np.integer)):
+        dim = (int(dim),)
+    if dim is not None and len(dim) == 2 or (dim is None and ord is not None and x.ndim == 2):
+        return matrix_norm(x, "fro" if ord is None else ord, (-2, -1) if dim is None else dim,
+                           keepdim)
+    if dim is None and ord is not None and x.ndim != 1:
+        raise RuntimeError(f"linalg.norm: with ord given and dim None the input must be 1-D or "
+                           f"2-D, got shape {x.shape}")
+    return vector_norm(x, 2 if ord is None else ord, dim, keepdim)
+
+
+def norm(x: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+         dtype: Any = None) -> Tensor:
+    """PyTorch's torch.norm: p 'fro' (the 2-norm of the elements over `dim`), a number (the
+    vector p-norm over `dim`, all elements when None), or 'nuc' (not supported yet)."""
+    x = _norm_input(x, "norm", dtype)
+    if isinstance(dim, (int, np.integer)):
+        dim = (int(dim),)
+    if p == "fro" or p is None:
+        return vector_norm(x, 2, dim, keepdim)
+    if isinstance(p, str):
+        return matrix_norm(x, p, (-2, -1) if dim is None else tuple(dim), keepdim)
+    return vector_norm(x, p, dim, keepdim)
+
+
+_UFUNCS.update({
+    np.tan: tan, np.arcsin: asin, np.arccos: acos, np.arctan: atan, np.sinh: sinh,
+    np.cosh: cosh, np.arcsinh: asinh, np.arccosh: acosh, np.arctanh: atanh, np.exp2: exp2,
+    np.expm1: expm1, np.log2: log2, np.log10: log10, np.reciprocal: reciprocal,
+    np.square: square, np.floor: floor, np.ceil: ceil, np.trunc: trunc, np.arctan2: atan2,
+    np.hypot: hypot, np.logaddexp: logaddexp, np.copysign: copysign, np.fmax: fmax,
+    np.fmin: fmin, np.isnan: isnan, np.isinf: isinf, np.isfinite: isfinite,
+})
+
+
+def _in_reduction_dtype(x: Tensor, kw: dict, name: str) -> Tensor:
+    """x cast to a reduction's `dtype=` argument (popped from kw), as PyTorch's sum/mean/prod
+    cast their input before reducing; x itself without one."""
+    dtype = kw.pop("dtype", None)
+    return x if dtype is None else cast(x, as_dtype(dtype, name))
+
+
+# ---- more selection: index_* , take, masked_select/scatter, nonzero, unique, searchsorted ----
+UniqueResult = namedtuple("unique", ["values", "inverse", "counts"])
+
+
+def _index_dim_args(x: Any, dim: Any, index: Any, name: str) -> tuple:
+    x = tensor_arg(x, name)
+    idx = _index_arg(index, name)
+    if idx.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector")
+    idx = idx.reshape(-1)
+    if x.ndim == 0:
+        raise RuntimeError(f"{name}: a 0-d tensor is not supported here; reshape it to (1,)")
+    axis = normalize_axis(dim, x.ndim, name)
+    n = x.shape[axis]
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError(f"{name}(): index out of range: index "
+                         f"{int(idx.max() if idx.max() >= n else idx.min())} for dimension "
+                         f"{axis} of size {n}")
+    return x, axis, idx % builtins.max(n, 1), (slice(None),) * axis
+
+
+def _check_source(x: Tensor, source: Tensor, axis: int, count: int, name: str) -> None:
+    want = x.shape[:axis] + (count,) + x.shape[axis + 1:]
+    if source.shape != want and not (source.ndim == 0 and want == (1,)):
+        raise RuntimeError(f"{name}(): source of shape {source.shape} does not fit: expected "
+                           f"{want}")
+    if source.dtype != x.dtype:
+        raise RuntimeError(f"{name}(): self ({x.dtype}) and source ({source.dtype}) must have "
+                           "the same scalar type")
+
+
+def index_add(input: Tensor, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """input with alpha * source's slices added at `index` along `dim` (repeats add up)."""
+    x, axis, idx, lead = _index_dim_args(input, dim, index, "index_add")
+    src = tensor_arg(source, "index_add")
+    _check_source(x, src, axis, idx.size, "index_add")
+    if alpha != 1:
+        src = mul(src, alpha)
+    return _add(x, P.ScatterAdd.apply(reshape(src, x.shape[:axis] + (idx.size,) +
+                                              x.shape[axis + 1:]), index=lead + (idx,),
+                                      shape=x.shape))
+
+
+def index_copy(input: Tensor, dim: int, index: Any, source: Any) -> Tensor:
+    """A copy of input with source's slices written at `index` along `dim`."""
+    x, axis, idx, lead = _index_dim_args(input, dim, index, "index_copy")
+    src = tensor_arg(source, "index_copy")
+    _check_source(x, src, axis, idx.size, "index_copy")
+    src = reshape(src, x.shape[:axis] + (idx.size,) + x.shape[axis + 1:])
+    if not (x.requires_grad or src.requires_grad):
+        out = x.data.copy()
+        out[lead + (idx,)] = src.data
+        return Tensor._make(out)
+    return P.IndexPut.apply(x, src, index=lead + (idx,))
+
+
+def index_fill(input: Tensor, dim: int, index: Any, value: Any) -> Tensor:
+    """A copy of input with `value` (a number or a 0-d tensor) in the slices at `index`."""
+    x, axis, idx, lead = _index_dim_args(input, dim, index, "index_fill")
+    mask = np.zeros(x.shape[axis], dtype=bool)
+    mask[idx] = True
+    return masked_fill(x, mask.reshape((-1,) + (1,) * (x.ndim - axis - 1)), value)
+
+
+def take(input: Tensor, index: Any) -> Tensor:
+    """input, flattened, at `index` (negative indices count from the end); index's shape."""
+    x = tensor_arg(input, "take")
+    idx = _index_arg(index, "take")
+    n = x.data.size
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = int(idx.max() if idx.max() >= n else idx.min())
+        raise IndexError(f"take(): out of range: tried to access index {bad} on a tensor of "
+                         f"{n} elements.")
+    return P.GetItem.apply(reshape(x, (-1,)), index=(idx % builtins.max(n, 1),))
+
+
+def masked_select(input: Tensor, mask: Any) -> Tensor:
+    """The elements of input (broadcast with mask) where mask is True, as a 1-D tensor."""
+    x = tensor_arg(input, "masked_select")
+    m = np.asarray(_data(mask))
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {m.dtype}")
+    _check_broadcast("masked_select", x, m)
+    shape = np.broadcast_shapes(x.shape, m.shape)
+    return P.GetItem.apply(broadcast_to(x, shape), index=np.broadcast_to(m, shape))
+
+
+def masked_scatter(input: Tensor, mask: Any, source: Any) -> Tensor:
+    """A copy of input with source's first elements (in order) written where mask is True."""
+    x = tensor_arg(input, "masked_scatter")
+    m = _mask_arg(mask, x.shape, "masked_scatter")
+    src = tensor_arg(source, "masked_scatter")
+    if src.dtype != x.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
+                           f"got {x.dtype} and {src.dtype}")
+    m = np.broadcast_to(m, x.shape)
+    count = int(m.sum())
+    if src.data.size < count:
+        raise RuntimeError(f"masked_scatter: Number of elements of source ({src.data.size}) < "
+                           f"number of ones in mask ({count})")
+    vals = getitem(reshape(src, (-1,)), slice(0, count))
+    if not (x.requires_grad or src.requires_grad):
+        out = x.data.copy()
+        out[m] = vals.data
+        return Tensor._make(out)
+    return P.IndexPut.apply(x, vals, index=m)
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    """The indices of the nonzero elements: an int64 tensor (count, ndim), or with as_tuple one
+    1-D tensor per dimension (a 0-d input counts as 1-D)."""
+    x = tensor_arg(input, "nonzero")
+    data = x.data if x.ndim else x.data.reshape(1)
+    found = np.nonzero(data)
+    if as_tuple:
+        return tuple(Tensor._make(i.astype(np.int64)) for i in found)
+    if x.ndim == 0:
+        return Tensor._make(np.zeros((found[0].size, 0), np.int64))
+    return Tensor._make(np.stack(found, axis=1).astype(np.int64))
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """nonzero(input): the indices of the nonzero elements, (count, ndim)."""
+    return nonzero(input)
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
+           return_counts: bool = False, dim: int | None = None) -> Any:
+    """The distinct values (sorted, as PyTorch on the CPU), with the inverse indices and the
+    counts when asked; with `dim`, the distinct slices along it. No gradient (as PyTorch)."""
+    x = tensor_arg(input, "unique")
+    axis = None if dim is None else normalize_axis(dim, x.ndim, "unique")
+    values, inverse, counts = np.unique(x.data, return_inverse=True, return_counts=True,
+                                        axis=axis)
+    inverse = inverse.reshape(x.shape if axis is None else (x.shape[axis],))
+    values = Tensor._make(values)
+    if not (return_inverse or return_counts):
+        return values
+    out: tuple = (values,)
+    if return_inverse:
+        out += (Tensor._make(inverse.astype(np.int64)),)
+    if return_counts:
+        out += (Tensor._make(counts.astype(np.int64)),)
+    return out
+
+
+def searchsorted(sorted_sequence: Any, input: Any, *, out_int32: bool = False,
+                 right: bool = False, side: str | None = None, sorter: Any = None) -> Tensor:
+    """Where `input`'s values would go in the last dimension of `sorted_sequence` to keep it
+    sorted (side "left": the first such place, "right": after equal values), as PyTorch:
+    a 1-D sequence serves every value; else its leading dimensions match input's."""
+    seq = tensor_arg(sorted_sequence, "searchsorted").data
+    scalar = not isinstance(input, (Tensor, np.ndarray, list, tuple))
+    values = np.asarray(_data(input))
+    if side is not None:
+        if side not in ("left", "right") or (right and side == "left"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right', and "
+                               f"not 'left' with right=True, got {side!r}")
+        right = side == "right"
+    where_ = "right" if right else "left"
+    if sorter is not None:
+        seq = np.take_along_axis(seq, _index_arg(sorter, "searchsorted", "sorter"), axis=-1)
+    if seq.ndim <= 1:
+        out = np.searchsorted(seq.reshape(-1), values, side=where_)
+    else:
+        if values.ndim != seq.ndim or values.shape[:-1] != seq.shape[:-1]:
+            raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension "
+                               f"or the first N-1 dimensions of boundaries tensor and input "
+                               f"value tensor must match, but we got boundaries tensor "
+                               f"{list(seq.shape)} and input value tensor {list(values.shape)}")
+        rows_s = seq.reshape(-1, seq.shape[-1])
+        rows_v = values.reshape(-1, values.shape[-1])
+        out = np.stack([np.searchsorted(s, v, side=where_) for s, v in zip(rows_s, rows_v)])
+        out = out.reshape(values.shape)
+    out = np.asarray(out).astype(np.int32 if out_int32 else np.int64)
+    return Tensor._make(out.reshape(()) if scalar else out)
+
+
+def bucketize(input: Any, boundaries: Any, *, out_int32: bool = False,
+              right: bool = False) -> Tensor:
+    """The bucket of each value among 1-D `boundaries`: i with boundaries[i-1] < v <=
+    boundaries[i] (right=False), or boundaries[i-1] <= v < boundaries[i] (right=True)."""
+    b = tensor_arg(boundaries, "bucketize")
+    if b.ndim != 1:
+        raise RuntimeError(f"bucketize: boundaries tensor must be 1 dimension, but got dim("
+                           f"{b.ndim})")
+    return searchsorted(b, input, out_int32=out_int32, right=right)
+
+
+def where_nonzero(condition: Any) -> tuple:
+    """am.where(condition) with one argument: nonzero(condition, as_tuple=True)."""
+    return nonzero(tensor_arg(condition, "where"), as_tuple=True)
+
+
+# ---- diagonals, stacking, products ---------------------------------------------------------
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal `offset` of the planes (dim1, dim2), as the last dimension: a view (shares
+    input's memory, as torch.diagonal)."""
+    x = tensor_arg(input, "diagonal")
+    a1 = normalize_axis(dim1, x.ndim, "diagonal")
+    a2 = normalize_axis(dim2, x.ndim, "diagonal")
+    if a1 == a2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return _view_of(x, P.Diagonal.apply(x, offset=operator.index(offset), axis1=a1, axis2=a2))
+
+
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """A tensor whose diagonals `offset` of the planes (dim1, dim2) hold the last dimension of
+    input (zeros elsewhere): one more dimension than input."""
+    x = tensor_arg(input, "diag_embed")
+    if x.ndim == 0:
+        x = reshape(x, (1,))
+    offset = operator.index(offset)
+    a1 = normalize_axis(dim1, x.ndim + 1, "diag_embed")
+    a2 = normalize_axis(dim2, x.ndim + 1, "diag_embed")
+    if a1 == a2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    n = x.shape[-1] + builtins.abs(offset)
+    rest = list(x.shape[:-1])
+    shape = []
+    for d in range(x.ndim + 1):
+        shape.append(n if d in (a1, a2) else rest.pop(0))
+    return P.DiagonalScatter.apply(x, shape=tuple(shape), offset=offset, axis1=a1, axis2=a2)
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """A 1-D input: the square matrix with it on diagonal `diagonal`; a 2-D input: a copy of
+    that diagonal."""
+    x = tensor_arg(input, "diag")
+    if x.ndim == 1:
+        return diag_embed(x, diagonal, 0, 1)
+    if x.ndim != 2:
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{x.ndim}D")
+    return clone(globals()["diagonal"](x, diagonal, 0, 1))
+
+
+def trace(input: Tensor) -> Tensor:
+    """The sum of the main diagonal of a matrix."""
+    x = tensor_arg(input, "trace")
+    if x.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
+    return sum(diagonal(x, 0, 0, 1))
+
+
+def _tensors_arg(tensors: Any, name: str) -> list[Tensor]:
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
+    return [tensor_arg(t, name) for t in tensors]
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor with at least 1 dimension (a view); one tensor in, one out."""
+    items = [reshape(t, (1,)) if t.ndim == 0 else t for t in _tensors_arg(tensors, "atleast_1d")]
+    return items[0] if len(items) == 1 and not isinstance(tensors[0], (list, tuple)) else \
+        tuple(items)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor with at least 2 dimensions (a 1-D one becomes a row): views."""
+    items = [reshape(t, (1,) * (2 - t.ndim) + t.shape) if t.ndim < 2 else t
+             for t in _tensors_arg(tensors, "atleast_2d")]
+    return items[0] if len(items) == 1 and not isinstance(tensors[0], (list, tuple)) else \
+        tuple(items)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor with at least 3 dimensions ((n,) -> (1, n, 1), (m, n) -> (m, n, 1)): views."""
+    def three(t: Tensor) -> Tensor:
+        if t.ndim == 0:
+            return reshape(t, (1, 1, 1))
+        if t.ndim == 1:
+            return reshape(t, (1, t.shape[0], 1))
+        return reshape(t, t.shape + (1,)) if t.ndim == 2 else t
+    items = [three(t) for t in _tensors_arg(tensors, "atleast_3d")]
+    return items[0] if len(items) == 1 and not isinstance(tensors[0], (list, tuple)) else \
+        tuple(items)
+
+
+def _promoted(items: list[Tensor]) -> list[Tensor]:
+    from ._dtypes import promote_types
+
+    dtype = items[0].dtype
+    for t in items[1:]:
+        dtype = promote_types(dtype, t.dtype)
+    return [cast(t, dtype) for t in items]
+
+
+def hstack(tensors: Sequence[Any]) -> Tensor:
+    """Join along dimension 1 (along 0 for 1-D tensors)."""
+    items = _promoted([atleast_1d(t) for t in _tensors_arg((tensors,), "hstack")])
+    return cat(items, 0 if items[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Any]) -> Tensor:
+    """Join along dimension 0, 1-D tensors as rows."""
+    return cat(_promoted([atleast_2d(t) for t in _tensors_arg((tensors,), "vstack")]), 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors: Sequence[Any]) -> Tensor:
+    """Join along dimension 2, after atleast_3d."""
+    return cat(_promoted([atleast_3d(t) for t in _tensors_arg((tensors,), "dstack")]), 2)
+
+
+def column_stack(tensors: Sequence[Any]) -> Tensor:
+    """Join as columns: 0-d and 1-D tensors become columns (n, 1), then hstack."""
+    items = [reshape(t, (t.data.size, 1)) if t.ndim <= 1 else t
+             for t in _tensors_arg((tensors,), "column_stack")]
+    return cat(_promoted(items), 1)
+
+
+def broadcast_tensors(*tensors: Any) -> tuple:
+    """The tensors broadcast to their common shape (read-only views)."""
+    items = _tensors_arg(tensors, "broadcast_tensors")
+    _check_broadcast("broadcast_tensors", *items)
+    shape = np.broadcast_shapes(*(t.shape for t in items))
+    return tuple(broadcast_to(t, shape) for t in items)
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple:
+    """Coordinate grids of 0-d or 1-D tensors (expanded views): indexing "ij" (matrix, PyTorch's
+    default) or "xy" (Cartesian: the first two dimensions swapped)."""
+    items = _tensors_arg(tensors, "meshgrid")
+    if indexing is None:
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
+                           f"received: {indexing}")
+    for t in items:
+        if t.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list "
+                               f"but got: {t.shape}")
+    if len({t.dtype for t in items}) > 1:
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    items = [reshape(t, (-1,)) for t in items]
+    swap = indexing == "xy" and len(items) >= 2
+    if swap:
+        items[0], items[1] = items[1], items[0]
+    shape = tuple(t.shape[0] for t in items)
+    grids = [broadcast_to(reshape(t, (1,) * k + (-1,) + (1,) * (len(items) - k - 1)), shape)
+             for k, t in enumerate(items)]
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def cartesian_prod(*tensors: Any) -> Tensor:
+    """All combinations of the 1-D tensors' elements, one per row (one tensor: itself)."""
+    items = _tensors_arg(tensors, "cartesian_prod")
+    if len(items) == 1:
+        return items[0]
+    return stack([reshape(g, (-1,)) for g in meshgrid(*items, indexing="ij")], 1)
+
+
+def block_diag(*tensors: Any) -> Tensor:
+    """The tensors (0-d, 1-D as one row, 2-D) along the diagonal of a zero matrix."""
+    items = _tensors_arg(tensors, "block_diag")
+    for k, t in enumerate(items):
+        if t.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer "
+                               f"dimensions. Input {k} has {t.ndim} dimensions")
+    if not items:
+        return Tensor._make(np.zeros((1, 0), dtype=get_default_dtype()))
+    blocks = _promoted([reshape(t, (1,) * (2 - t.ndim) + t.shape) for t in items])
+    width = builtins.sum(b.shape[1] for b in blocks)
+    rows, left = [], 0
+    for b in blocks:
+        rows.append(pad(b, ((0, 0), (left, width - left - b.shape[1]))))
+        left += b.shape[1]
+    return cat(rows, 0)
+
+
+def _letters(n: int, start: int = 0) -> str:
+    return _LETTERS[start:start + n]
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
+    """Contract the last `dims` dimensions of a with the first of b, or the listed pairs
+    (dims=([a dims], [b dims])): an einsum."""
+    a, b = tensor_arg(a, "tensordot"), tensor_arg(b, "tensordot")
+    if isinstance(dims, (int, np.integer)):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        da, db = ([d] if isinstance(d, (int, np.integer)) else list(d) for d in dims)
+    if len(da) != len(db):
+        raise RuntimeError(f"both dimension lists should have same length, got {da} and {db}")
+    da = [normalize_axis(d, a.ndim, "tensordot") for d in da]
+    db = [normalize_axis(d, b.ndim, "tensordot") for d in db]
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a.shape[i]} in dim {i} and second has size {b.shape[j]} in "
+                               f"dim {j}")
+    sa = list(_letters(a.ndim))
+    sb = list(_letters(b.ndim, a.ndim))
+    for i, j in zip(da, db):
+        sb[j] = sa[i]
+    out = "".join(c for k, c in enumerate(sa) if k not in da) + "".join(
+        c for k, c in enumerate(sb) if k not in db)
+    return einsum("".join(sa) + "," + "".join(sb) + "->" + out, *_promoted([a, b]))
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """The outer product of two 1-D tensors."""
+    a, b = tensor_arg(input, "outer"), tensor_arg(vec2, "outer")
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"outer: expected 1-D tensors, got {a.shape} and {b.shape}")
+    return mul(unsqueeze(a, 1), unsqueeze(b, 0))
+
+
+ger = outer
+
+
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """Sum over the last dimensions of both: shape input.shape[:-1] + other.shape[:-1]; a 0-d
+    operand multiplies."""
+    a, b = tensor_arg(input, "inner"), tensor_arg(other, "inner")
+    if a.ndim == 0 or b.ndim == 0:
+        return mul(a, b)
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(a.shape)} and {list(b.shape)}")
+    return tensordot(a, b, ([-1], [-1]))
+
+
+def kron(input: Tensor, other: Tensor) -> Tensor:
+    """The Kronecker product (dimensions padded with leading ones to the same number)."""
+    a, b = _promoted([tensor_arg(input, "kron"), tensor_arg(other, "kron")])
+    nd = builtins.max(a.ndim, b.ndim)
+    sa = (1,) * (nd - a.ndim) + a.shape
+    sb = (1,) * (nd - b.ndim) + b.shape
+    ra = reshape(a, tuple(v for n in sa for v in (n, 1)))
+    rb = reshape(b, tuple(v for n in sb for v in (1, n)))
+    return reshape(mul(ra, rb), tuple(m * n for m, n in zip(sa, sb)))
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+    """The cross product of 3-vectors along `dim` (None: the first dimension of size 3, as
+    torch.cross; torch.linalg.cross's default is -1). Inputs broadcast."""
+    a, b = _promoted([tensor_arg(input, "cross"), tensor_arg(other, "cross")])
+    _check_broadcast("cross", a, b)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    a, b = broadcast_to(a, shape), broadcast_to(b, shape)
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease "
+                      "either pass the dim explicitly or simply use torch.linalg.cross.\nThe "
+                      "default value of dim will change to agree with that of linalg.cross in a "
+                      "future release.", UserWarning, stacklevel=2)
+        found = [d for d, n in enumerate(shape) if n == 3]
+        if not found:
+            raise RuntimeError(f"no dimension of size 3 in input of shape {shape}")
+        axis = found[0]
+    else:
+        axis = normalize_axis(dim, len(shape), "cross")
+    if shape[axis] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {axis} must have length 3. Got "
+                           f"{shape[axis]} and {shape[axis]}")
+    lead = (slice(None),) * axis
+    ai = [getitem(a, lead + (i,)) for i in range(3)]
+    bi = [getitem(b, lead + (i,)) for i in range(3)]
+    return stack([ai[1] * bi[2] - ai[2] * bi[1], ai[2] * bi[0] - ai[0] * bi[2],
+                  ai[0] * bi[1] - ai[1] * bi[0]], axis)
+
+
+def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+    if alpha != 1:
+        product = mul(product, alpha)
+    if beta == 0:  # input's values are ignored (NaN and inf do not propagate), as PyTorch
+        shape = np.broadcast_shapes(shape_of(input), product.shape)
+        return where(np.ones(shape, dtype=bool), product, input)
+    return _add(mul(input, beta) if beta != 1 else input, product)
+
+
+def addmm(input: Any, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (mat1 @ mat2) for matrices (input broadcast)."""
+    m1, m2 = tensor_arg(mat1, "addmm"), tensor_arg(mat2, "addmm")
+    if m1.ndim != 2 or m2.ndim != 2:
+        raise RuntimeError(f"addmm: mat1 and mat2 must be matrices, got {m1.shape} and "
+                           f"{m2.shape}")
+    if m1.shape[1] != m2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m1.shape[0]}x"
+                           f"{m1.shape[1]} and {m2.shape[0]}x{m2.shape[1]})")
+    return _scaled_sum(input, matmul(m1, m2), beta, alpha)
+
+
+def baddbmm(input: Any, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+            alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (batch1 @ batch2) for batches of matrices (b, n, m), (b, m, p)."""
+    b1, b2 = tensor_arg(batch1, "baddbmm"), tensor_arg(batch2, "baddbmm")
+    if b1.ndim != 3 or b2.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor; batch2 must be a 3D tensor, got "
+                           f"{b1.shape} and {b2.shape}")
+    if b1.shape[0] != b2.shape[0] or b1.shape[2] != b2.shape[1]:
+        raise RuntimeError(f"baddbmm: shapes {b1.shape} and {b2.shape} cannot be multiplied "
+                           "batch by batch")
+    return _scaled_sum(input, matmul(b1, b2), beta, alpha)
+
+
+def _in_place_version(fn: Any, name: str) -> Any:
+    """The in-place form of an out-of-place op that keeps the tensor's shape and dtype (see
+    `inplace`): the result is checked first, then written into x (rebased when recorded)."""
+    def method(x: Tensor, *args: Any, **kw: Any) -> Tensor:
+        x = tensor_arg(x, name)
+        result = fn(x.detach(), *args, **kw)  # (checks the arguments)
+        _check_inplace(x, name, result.dtype, result.shape)
+        others = [a for a in list(args) + list(kw.values()) if isinstance(a, Tensor)]
+        other = next((a for a in others if a.requires_grad), None)
+        return write_in_place(x, name, lambda old: fn(old, *args, **kw),
+                              lambda a: np.copyto(a, result.data), other)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"{fn.__name__} in place (see `{fn.__name__}` and `inplace`)."
+    return method
+
+
+index_add_ = _in_place_version(index_add, "index_add_")
+index_copy_ = _in_place_version(index_copy, "index_copy_")
+index_fill_ = _in_place_version(index_fill, "index_fill_")
+masked_scatter_ = _in_place_version(masked_scatter, "masked_scatter_")
+scatter_reduce_ = _in_place_version(scatter_reduce, "scatter_reduce_")

@@ -145,6 +145,9 @@ class PowConst(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, exponent: float) -> Any:
+        by_products = _SMALL_POWERS.get(exponent) if a.dtype.char in "fd" else None
+        if by_products is not None:  # (NumPy's general power is ~100x slower on negative floats)
+            return by_products(a)
         return a ** exponent
 
     @staticmethod
@@ -160,7 +163,8 @@ class PowConst(Function):
         # At a == 0 with c < 1 the gradient is infinite on purpose, as in PyTorch (d/da sqrt(a)
         # is inf at 0): NumPy's divide-by-zero warning for it is silenced.
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return g * (c * a ** (c - 1))
+            # (an array's power as PowConst's forward computes it: the same bits both ways)
+            return g * (c * (a ** (c - 1) if isinstance(a, Tensor) else _power(a, c - 1)))
 
 
 @register
@@ -281,7 +285,8 @@ class Abs(Function):
         sign = np.sign(a.data)
         if sign.dtype.kind == "f":
             sign = np.where(np.isnan(sign), 0, sign).astype(sign.dtype, copy=False)
-        return g * const(sign)
+        # (recorded with an edge to a, as PyTorch's grad * a.sgn(): see MulPiecewiseConstant)
+        return MulPiecewiseConstant.apply(g, a, factor=sign)
 
 
 @register
@@ -371,9 +376,72 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
-        # out is >= 0 or NaN, so `out != 0` is PyTorch's "not out <= 0"; a constant mask
-        # (comparisons carry no gradient)
-        return g * (out != 0)
+        # out is >= 0 or NaN, so `out != 0` is PyTorch's "not out <= 0"
+        if not isinstance(g, Tensor):  # array mode (g may be a NumPy scalar): nothing recorded
+            return g * (out != 0)
+        # recorded with an edge to out, as PyTorch's threshold_backward(g, out)
+        return MulPiecewiseConstant.apply(g, out, factor=out.data != 0)
+
+
+@register
+class LeakyRelu(Function):
+    """a where a > 0, else negative_slope * a: d/da = 1 where a > 0, else negative_slope (also at
+    0 and at NaN), as PyTorch. Its VJP is recorded with an edge to a, as PyTorch's
+    leaky_relu_backward (see MulPiecewiseConstant)."""
+
+    array_backward = True
+    saves = SAVES_INPUTS
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, negative_slope: float = 0.01) -> Any:
+        return np.where(a > 0, a, a * negative_slope)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        x = a.data if isinstance(a, Tensor) else a
+        slope = x.dtype.type(ctx.params.get("negative_slope", 0.01))
+        factor = np.where(x > 0, _one(x), slope)
+        if not isinstance(g, Tensor):  # array mode (g may be a NumPy scalar): nothing recorded
+            return g * factor
+        return MulPiecewiseConstant.apply(g, a, factor=factor)
+
+
+@register
+class MulPiecewiseConstant(Function):
+    """g * factor, where `factor` (a parameter: an array that broadcasts to g) is a piecewise
+    constant function of the input `source`: relu's mask of its output, abs's sign of its input,
+    leaky_relu's slopes. The VJPs of those ops call it under create_graph: d/dg = factor, and
+    d/dsource = 0, returned as zeros along a recorded edge, so that a second derivative reaching
+    `source` only through the mask is zero rather than missing (`autograd.grad` does not call it
+    unused, an optimizer sees a zero gradient, not None), as PyTorch's threshold_backward,
+    sgn and leaky_relu_backward, whose derivative with respect to the tensor the mask comes from
+    is zeros_like. Ops whose masks PyTorch takes from a comparison (clamp, max/min, maximum,
+    minimum, where) stay unconnected there, as in PyTorch."""
+
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx: Any, g: Any, source: Any, factor: Any = None) -> Any:
+        ctx.save_for_backward(source)
+        return _times(g, factor)
+
+    @staticmethod
+    def backward(ctx: Any, gg: Any) -> Any:
+        (source,) = ctx.saved_tensors
+        factor = ctx.params["factor"]
+        need_g, need_source = ctx.needs_input_grad
+        if not isinstance(gg, Tensor):  # array mode (gg may be a NumPy scalar)
+            return (_times(gg, factor) if need_g else None,
+                    np.zeros_like(source) if need_source else None)
+        return (MulPiecewiseConstant.apply(gg, source, factor=factor) if need_g else None,
+                const(np.zeros(source.shape, source.dtype)) if need_source else None)
+
+
+def _times(g: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """g * factor in g's dtype (a bool mask or a factor in g's dtype leaves it as it is)."""
+    out = g * factor
+    return out if out.dtype == g.dtype else out.astype(g.dtype)
 
 
 class _Extremum2(Function):
@@ -870,3 +938,808 @@ class IndexPut(Function):
         if need_v:
             gv = GetItem.apply(g, index=index)
         return ga, gv
+
+
+# ---- remainders and rounded division (PyTorch's sign conventions) ---------------------------
+def _quotient(a: Any, b: Any, mode: str) -> np.ndarray:
+    """a / b rounded toward -inf ("floor") or toward 0 ("trunc"), in a and b's dtype, as
+    PyTorch's `div(a, b, rounding_mode=...)`: an integer quotient wraps like C (int_min // -1 is
+    int_min) and a float one of x / 0 is +-inf or NaN, silently."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if mode == "floor":  # (NumPy's float floor_divide is PyTorch's algorithm: fmod first)
+            return np.asarray(np.floor_divide(a, b))
+        if np.result_type(a, b).kind == "f":
+            return np.asarray(np.trunc(np.true_divide(a, b)))
+        return np.asarray(np.floor_divide(np.subtract(a, np.fmod(a, b)), b))
+
+
+def _zero_gradient(g: Any) -> Any:
+    """Zeros shaped and typed like g, recorded as depending on g (a gradient that is zero, not
+    an absent one: it stays zero where g is inf or NaN, and differentiates again to zero)."""
+    return Where.apply(np.zeros(g.shape, dtype=bool), g, 0.0)
+
+
+@register
+class Remainder(Function):
+    """a - floor(a / b) * b, the sign of the divisor (Python's %, PyTorch's remainder): d/da = 1,
+    d/db = -floor(a / b) (as PyTorch; the quotient's jumps carry no gradient)."""
+
+    saves = SAVES_INPUTS
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if np.result_type(a, b).kind != "f":
+                return np.asarray(np.remainder(a, b))
+            # PyTorch's formula: fmod, then moved by b when its sign differs from b's (a zero
+            # keeps the dividend's sign; remainder(1, -inf) is -inf)
+            mod = np.asarray(np.fmod(a, b))
+            fix = (mod != 0) & ((mod < 0) != (np.asarray(b) < 0))
+            if fix.any():
+                mod = mod.copy()
+                np.add(mod, b, out=mod, where=fix)
+            return mod
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        # (the quotient recorded, as PyTorch's: its gradient is zero, and gb depends on a, b)
+        gb = -(g * DivRounded.apply(a, b, mode="floor")) if need_b else None
+        return (g if need_a else None), gb
+
+
+@register
+class Fmod(Function):
+    """a - trunc(a / b) * b, the sign of the dividend (C's fmod, PyTorch's fmod): d/da = 1,
+    d/db = -trunc(a / b)."""
+
+    saves = SAVES_INPUTS
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.asarray(np.fmod(a, b))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        gb = -(g * DivRounded.apply(a, b, mode="trunc")) if need_b else None
+        return (g if need_a else None), gb
+
+
+@register
+class DivRounded(Function):
+    """a / b rounded ("floor" or "trunc"). Its gradient is zero, as PyTorch's `div` with a
+    rounding mode; `floor_divide` (and `//`) has none: backward refuses, as PyTorch's."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any, mode: str = "floor", op: str = "div") -> Any:
+        return _quotient(a, b, mode)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        if ctx.params.get("op") == "floor_divide":
+            raise RuntimeError(
+                "the derivative of floor_divide (and of //) is not implemented, as in PyTorch; "
+                "use am.div(a, b, rounding_mode='floor'), whose gradient is zero, or detach() "
+                "the operands")
+        need_a, need_b = ctx.needs_input_grad
+        zeros = _zero_gradient(g)
+        return (zeros if need_a else None), (zeros if need_b else None)
+
+
+# ---- selection, ordering and contraction (flip, roll, einsum) -------------------------------
+@register
+class Flip(Function):
+    """Reverse the order along `axes` (a copy, as PyTorch's flip); its VJP flips back."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple) -> Any:
+        return np.flip(a, axes).copy()
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return Flip.apply(g, axes=ctx.params["axes"])
+
+
+@register
+class Roll(Function):
+    """np.roll by `shift` along `axis` (None: the flattened tensor, shape restored); its VJP
+    rolls back."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, shift: Any, axis: Any = None) -> Any:
+        return np.roll(a, shift, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        shift = ctx.params["shift"]
+        back = tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
+        return Roll.apply(g, shift=back, axis=ctx.params.get("axis"))
+
+
+_EINSUM_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@register
+class Einsum(Function):
+    """np.einsum over explicit `subscripts` ("ij,jk->ik": letters only, no ellipsis, each
+    operand's dimensions of one letter the same size; `ops.einsum` normalises to this). The VJP
+    of each operand is an einsum of the output gradient with the other operands: a letter
+    repeated within the operand (a diagonal, "ii->i") is written back through an identity
+    matrix, and a letter summed over in that operand alone through a vector of ones."""
+
+    @staticmethod
+    def forward(ctx: Any, *arrays: Any, subscripts: str) -> Any:
+        ctx.save_for_backward(*arrays)
+        # (NumPy's optimizer, which contracts pairs with BLAS, pays off on more than two
+        # operands or on large ones; small ones go the direct way)
+        big = len(arrays) > 2 or max((a.size for a in arrays), default=0) > 4096
+        return np.asarray(np.einsum(subscripts, *arrays, optimize=big))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        arrays = ctx.saved_tensors
+        ins, out = ctx.params["subscripts"].split("->")
+        terms = ins.split(",")
+        sizes = {c: n for t, a in zip(terms, arrays) for c, n in zip(t, a.shape)}
+        free = iter(c for c in _EINSUM_LETTERS if c not in sizes)
+        grads = []
+        for i, needed in enumerate(ctx.needs_input_grad):
+            if not needed:
+                grads.append(None)
+                continue
+            operands = [g] + [a for k, a in enumerate(arrays) if k != i]
+            subs = [out] + [t for k, t in enumerate(terms) if k != i]
+            target = ""
+            for c in terms[i]:
+                if c in target:  # a repeated letter: its diagonal, through an identity
+                    fresh = next(free)
+                    operands.append(const(np.eye(sizes[c], dtype=g.dtype)))
+                    subs.append(c + fresh)
+                    target += fresh
+                else:
+                    target += c
+            seen = "".join(subs)
+            for c in dict.fromkeys(target):
+                if c not in seen:  # summed over in this operand alone: broadcast back
+                    operands.append(const(np.ones(sizes[c], dtype=g.dtype)))
+                    subs.append(c)
+            grads.append(Einsum.apply(*operands, subscripts=",".join(subs) + "->" + target))
+        return tuple(grads)
+
+
+# ---- PyTorch's math ops: more elementwise functions, scans, norms ---------------------------
+# Elementwise functions that are one NumPy function of one input share `_Elementwise`: each is a
+# row of a table, its forward (`fn`) beside its VJP (`vjp(g, saved)`, written with operators and
+# ufuncs that Tensors and ndarrays share, so it runs on arrays and is differentiable again).
+_LN2 = float(np.log(2.0))
+_LN10 = float(np.log(10.0))
+_TWO_OVER_SQRT_PI = float(2.0 / np.sqrt(np.pi))
+
+
+class _Elementwise(Function):
+    """fn(a) elementwise, with d/da given by `vjp(g, saved)` (saved: the input, or the output
+    where `saves = SAVES_OUTPUT`)."""
+
+    array_backward = True
+    saves = SAVES_INPUTS
+    fn: Any
+    vjp: Any
+
+    @classmethod
+    def forward(cls, ctx: Any, a: Any) -> Any:
+        return cls.fn(a)
+
+    @classmethod
+    def backward(cls, ctx: Any, g: Any) -> Any:
+        (saved,) = ctx.saved_tensors
+        return cls.vjp(g, saved)
+
+
+def _elementwise(name: str, fn: Any, vjp: Any, doc: str, saves: str = SAVES_INPUTS) -> None:
+    """Register `name` as an `_Elementwise` primitive (one row of the table below)."""
+    cls = type(name, (_Elementwise,), {"fn": staticmethod(fn), "vjp": staticmethod(vjp),
+                                       "saves": saves, "__doc__": doc,
+                                       "__module__": __name__})
+    globals()[name] = register(cls)
+
+
+_elementwise("Rsqrt", lambda a: np.reciprocal(np.sqrt(a)),
+             lambda g, out: g * (out * out * out) * -0.5,
+             "1 / sqrt(a): d/da = -out**3 / 2.", SAVES_OUTPUT)
+_elementwise("Reciprocal", np.reciprocal, lambda g, out: -(g * (out * out)),
+             "1 / a: d/da = -out**2.", SAVES_OUTPUT)
+_elementwise("Exp2", np.exp2, lambda g, out: g * (out * _LN2),
+             "2**a: d/da = out * log(2).", SAVES_OUTPUT)
+_elementwise("Expm1", np.expm1, lambda g, out: g * (out + 1.0),
+             "exp(a) - 1, accurate for small a (am.expm1, and the ELU family's negative "
+             "branch): d/da = out + 1.", SAVES_OUTPUT)
+_elementwise("Log2", np.log2, lambda g, a: g / (a * _LN2), "log2(a): d/da = 1 / (a log 2).")
+_elementwise("Log10", np.log10, lambda g, a: g / (a * _LN10),
+             "log10(a): d/da = 1 / (a log 10).")
+_elementwise("Tan", np.tan, lambda g, out: g * (out * out + 1.0),
+             "tan(a): d/da = 1 + tan(a)**2.", SAVES_OUTPUT)
+_elementwise("Asin", np.arcsin, lambda g, a: g / np.sqrt(1.0 - a * a),
+             "asin(a): d/da = 1 / sqrt(1 - a**2).")
+_elementwise("Acos", np.arccos, lambda g, a: -g / np.sqrt(1.0 - a * a),
+             "acos(a): d/da = -1 / sqrt(1 - a**2).")
+_elementwise("Atan", np.arctan, lambda g, a: g / (a * a + 1.0), "atan(a): d/da = 1 / (1 + a**2).")
+_elementwise("Sinh", np.sinh, lambda g, a: g * np.cosh(a), "sinh(a): d/da = cosh(a).")
+_elementwise("Cosh", np.cosh, lambda g, a: g * np.sinh(a), "cosh(a): d/da = sinh(a).")
+_elementwise("Asinh", np.arcsinh, lambda g, a: g / np.sqrt(a * a + 1.0),
+             "asinh(a): d/da = 1 / sqrt(a**2 + 1).")
+_elementwise("Acosh", np.arccosh, lambda g, a: g / np.sqrt(a * a - 1.0),
+             "acosh(a): d/da = 1 / sqrt(a**2 - 1).")
+_elementwise("Atanh", np.arctanh, lambda g, a: g / (1.0 - a * a),
+             "atanh(a): d/da = 1 / (1 - a**2).")
+
+_special: dict[str, Any] = {}
+
+
+def _special_function(name: str, a: np.ndarray) -> np.ndarray:
+    """erf/erfc elementwise: SciPy's when it is installed, else the standard library's."""
+    fn = _special.get(name)
+    if fn is None:
+        try:
+            import scipy.special  # optional: faster, same values
+
+            fn = getattr(scipy.special, name)
+        except ImportError:
+            import math
+
+            fn = np.frompyfunc(getattr(math, name), 1, 1)
+        _special[name] = fn
+    return np.asarray(fn(a), dtype=a.dtype)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    return _special_function("erf", x)
+
+
+@register
+class Erf(Function):
+    """The error function; d/dx = 2/sqrt(pi) * exp(-x**2). Used by the exact GELU and am.erf."""
+
+    saves = SAVES_INPUTS
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        return _erf(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return g * ((-(x * x)).exp() * _TWO_OVER_SQRT_PI)
+
+
+@register
+class Erfc(Function):
+    """1 - erf(x), accurate where erf is near 1; d/dx = -2/sqrt(pi) * exp(-x**2)."""
+
+    saves = SAVES_INPUTS
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        return _special_function("erfc", x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return g * ((-(x * x)).exp() * -_TWO_OVER_SQRT_PI)
+
+
+class _Rounding(Function):
+    """A rounding function: piecewise constant, so its gradient is zero everywhere, as
+    PyTorch's (also at the jumps)."""
+
+    fn: Any
+
+    @classmethod
+    def forward(cls, ctx: Any, a: Any, decimals: int = 0) -> Any:
+        return cls.fn(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return _zero_gradient(g)
+
+
+@register
+class Floor(_Rounding):
+    """Round toward -inf; zero gradient."""
+
+    fn = staticmethod(np.floor)
+
+
+@register
+class Ceil(_Rounding):
+    """Round toward +inf; zero gradient."""
+
+    fn = staticmethod(np.ceil)
+
+
+@register
+class Trunc(_Rounding):
+    """Round toward 0; zero gradient."""
+
+    fn = staticmethod(np.trunc)
+
+
+@register
+class Round(_Rounding):
+    """Round half to even (PyTorch's and NumPy's), at `decimals` places; zero gradient."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, decimals: int = 0) -> Any:
+        if decimals == 0:
+            return np.rint(a)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.asarray(np.round(a, decimals))
+
+
+@register
+class Frac(Function):
+    """a - trunc(a), with the sign of a: d/da = 1 (the jumps carry no gradient, as PyTorch)."""
+
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return a - np.trunc(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g
+
+
+@register
+class LogAddExp(Function):
+    """log(exp(a) + exp(b)): d/da = 1 / (1 + exp(b - a)), d/db = 1 / (1 + exp(a - b)) (PyTorch's
+    formulas)."""
+
+    saves = SAVES_INPUTS
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return np.logaddexp(a, b)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        with np.errstate(over="ignore", invalid="ignore"):
+            return ((g / (np.exp(b - a) + 1.0) if need_a else None),
+                    (g / (np.exp(a - b) + 1.0) if need_b else None))
+
+
+@register
+class Atan2(Function):
+    """atan2(a, b), the angle of (b, a): d/da = b / (a**2 + b**2), d/db = -a / (a**2 + b**2)."""
+
+    saves = SAVES_INPUTS
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return np.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        squares = a * a + b * b
+        origin = squares.data == 0
+        if origin.any():  # the gradient at (0, 0) is 0 there, as PyTorch's
+            scale = Where.apply(origin, 0.0, g / Where.apply(origin, 1.0, squares))
+        else:
+            scale = g / squares
+        return (scale * b if need_a else None), (-(scale * a) if need_b else None)
+
+
+@register
+class Hypot(Function):
+    """sqrt(a**2 + b**2) without overflow: d/da = a / out, d/db = b / out."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        out = np.hypot(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = g / out
+            return (scale * a if need_a else None), (scale * b if need_b else None)
+
+
+@register
+class Copysign(Function):
+    """|a| with the sign of b: d/da = out / a (0 where a == 0), d/db = 0, as PyTorch."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        out = np.copysign(a, b)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = gb = None
+        if need_a:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(a.data == 0, 0, out.data / a.data).astype(a.dtype, copy=False)
+            ga = g * const(ratio)
+        if need_b:
+            gb = _zero_gradient(g)
+        return ga, gb
+
+
+class _NanExtremum2(Function):
+    """fmax/fmin: maximum/minimum that ignore a NaN on one side. The gradient goes to a where a
+    wins or ties or b is NaN, else to b, as PyTorch's (no split at ties)."""
+
+    saves = SAVES_INPUTS
+    pick: Any
+    wins: Any
+
+    @classmethod
+    def forward(cls, ctx: Any, a: Any, b: Any) -> Any:
+        return cls.pick(a, b)
+
+    @classmethod
+    def backward(cls, ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        to_a = cls.wins(a.data, b.data) | np.isnan(b.data)
+        need_a, need_b = ctx.needs_input_grad
+        return ((Where.apply(to_a, g, 0.0) if need_a else None),
+                (Where.apply(to_a, 0.0, g) if need_b else None))
+
+
+@register
+class Fmax(_NanExtremum2):
+    """Elementwise maximum ignoring NaN (NaN only where both are)."""
+
+    pick = staticmethod(np.fmax)
+    wins = staticmethod(np.greater_equal)
+
+
+@register
+class Fmin(_NanExtremum2):
+    """Elementwise minimum ignoring NaN (NaN only where both are)."""
+
+    pick = staticmethod(np.fmin)
+    wins = staticmethod(np.less_equal)
+
+
+@register
+class Lerp(Function):
+    """start + weight * (end - start), computed as PyTorch does (from the nearer end when
+    |weight| >= 0.5): d/dstart = 1 - weight, d/dend = weight, d/dweight = end - start."""
+
+    saves = SAVES_INPUTS
+
+    @staticmethod
+    def forward(ctx: Any, start: Any, end: Any, weight: Any) -> Any:
+        diff = end - start
+        out = np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+        return out.astype(np.result_type(start, end, weight), copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        start, end, weight = ctx.saved_tensors
+        need_s, need_e, need_w = ctx.needs_input_grad
+        return ((g * (1.0 - weight) if need_s else None), (g * weight if need_e else None),
+                (g * (end - start) if need_w else None))
+
+
+@register
+class NanToNum(Function):
+    """NaN and +-inf replaced by finite numbers: d/da = 1 where a is finite, else 0."""
+
+    saves = SAVES_INPUTS
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, nan: float = 0.0, posinf: Any = None,
+                neginf: Any = None) -> Any:
+        return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return Where.apply(np.isfinite(a.data), g, 0.0)
+
+
+@register
+class Xlogy(Function):
+    """x * log(y), and 0 where x == 0 (NaN where y is NaN), as PyTorch: d/dx = log(y), but 0
+    where x == 0 and y <= 0; d/dy = x / y (PyTorch's formulas)."""
+
+    saves = SAVES_INPUTS
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.where(x == 0, 0, x * np.log(y))
+            out = np.where(np.isnan(y), np.nan, out)
+        return out.astype(np.result_type(x, y), copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        gx = gy = None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if need_x:
+                gx = Xlogy.apply(g, y)
+                masked = (x.data == 0) & (y.data <= 0)
+                if masked.any():
+                    gx = Where.apply(masked, 0.0, gx)
+            if need_y:
+                gy = g * x / y
+        return gx, gy
+
+
+# ---- scans ----------------------------------------------------------------------------------
+def _reversed(g: Any, axis: int) -> Any:
+    """g reversed along `axis` (a recorded basic index: a view)."""
+    return GetItem.apply(g, index=(slice(None),) * axis + (slice(None, None, -1),))
+
+
+def _scan_in_float32(fn: Any, a: np.ndarray, axis: int) -> np.ndarray:
+    """A scan along `axis`; float16 accumulates in float32 and rounds once, as PyTorch's."""
+    if a.ndim == 0:
+        return a.copy()
+    if a.dtype.char == "e":
+        with np.errstate(over="ignore"):
+            return fn(a.astype(np.float32), axis=axis).astype(a.dtype)
+    return fn(a, axis=axis)
+
+
+@register
+class Cumsum(Function):
+    """Running sum along `axis`: the VJP is the running sum of g from the other end."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: int = 0) -> Any:
+        return _scan_in_float32(np.cumsum, a, axis)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        axis = ctx.params.get("axis", 0)
+        if g.ndim == 0:
+            return g
+        return _reversed(Cumsum.apply(_reversed(g, axis), axis=axis), axis)
+
+
+def _move_last(t: Any, axis: int) -> Any:
+    order = tuple(i for i in range(t.ndim) if i != axis) + (axis,)
+    return t if axis == t.ndim - 1 else Permute.apply(t, axes=order)
+
+
+def _move_back(t: Any, axis: int) -> Any:
+    if axis == t.ndim - 1:
+        return t
+    order = list(range(t.ndim - 1))
+    order.insert(axis, t.ndim - 1)
+    return Permute.apply(t, axes=tuple(order))
+
+
+@register
+class Cumprod(Function):
+    """Running product along `axis`. The gradient is exact with zeros: d out_j / d a_i is the
+    product of a_k for k <= j, k != i (from an n x n matrix of running products where a has
+    zeros; from reversed running sums of g * out / a elsewhere)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: int = 0) -> Any:
+        out = _scan_in_float32(np.cumprod, a, axis)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        axis = ctx.params.get("axis", 0)
+        if a.ndim == 0:
+            return g
+        if not (a.data == 0).any():
+            return _reversed(Cumsum.apply(_reversed(g * out, axis), axis=axis), axis) / a
+        n = a.shape[axis]
+        last = _move_last(a, axis)  # (..., n)
+        rows = Where.apply(np.eye(n, dtype=bool), 1.0, last.unsqueeze(-2))  # a_i -> 1 in row i
+        others = Cumprod.apply(rows, axis=rows.ndim - 1)  # [i, j]: prod_{k <= j, k != i} a_k
+        upstream = _move_last(g, axis).unsqueeze(-2)
+        grad = Where.apply(np.triu(np.ones((n, n), dtype=bool)), others * upstream, 0.0)
+        return _move_back(grad.sum(-1), axis)
+
+
+@register
+class LogCumSumExp(Function):
+    """log(cumsum(exp(a))) along `axis`, without overflow. The VJP is PyTorch's: the positive and
+    negative parts of g through reversed logcumsumexps, so it stays finite for large inputs."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: int = 0) -> Any:
+        out = _scan_in_float32(np.logaddexp.accumulate, a, axis)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        axis = ctx.params.get("axis", 0)
+        if a.ndim == 0:
+            return g
+        # where a running sum is still empty (out = -inf, every a_i so far -inf) the weights
+        # exp(a_i - out_j) are 0 for those a_i: out_j taken as 0 there, so -inf - -inf (NaN)
+        # never arises, in this VJP or in its own (the negative part's zeros, differentiated)
+        empty = out.data == -np.inf
+        if empty.any():
+            out = Where.apply(empty, 0.0, out)
+        parts = []
+        for sign in (1.0, -1.0):
+            part = g * sign
+            positive = part.data > 0
+            log_part = Where.apply(positive, Log.apply(Where.apply(positive, part, 1.0)),
+                                   -np.inf)
+            with np.errstate(invalid="ignore"):
+                summed = _reversed(LogCumSumExp.apply(_reversed(log_part - out, axis),
+                                                      axis=axis), axis)
+            parts.append(Exp.apply(summed + a))
+        return parts[0] - parts[1]
+
+
+# ---- statistics and norms -------------------------------------------------------------------
+def _lower_median(a: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    """The lower of the two middle values of all of a (NaN if a has one), as PyTorch's median."""
+    flat = np.sort(a, axis=None)  # NaN sorts last
+    last = flat[-1]
+    value = last if last != last else flat[(flat.size - 1) // 2]
+    out = np.asarray(value, dtype=a.dtype)
+    return out.reshape((1,) * a.ndim) if keepdims else out
+
+
+@register
+class Median(_Extremum):
+    """The lower median of all elements; the gradient is split evenly among the elements equal to
+    it (PyTorch's `median()` without dim)."""
+
+    reduce = staticmethod(_lower_median)
+
+
+def _vector_norm(a: np.ndarray, ord: float, axis: Any, keepdims: bool) -> np.ndarray:
+    x = np.abs(a)
+    if ord == np.inf:
+        out = np.max(x, axis=axis, keepdims=keepdims)
+    elif ord == -np.inf:
+        out = np.min(x, axis=axis, keepdims=keepdims)
+    elif ord == 0:
+        out = np.sum(x != 0, axis=axis, keepdims=keepdims)
+    elif ord == 1:
+        out = np.sum(x, axis=axis, keepdims=keepdims)
+    elif ord == 2:
+        out = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+    else:
+        with np.errstate(divide="ignore", over="ignore"):
+            out = np.sum(x ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+    return np.asarray(out).astype(a.dtype, copy=False)
+
+
+@register
+class VectorNorm(Function):
+    """(sum |a|**ord)**(1/ord) over `axis`; ord inf/-inf: max/min |a|, 0: the count of nonzeros.
+    The VJPs are PyTorch's: 0 where the norm is 0 (its subgradient convention), ties of the
+    inf-norms split evenly, ord 0 has gradient 0."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, ord: float = 2.0, axis: Any = None,
+                keepdims: bool = False) -> Any:
+        out = _vector_norm(a, ord, axis, keepdims)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        p = ctx.params.get("ord", 2.0)
+        axis = ctx.params.get("axis")
+        ge = _expand_back(g, a.shape, axis)
+        x = a.data
+        sign = np.sign(x)
+        if p == 0:
+            return _zero_gradient(ge)
+        if p == 1:
+            return ge * const(sign)
+        norm = _expand_back(out, a.shape, axis)
+        if p in (np.inf, -np.inf):
+            with np.errstate(invalid="ignore"):
+                mask = (np.abs(x) == norm.data) | np.isnan(x)
+                share = sign * mask / np.sum(mask, axis=axis, keepdims=True)
+            return ge * const(share.astype(a.dtype, copy=False))
+        zero = norm.data == 0
+        safe = Where.apply(zero, 1.0, norm) if zero.any() else norm
+        scale = ge / (safe if p == 2 else safe ** (p - 1))
+        if zero.any():
+            scale = Where.apply(zero, 0.0, scale)
+        if p == 2:
+            return a * scale
+        if p > 2:
+            return a * Abs.apply(a) ** (p - 2) * scale
+        nonzero = x != 0  # |a|**(p - 1) is infinite at 0 for p < 1: taken as 0 there, as PyTorch
+        magnitude = Abs.apply(Where.apply(nonzero, a, 1.0)) ** (p - 1)
+        return Where.apply(nonzero, magnitude * const(sign), 0.0) * scale
+
+
+def _reciprocal_of(x: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", over="ignore"):  # 1/0 is inf, silently, as PyTorch
+        return np.reciprocal(x)
+
+
+# a ** c for small integer c, by multiplication, as PyTorch's pow kernels compute them (NumPy's
+# general power is ~100x slower on negative float32/float64 numbers); 0.5 and -0.5 by sqrt.
+_SMALL_POWERS: dict[float, Any] = {
+    2: lambda a: a * a,
+    3: lambda a: a * a * a,
+    4: lambda a: np.square(a * a),
+    -1: _reciprocal_of,
+    -2: lambda a: _reciprocal_of(a * a),
+    -3: lambda a: _reciprocal_of(a * a * a),
+    -4: lambda a: _reciprocal_of(np.square(a * a)),
+    0.5: np.sqrt,
+    -0.5: lambda a: _reciprocal_of(np.sqrt(a)),
+}
+
+
+def _diagonal_view(a: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndarray:
+    """np.diagonal as a view that can be written through when `a` can (PyTorch's diagonal)."""
+    d = np.diagonal(a, offset, axis1, axis2)
+    if a.flags.writeable:
+        d.flags.writeable = True
+    return d
+
+
+@register
+class Diagonal(Function):
+    """The diagonal `offset` of the planes (axis1, axis2), moved to the last dimension: a view.
+    Its VJP writes the gradient back on that diagonal of zeros (DiagonalScatter)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+        return _diagonal_view(a, offset, axis1, axis2)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        p = ctx.params
+        return DiagonalScatter.apply(g, shape=ctx.input_shapes[0], offset=p.get("offset", 0),
+                                     axis1=p.get("axis1", 0), axis2=p.get("axis2", 1))
+
+
+@register
+class DiagonalScatter(Function):
+    """zeros(shape) with `a` written on the diagonal `offset` of the planes (axis1, axis2) (the
+    adjoint of Diagonal; diag_embed and diag of a vector). Its VJP takes that diagonal."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, shape: tuple, offset: int = 0, axis1: int = 0,
+                axis2: int = 1) -> Any:
+        out = np.zeros(shape, dtype=a.dtype)
+        _diagonal_view(out, offset, axis1, axis2)[...] = a
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        p = ctx.params
+        return Diagonal.apply(g, offset=p.get("offset", 0), axis1=p.get("axis1", 0),
+                              axis2=p.get("axis2", 1))
+
+
+def _power(a: Any, exponent: float) -> Any:
+    """a ** exponent on an array, as PowConst's forward computes it."""
+    by_products = _SMALL_POWERS.get(exponent) if a.dtype.char in "fd" else None
+    return by_products(a) if by_products is not None else a ** exponent

@@ -10,6 +10,7 @@ lives in `autograd/engine.py`; `backward()` only starts it.
 from __future__ import annotations
 
 import builtins
+import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -19,6 +20,14 @@ import numpy as np
 from . import _clock, _dtypes, _tensor_str
 
 Shape = tuple[int, ...]
+
+# PyTorch's warning for `.grad` of a non-leaf tensor, word for word
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+    "github.com/pytorch/pytorch/pull/30531 for more information.")
 
 
 class Tensor:
@@ -76,6 +85,17 @@ class Tensor:
             t._output_nr = output_nr
         return t
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass (nn.Parameter, a user's) gets `data` as a property whose setter stores a
+        Tensor's array (`p.data = p.data - lr * p.grad` assigns a Tensor: its array is stored,
+        as PyTorch shares its storage) and refuses anything but an ndarray or a Tensor. Tensor
+        itself keeps `data` a bare slot: every op reads it several times, and in CPython 3.11 a
+        property read costs about five times a slot read (8% of a chain of small ops,
+        measured), so `t.data = <Tensor>` on a plain Tensor is not converted (see README)."""
+        super().__init_subclass__(**kwargs)
+        if "data" not in cls.__dict__:
+            cls.data = _DATA_PROPERTY  # type: ignore[assignment]
+
     # -- attributes -------------------------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
@@ -99,8 +119,13 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
-        """The gradient backward accumulated into this leaf (or retained non-leaf), or None."""
-        return self._grad
+        """The gradient backward accumulated into this leaf (or retained non-leaf), or None.
+        Reading it on a non-leaf that does not retain its gradient (and has none) warns, as in
+        PyTorch: backward never fills it (call `.retain_grad()` before backward)."""
+        grad = self._grad
+        if grad is None and self.grad_fn is not None and not self.retains_grad:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
+        return grad
 
     @grad.setter
     def grad(self, grad: Tensor | None) -> None:
@@ -348,7 +373,9 @@ class Tensor:
         aliases = base._aliases
         if aliases is None:
             aliases = base._aliases = [_alias_entry(base, "base")]
-        elif len(aliases) > 16:  # (views taken again and again of one base: forget the dead)
+        elif len(aliases) >= 16 and not len(aliases) & (len(aliases) - 1):
+            # views taken again and again of one base: forget the dead, at lengths 16, 32, 64,
+            # ... so that many live views cost O(1) each, amortised
             aliases[:] = [e for e in aliases if e[0]() is not None or (e[1] and e[1]())]
         aliases.append(_alias_entry(self, kind))
         self._aliases = aliases
@@ -421,6 +448,9 @@ class Tensor:
     def double(self) -> Tensor:
         return ops.cast(self, np.float64)
 
+    def half(self) -> Tensor:
+        return ops.cast(self, np.float16)
+
     def long(self) -> Tensor:
         return ops.cast(self, np.int64)
 
@@ -445,13 +475,29 @@ class Tensor:
     def zero_(self) -> Tensor:
         return ops.inplace(self, "copy_", 0.0)
 
-    def add_(self, other: Any, alpha: float = 1) -> Tensor:
-        """self += alpha * other, in place (see `__iadd__`)."""
+    def add_(self, other: Any, alpha: Any = 1) -> Tensor:
+        """self += alpha * other, in place (see `__iadd__`). PyTorch's deprecated overload
+        `add_(alpha, other)` (a number, then a tensor: `p.add_(-lr, grad)` in old optimizer code)
+        works too, with PyTorch's deprecation warning."""
+        other, alpha = _alpha_overload("add_", other, alpha)
         return ops.inplace(self, "add", other if alpha == 1 else ops.mul(other, alpha))
 
-    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
-        """self -= alpha * other, in place."""
+    def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
+        """self -= alpha * other, in place (and the deprecated `sub_(alpha, other)`, as add_)."""
+        other, alpha = _alpha_overload("sub_", other, alpha)
         return ops.inplace(self, "sub", other if alpha == 1 else ops.mul(other, alpha))
+
+    def pow_(self, exponent: Any) -> Tensor:
+        """self **= exponent, in place (a number or a tensor that broadcasts to self's shape)."""
+        return ops.pow_(self, exponent)
+
+    def exp_(self) -> Tensor:
+        """exp in place (refused on an integer tensor, which cannot hold the result)."""
+        return ops.exp_(self)
+
+    def neg_(self) -> Tensor:
+        """-self, in place (refused on a bool tensor, as PyTorch)."""
+        return ops.neg_(self)
 
     def mul_(self, other: Any) -> Tensor:
         """self *= other, in place."""
@@ -536,10 +582,10 @@ class Tensor:
 
     # -- operators ----------------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
-        return ops.add(self, other)
+        return ops._add(self, other)
 
     def __sub__(self, other: Any) -> Tensor:
-        return ops.sub(self, other)
+        return ops._sub(self, other)
 
     def __mul__(self, other: Any) -> Tensor:
         return ops.mul(self, other)
@@ -554,10 +600,10 @@ class Tensor:
         return ops.abs(self)
 
     def __radd__(self, other: Any) -> Tensor:
-        return ops.add(other, self)
+        return ops._add(other, self)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return ops.sub(other, self)
+        return ops._sub(other, self)
 
     def __rmul__(self, other: Any) -> Tensor:
         return ops.mul(other, self)
@@ -621,14 +667,40 @@ class Tensor:
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return ops.compare(np.not_equal, self, other)
 
+    # `& | ^ ~` are bitwise on integer tensors and logical on bool tensors (the same thing
+    # there), an error on floats; `%` and `//` keep integers integers, as in PyTorch.
     def __invert__(self) -> Tensor:
-        return ops.logical_not(self)
+        return ops._invert(self)
 
     def __and__(self, other: Any) -> Tensor:
-        return ops.compare(np.logical_and, self, other)
+        return ops.bitwise_and(self, other)
 
     def __or__(self, other: Any) -> Tensor:
-        return ops.compare(np.logical_or, self, other)
+        return ops.bitwise_or(self, other)
+
+    def __xor__(self, other: Any) -> Tensor:
+        return ops.bitwise_xor(self, other)
+
+    def __rand__(self, other: Any) -> Tensor:
+        return ops.bitwise_and(other, self)
+
+    def __ror__(self, other: Any) -> Tensor:
+        return ops.bitwise_or(other, self)
+
+    def __rxor__(self, other: Any) -> Tensor:
+        return ops.bitwise_xor(other, self)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return ops.remainder(other, self)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(other, self)
 
     # -- methods: each is the `am.` function of the same name ---------------------------------
     def sum(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
@@ -667,11 +739,57 @@ class Tensor:
     def log_softmax(self, dim: Any = -1, **kw: Any) -> Tensor:
         return ops.log_softmax(self, dim, **kw)
 
-    def any(self) -> bool:
-        return bool(self.data.any())
+    def any(self, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        """Whether some element is true: a bool tensor (0-d without dim), as PyTorch's."""
+        return ops.any(self, dim, keepdim, **kw)
 
-    def all(self) -> bool:
-        return bool(self.data.all())
+    def all(self, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        """Whether every element is true: a bool tensor (0-d without dim), as PyTorch's."""
+        return ops.all(self, dim, keepdim, **kw)
+
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return ops.div(self, other, rounding_mode=rounding_mode)
+
+    def remainder(self, other: Any) -> Tensor:
+        return ops.remainder(self, other)
+
+    def fmod(self, other: Any) -> Tensor:
+        return ops.fmod(self, other)
+
+    def bitwise_and(self, other: Any) -> Tensor:
+        return ops.bitwise_and(self, other)
+
+    def bitwise_or(self, other: Any) -> Tensor:
+        return ops.bitwise_or(self, other)
+
+    def bitwise_xor(self, other: Any) -> Tensor:
+        return ops.bitwise_xor(self, other)
+
+    def bitwise_not(self) -> Tensor:
+        return ops.bitwise_not(self)
+
+    def logical_and(self, other: Any) -> Tensor:
+        return ops.logical_and(self, other)
+
+    def logical_or(self, other: Any) -> Tensor:
+        return ops.logical_or(self, other)
+
+    def logical_xor(self, other: Any) -> Tensor:
+        return ops.logical_xor(self, other)
+
+    def logical_not(self) -> Tensor:
+        return ops.logical_not(self)
+
+    def isclose(self, other: Any, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08,
+                equal_nan: builtins.bool = False) -> Tensor:
+        return ops.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other: Any, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08,
+                 equal_nan: builtins.bool = False) -> builtins.bool:
+        return ops.allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self, other: Any) -> builtins.bool:
+        return ops.equal(self, other)
 
     def exp(self) -> Tensor:
         return ops.exp(self)
@@ -769,6 +887,10 @@ class Tensor:
         """The size of one element in bytes (4 for float32)."""
         return int(self.data.itemsize)
 
+    def is_floating_point(self) -> builtins.bool:
+        """Whether the dtype is a floating-point one (float16/32/64)."""
+        return self.data.dtype.kind == "f"
+
     @property
     def nbytes(self) -> builtins.int:
         """The bytes the elements take: `numel() * element_size()`."""
@@ -848,8 +970,373 @@ class Tensor:
         """`expand(other.shape)`: this tensor broadcast to `other`'s shape (a read-only view)."""
         return ops.expand(self, tuple(_other_attr(other, "shape", "expand_as")))
 
+    # ---- selection, ordering and rearranging (see ops) ----------------------------------------
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        return ops.masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return ops.masked_fill_(self, mask, value)
+
+    def tril(self, diagonal: builtins.int = 0) -> Tensor:
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal: builtins.int = 0) -> Tensor:
+        return ops.triu(self, diagonal)
+
+    def gather(self, dim: builtins.int, index: Any, **kw: Any) -> Tensor:
+        return ops.gather(self, dim, index, **kw)
+
+    def scatter(self, dim: builtins.int, index: Any, src: Any = None, **kw: Any) -> Tensor:
+        return ops.scatter(self, dim, index, src, **kw)
+
+    def scatter_(self, dim: builtins.int, index: Any, src: Any = None, **kw: Any) -> Tensor:
+        return ops.scatter_(self, dim, index, src, **kw)
+
+    def scatter_add(self, dim: builtins.int, index: Any, src: Any) -> Tensor:
+        return ops.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim: builtins.int, index: Any, src: Any) -> Tensor:
+        return ops.scatter_add_(self, dim, index, src)
+
+    def scatter_reduce(self, dim: builtins.int, index: Any, src: Any, reduce: str,
+                       **kw: Any) -> Tensor:
+        return ops.scatter_reduce(self, dim, index, src, reduce, **kw)
+
+    def index_select(self, dim: builtins.int, index: Any) -> Tensor:
+        return ops.index_select(self, dim, index)
+
+    def take_along_dim(self, indices: Any, dim: Any = None) -> Tensor:
+        return ops.take_along_dim(self, indices, dim)
+
+    def sort(self, dim: builtins.int = -1, descending: builtins.bool = False, **kw: Any) -> Any:
+        return ops.sort(self, dim, descending, **kw)
+
+    def argsort(self, dim: builtins.int = -1, descending: builtins.bool = False,
+                **kw: Any) -> Tensor:
+        return ops.argsort(self, dim, descending, **kw)
+
+    def topk(self, k: builtins.int, dim: builtins.int = -1, largest: builtins.bool = True,
+             sorted: builtins.bool = True, **kw: Any) -> Any:
+        return ops.topk(self, k, dim, largest, sorted, **kw)
+
+    def kthvalue(self, k: builtins.int, dim: builtins.int = -1, keepdim: builtins.bool = False,
+                 **kw: Any) -> Any:
+        return ops.kthvalue(self, k, dim, keepdim, **kw)
+
+    def flip(self, *dims: Any) -> Tensor:
+        return ops.flip(self, *dims)
+
+    def fliplr(self) -> Tensor:
+        return ops.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return ops.flipud(self)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return ops.roll(self, shifts, dims)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        return ops.repeat(self, *sizes)
+
+    def tile(self, *dims: Any) -> Tensor:
+        return ops.tile(self, dims[0] if len(dims) == 1 else dims)
+
+    def repeat_interleave(self, repeats: Any, dim: Any = None, **kw: Any) -> Tensor:
+        return ops.repeat_interleave(self, repeats, dim, **kw)
+
+    def chunk(self, chunks: builtins.int, dim: builtins.int = 0) -> tuple:
+        return ops.chunk(self, chunks, dim)
+
+    def unbind(self, dim: builtins.int = 0) -> tuple:
+        return ops.unbind(self, dim)
+
+    def narrow(self, dim: builtins.int, start: Any, length: builtins.int) -> Tensor:
+        return ops.narrow(self, dim, start, length)
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        return ops.movedim(self, source, destination)
+
+    def moveaxis(self, source: Any, destination: Any) -> Tensor:
+        return ops.movedim(self, source, destination)
+
+    def swapaxes(self, axis0: builtins.int, axis1: builtins.int) -> Tensor:
+        return ops.swapaxes(self, axis0, axis1)
+
+    def swapdims(self, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        return ops.swapaxes(self, dim0, dim1)
+
+    def unflatten(self, dim: builtins.int, sizes: Any) -> Tensor:
+        return ops.unflatten(self, dim, sizes)
+
+    def index_add(self, dim: builtins.int, index: Any, source: Any, **kw: Any) -> Tensor:
+        return ops.index_add(self, dim, index, source, **kw)
+
+    def index_add_(self, dim: builtins.int, index: Any, source: Any, **kw: Any) -> Tensor:
+        return ops.index_add_(self, dim, index, source, **kw)
+
+    def index_copy(self, dim: builtins.int, index: Any, source: Any) -> Tensor:
+        return ops.index_copy(self, dim, index, source)
+
+    def index_copy_(self, dim: builtins.int, index: Any, source: Any) -> Tensor:
+        return ops.index_copy_(self, dim, index, source)
+
+    def index_fill(self, dim: builtins.int, index: Any, value: Any) -> Tensor:
+        return ops.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim: builtins.int, index: Any, value: Any) -> Tensor:
+        return ops.index_fill_(self, dim, index, value)
+
+    def scatter_reduce_(self, dim: builtins.int, index: Any, src: Any, reduce: str,
+                        **kw: Any) -> Tensor:
+        return ops.scatter_reduce_(self, dim, index, src, reduce, **kw)
+
+    def take(self, index: Any) -> Tensor:
+        return ops.take(self, index)
+
+    def masked_select(self, mask: Any) -> Tensor:
+        return ops.masked_select(self, mask)
+
+    def masked_scatter(self, mask: Any, source: Any) -> Tensor:
+        return ops.masked_scatter(self, mask, source)
+
+    def masked_scatter_(self, mask: Any, source: Any) -> Tensor:
+        return ops.masked_scatter_(self, mask, source)
+
+    def nonzero(self, *, as_tuple: builtins.bool = False) -> Any:
+        return ops.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self) -> Tensor:
+        return ops.argwhere(self)
+
+    def unique(self, sorted: builtins.bool = True, return_inverse: builtins.bool = False,
+               return_counts: builtins.bool = False, dim: Any = None) -> Any:
+        return ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        return ops.where(condition, self, other)
+
+    def diagonal(self, offset: builtins.int = 0, dim1: builtins.int = 0,
+                 dim2: builtins.int = 1) -> Tensor:
+        return ops.diagonal(self, offset, dim1, dim2)
+
+    def diag(self, diagonal: builtins.int = 0) -> Tensor:
+        return ops.diag(self, diagonal)
+
+    def diag_embed(self, offset: builtins.int = 0, dim1: builtins.int = -2,
+                   dim2: builtins.int = -1) -> Tensor:
+        return ops.diag_embed(self, offset, dim1, dim2)
+
+    def trace(self) -> Tensor:
+        return ops.trace(self)
+
+    def outer(self, vec2: Any) -> Tensor:
+        return ops.outer(self, vec2)
+
+    def inner(self, other: Any) -> Tensor:
+        return ops.inner(self, other)
+
+    def kron(self, other: Any) -> Tensor:
+        return ops.kron(self, other)
+
+    def cross(self, other: Any, dim: Any = None) -> Tensor:
+        return ops.cross(self, other, dim)
+
+    def addmm(self, mat1: Any, mat2: Any, **kw: Any) -> Tensor:
+        return ops.addmm(self, mat1, mat2, **kw)
+
+    def baddbmm(self, batch1: Any, batch2: Any, **kw: Any) -> Tensor:
+        return ops.baddbmm(self, batch1, batch2, **kw)
+
+    # -- PyTorch's math ops: more elementwise functions, scans, statistics, norms ---------
+    def square(self) -> Tensor:
+        return ops.square(self)
+
+    def rsqrt(self) -> Tensor:
+        return ops.rsqrt(self)
+
+    def reciprocal(self) -> Tensor:
+        return ops.reciprocal(self)
+
+    def exp2(self) -> Tensor:
+        return ops.exp2(self)
+
+    def expm1(self) -> Tensor:
+        return ops.expm1(self)
+
+    def log2(self) -> Tensor:
+        return ops.log2(self)
+
+    def log10(self) -> Tensor:
+        return ops.log10(self)
+
+    def tan(self) -> Tensor:
+        return ops.tan(self)
+
+    def asin(self) -> Tensor:
+        return ops.asin(self)
+
+    def acos(self) -> Tensor:
+        return ops.acos(self)
+
+    def atan(self) -> Tensor:
+        return ops.atan(self)
+
+    def sinh(self) -> Tensor:
+        return ops.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return ops.cosh(self)
+
+    def asinh(self) -> Tensor:
+        return ops.asinh(self)
+
+    def acosh(self) -> Tensor:
+        return ops.acosh(self)
+
+    def atanh(self) -> Tensor:
+        return ops.atanh(self)
+
+    def erf(self) -> Tensor:
+        return ops.erf(self)
+
+    def erfc(self) -> Tensor:
+        return ops.erfc(self)
+
+    def floor(self) -> Tensor:
+        return ops.floor(self)
+
+    def ceil(self) -> Tensor:
+        return ops.ceil(self)
+
+    def trunc(self) -> Tensor:
+        return ops.trunc(self)
+
+    def frac(self) -> Tensor:
+        return ops.frac(self)
+
+    def isnan(self) -> Tensor:
+        return ops.isnan(self)
+
+    def isinf(self) -> Tensor:
+        return ops.isinf(self)
+
+    def isfinite(self) -> Tensor:
+        return ops.isfinite(self)
+
+    def atan2(self, other: Any) -> Tensor:
+        return ops.atan2(self, other)
+
+    def arctan2(self, other: Any) -> Tensor:
+        return ops.arctan2(self, other)
+
+    def hypot(self, other: Any) -> Tensor:
+        return ops.hypot(self, other)
+
+    def logaddexp(self, other: Any) -> Tensor:
+        return ops.logaddexp(self, other)
+
+    def copysign(self, other: Any) -> Tensor:
+        return ops.copysign(self, other)
+
+    def fmax(self, other: Any) -> Tensor:
+        return ops.fmax(self, other)
+
+    def fmin(self, other: Any) -> Tensor:
+        return ops.fmin(self, other)
+
+    def xlogy(self, other: Any) -> Tensor:
+        return ops.xlogy(self, other)
+
+    def round(self, decimals: builtins.int = 0) -> Tensor:
+        return ops.round(self, decimals)
+
+    def lerp(self, end: Any, weight: Any) -> Tensor:
+        return ops.lerp(self, end, weight)
+
+    def nan_to_num(self, nan: builtins.float = 0.0, posinf: Any = None,
+                   neginf: Any = None) -> Tensor:
+        return ops.nan_to_num(self, nan, posinf, neginf)
+
+    def clamp_min(self, min: Any) -> Tensor:
+        return ops.clamp_min(self, min)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        return ops.clamp_max(self, max)
+
+    def cumsum(self, dim: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
+        return ops.cumsum(self, dim, dtype=dtype, **kw)
+
+    def cumprod(self, dim: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
+        return ops.cumprod(self, dim, dtype=dtype, **kw)
+
+    def cummax(self, dim: Any = None, **kw: Any) -> Any:
+        return ops.cummax(self, dim, **kw)
+
+    def cummin(self, dim: Any = None, **kw: Any) -> Any:
+        return ops.cummin(self, dim, **kw)
+
+    def logcumsumexp(self, dim: Any = None, **kw: Any) -> Tensor:
+        return ops.logcumsumexp(self, dim, **kw)
+
+    def amax(self, dim: Any = (), keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        return ops.amax(self, dim, keepdim, **kw)
+
+    def amin(self, dim: Any = (), keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        return ops.amin(self, dim, keepdim, **kw)
+
+    def aminmax(self, *, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Any:
+        return ops.aminmax(self, dim=dim, keepdim=keepdim, **kw)
+
+    def median(self, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Any:
+        return ops.median(self, dim, keepdim, **kw)
+
+    def count_nonzero(self, dim: Any = None, **kw: Any) -> Tensor:
+        return ops.count_nonzero(self, dim, **kw)
+
+    def nansum(self, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        return ops.nansum(self, dim, keepdim, **kw)
+
+    def nanmean(self, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        return ops.nanmean(self, dim, keepdim, **kw)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False,
+             dtype: Any = None) -> Tensor:
+        return ops.norm(self, p, dim, keepdim, dtype)
+
 
 _new_object = object.__new__  # (an instance without running __init__)
+_DATA_SLOT: Any = Tensor.__dict__["data"]  # the slot itself (its member descriptor)
+
+
+def _set_data(t: Tensor, value: Any) -> None:
+    """`t.data = value` on a Tensor subclass (see Tensor.__init_subclass__), as PyTorch: a
+    Tensor's array is stored (shared, not copied; its shape and dtype may differ from t's), an
+    ndarray as it is; a tensor that requires grad keeps a floating-point dtype. Outside autograd:
+    no version is bumped, as PyTorch's `.data`."""
+    if isinstance(value, Tensor):
+        value = _DATA_SLOT.__get__(value)
+    elif not isinstance(value, np.ndarray):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__} (a "
+                        "Tensor or an ndarray)")
+    if getattr(t, "_requires_grad", False) and value.dtype.kind != "f":  # (unset in __init__)
+        raise RuntimeError(f"data set to a tensor that requires gradients must be floating "
+                           f"point, got dtype {value.dtype}")
+    _DATA_SLOT.__set__(t, value)
+
+
+_DATA_PROPERTY = property(_DATA_SLOT.__get__, _set_data, doc="The tensor's ndarray (shared).")
+
+
+def _alpha_overload(name: str, other: Any, alpha: Any) -> tuple[Any, Any]:
+    """(other, alpha) of add_/sub_, accepting PyTorch's deprecated `add_(Number alpha, Tensor
+    other)` order (swapped back, with PyTorch's warning)."""
+    if isinstance(alpha, Tensor) and isinstance(other, (int, float, np.number)) \
+            and not isinstance(other, (bool, np.bool_)):
+        warnings.warn(f"This overload of {name} is deprecated:\n\t{name}(Number alpha, Tensor "
+                      f"other)\nConsider using one of the following signatures instead:\n\t"
+                      f"{name}(Tensor other, *, Number alpha = 1)", UserWarning, stacklevel=3)
+        return alpha, other
+    return other, alpha
 
 
 _MEMORY_FORMATS = ("preserve_format", "contiguous_format")

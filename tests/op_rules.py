@@ -646,3 +646,328 @@ def _mlp_layer(draw: Any) -> tuple:
     b, i, o = (draw(st.integers(1, 3)) for _ in range(3))
     return (lambda x, w, bias: am.log_softmax(am.tanh(x @ w + bias), dim=-1).sum()), (
         smooth(draw, (b, i)), smooth(draw, (i, o)), smooth(draw, (o,)))
+
+
+# ---- remainders and rounded division --------------------------------------------------------
+def _quotient_operands(draw: Any) -> tuple[am.Tensor, am.Tensor]:
+    """Broadcastable a and b whose quotients a / b all lie at least 0.05 from an integer (where
+    floor and trunc jump, and remainder and fmod with them): b in {+-0.5, +-1, +-2} and a an
+    integer plus [0.1, 0.4]."""
+    sa, sb = broadcast_shapes(draw)
+    r = rng(draw)
+    a = r.integers(-3, 4, sa) + r.uniform(0.1, 0.4, sa)
+    b = r.choice([-2.0, -1.0, -0.5, 0.5, 1.0, 2.0], sb)
+    return leaf(a), leaf(b)
+
+
+@rule("Remainder", "remainder")
+def _remainder(draw: Any) -> tuple:
+    spelling = draw(st.sampled_from(["%", "remainder", "method"]))
+    fn = {"%": lambda a, b: a % b, "remainder": am.remainder,
+          "method": lambda a, b: a.remainder(b)}[spelling]
+    return fn, _quotient_operands(draw)
+
+
+@rule("Fmod", "fmod")
+def _fmod(draw: Any) -> tuple:
+    fn = am.fmod if draw(st.booleans()) else (lambda a, b: a.fmod(b))
+    return fn, _quotient_operands(draw)
+
+
+@rule("DivRounded", "div[rounding_mode]")
+def _div_rounded(draw: Any) -> tuple:
+    """The gradient of a rounded quotient is zero (as PyTorch's), and so are the differences."""
+    mode = draw(st.sampled_from(["trunc", "floor"]))
+    return (lambda a, b: am.div(a, b, rounding_mode=mode)), _quotient_operands(draw)
+
+
+# ---- PyTorch's math ops: more elementwise functions, scans, statistics and norms ------------
+def _in_range(lo: float, hi: float) -> Callable[[Any, tuple], am.Tensor]:
+    return lambda draw, s: leaf(rng(draw).uniform(lo, hi, s))
+
+
+def _off_integers(draw: Any, s: tuple) -> am.Tensor:
+    """Values at least 0.1 from an integer (and from the halves, where round jumps)."""
+    r = rng(draw)
+    return leaf(r.integers(-3, 3, s) + r.choice([0.15, 0.35, 0.65, 0.85], s)
+                + r.uniform(-0.04, 0.04, s))
+
+
+def _math_unary(name: str, prim: str, values: Callable[[Any, tuple], am.Tensor]) -> None:
+    """A rule for `am.name`, and the method, recording primitive `prim`."""
+
+    def make(draw: Any) -> tuple:
+        x = values(draw, shape(draw))
+        if draw(st.booleans()):
+            return getattr(am, name), (x,)
+        return (lambda a: getattr(a, name)()), (x,)
+
+    rule(prim, name)(make)
+
+
+for _name, _prim, _values in [
+    ("rsqrt", "Rsqrt", positive), ("reciprocal", "Reciprocal", away_from_zero),
+    ("exp2", "Exp2", smooth), ("log2", "Log2", positive),
+    ("log10", "Log10", positive), ("tan", "Tan", _in_range(-1.2, 1.2)),
+    ("asin", "Asin", _in_range(-0.9, 0.9)), ("acos", "Acos", _in_range(-0.9, 0.9)),
+    ("atan", "Atan", smooth), ("sinh", "Sinh", smooth), ("cosh", "Cosh", smooth),
+    ("asinh", "Asinh", smooth), ("acosh", "Acosh", _in_range(1.2, 3.0)),
+    ("atanh", "Atanh", _in_range(-0.9, 0.9)), ("erfc", "Erfc", smooth),
+    ("floor", "Floor", _off_integers), ("ceil", "Ceil", _off_integers),
+    ("trunc", "Trunc", _off_integers),
+]:
+    _math_unary(_name, _prim, _values)
+
+
+@rule("erf")
+def _erf(draw: Any) -> tuple:
+    return (am.erf if draw(st.booleans()) else (lambda a: a.erf())), (smooth(draw, shape(draw)),)
+
+
+@rule("expm1")
+def _expm1(draw: Any) -> tuple:  # (the primitive Expm1's rule is in op_rules_nn.py)
+    return (am.expm1 if draw(st.booleans()) else (lambda a: a.expm1())), (
+        smooth(draw, shape(draw)),)
+
+
+@rule("square")
+def _square(draw: Any) -> tuple:
+    return (am.square if draw(st.booleans()) else (lambda a: a.square())), (
+        smooth(draw, shape(draw)),)
+
+
+@rule("Round", "round")
+def _round(draw: Any) -> tuple:
+    decimals = draw(st.sampled_from([0, 0, 1]))
+    x = _off_integers(draw, shape(draw))
+    if decimals:  # keep away from the jumps at multiples of 0.05
+        x = leaf(np.round(x.data, 1) + 0.02)
+    return (lambda a: am.round(a, decimals=decimals)), (x,)
+
+
+@rule("Frac", "frac")
+def _frac(draw: Any) -> tuple:
+    return (lambda a: a.frac()), (_off_integers(draw, shape(draw)),)
+
+
+def _binary_rule(name: str, prim: str, values_a: Callable, values_b: Callable) -> None:
+    def make(draw: Any) -> tuple:
+        sa, sb = broadcast_shapes(draw)
+        a, b = values_a(draw, sa), values_b(draw, sb)
+        kind = draw(st.sampled_from(["fn", "method", "number"]))
+        if kind == "number":  # a Python number on the right
+            c = float(values_b(draw, ()).data)
+            return (lambda t: getattr(am, name)(t, c)), (a,)
+        if kind == "method":
+            return (lambda s, t: getattr(s, name)(t)), (a, b)
+        return getattr(am, name), (a, b)
+
+    rule(prim, name)(make)
+
+
+_binary_rule("atan2", "Atan2", away_from_zero, away_from_zero)
+_binary_rule("hypot", "Hypot", away_from_zero, away_from_zero)
+_binary_rule("logaddexp", "LogAddExp", _in_range(-3, 3), _in_range(-3, 3))
+_binary_rule("xlogy", "Xlogy", smooth, positive)
+
+
+@rule("xlogy[zeros]")
+def _xlogy_zeros(draw: Any) -> tuple:
+    """x == 0 exactly: PyTorch's gradient for x there is log(y), the slope of x * log(y)."""
+    sa, sb = broadcast_shapes(draw)
+    x = rng(draw).uniform(-2, 2, sa) * (rng(draw).random(sa) < 0.5)
+    return am.xlogy, (leaf(x), positive(draw, sb))
+
+
+@rule("Copysign", "copysign")
+def _copysign(draw: Any) -> tuple:
+    sa, sb = broadcast_shapes(draw)
+    return am.copysign, (away_from_zero(draw, sa), away_from_zero(draw, sb))
+
+
+@rule("Fmax", "fmax")
+def _fmax(draw: Any) -> tuple:
+    sa, sb = broadcast_shapes(draw)
+    fn = am.fmax if draw(st.booleans()) else (lambda a, b: a.fmax(b))
+    return fn, interleaved_pair(draw, sa, sb)
+
+
+@rule("Fmin", "fmin")
+def _fmin(draw: Any) -> tuple:
+    sa, sb = broadcast_shapes(draw)
+    fn = am.fmin if draw(st.booleans()) else (lambda a, b: a.fmin(b))
+    return fn, interleaved_pair(draw, sa, sb)
+
+
+@rule("Lerp", "lerp")
+def _lerp(draw: Any) -> tuple:
+    ss, se, sw = broadcast_shapes(draw, 3)
+    start, end = smooth(draw, ss), smooth(draw, se)
+    if draw(st.booleans()):
+        w = float(draw(st.sampled_from([0.25, 0.75, -0.5, 1.5])))
+        return (lambda a, b: am.lerp(a, b, w)), (start, end)
+    return (lambda a, b, c: a.lerp(b, c)), (start, end, leaf(rng(draw).uniform(-1, 2, sw)))
+
+
+@rule("NanToNum", "nan_to_num")
+def _nan_to_num(draw: Any) -> tuple:
+    return (lambda a: am.nan_to_num(a, nan=1.5)), (smooth(draw, shape(draw)),)
+
+
+@rule("isnan[mask]", "isinf[mask]", "isfinite[mask]")
+def _isnan(draw: Any) -> tuple:
+    """Bool results: used as masks of a differentiable where."""
+    return (lambda a: am.where(am.isnan(a) | am.isinf(a) | ~am.isfinite(a), 0.0, a * 2.0)), (
+        smooth(draw, shape(draw)),)
+
+
+@rule("clamp_min", "clamp_max")
+def _clamp_bounds(draw: Any) -> tuple:
+    r = rng(draw)
+    shp = shape(draw)
+    x = leaf(r.choice([-1.2, -0.8, -0.2, 0.2, 0.8, 1.2], shp) + r.uniform(-0.1, 0.1, shp))
+    kind = draw(st.sampled_from(["min", "max", "min tensor", "max tensor"]))
+    if kind == "min":
+        return (lambda a: am.clamp_min(a, 0.5)), (x,)
+    if kind == "max":
+        return (lambda a: a.clamp_max(-0.5)), (x,)
+    bound = leaf(r.choice([-0.5, 0.5], shp))  # 0.3 or more from every value of x
+    if kind == "min tensor":
+        return am.clamp_min, (x, bound)
+    return (lambda a, b: a.clamp_max(b)), (x, bound)
+
+
+def _scan_kwargs(draw: Any, ndim: int) -> dict:
+    d = one_axis(draw, max(ndim, 1)) if ndim else draw(st.sampled_from([0, -1]))
+    return {"dim": d} if draw(st.booleans()) else {"axis": d}
+
+
+@rule("Cumsum", "cumsum")
+def _cumsum(draw: Any) -> tuple:
+    shp = shape(draw)
+    kw = _scan_kwargs(draw, len(shp))
+    return (lambda a: am.cumsum(a, **kw)), (smooth(draw, shp),)
+
+
+@rule("Cumprod", "cumprod")
+def _cumprod(draw: Any) -> tuple:
+    shp = shape(draw)
+    kw = _scan_kwargs(draw, len(shp))
+    return (lambda a: a.cumprod(**kw)), (away_from_zero(draw, shp, lo=0.5, hi=1.5),)
+
+
+@rule("cumprod[with zeros]")
+def _cumprod_zeros(draw: Any) -> tuple:
+    shp = shape(draw, min_dims=1)
+    r = rng(draw)
+    values = r.uniform(0.5, 1.5, shp) * (r.random(shp) < 0.6)
+    kw = _scan_kwargs(draw, len(shp))
+    return (lambda a: am.cumprod(a, **kw)), (leaf(values),)
+
+
+@rule("LogCumSumExp", "logcumsumexp")
+def _logcumsumexp(draw: Any) -> tuple:
+    shp = shape(draw)
+    kw = _scan_kwargs(draw, len(shp))
+    return (lambda a: am.logcumsumexp(a, **kw)), (leaf(rng(draw).uniform(-5, 5, shp)),)
+
+
+@rule("cummax", "cummin")
+def _cummax(draw: Any) -> tuple:
+    shp = shape(draw)
+    kw = _scan_kwargs(draw, len(shp))
+    name = draw(st.sampled_from(["cummax", "cummin"]))
+    return (lambda a: getattr(am, name)(a, **kw).values), (distinct(draw, shp),)
+
+
+def _all_axes_rule(name: str) -> Callable:
+    def make(draw: Any) -> tuple:
+        shp = shape(draw)
+        kw = reduction_kwargs(draw, len(shp), axes(draw, len(shp)))
+        if draw(st.booleans()):
+            return (lambda a: getattr(am, name)(a, **kw)), (distinct(draw, shp),)
+        return (lambda a: getattr(a, name)()), (distinct(draw, shp),)
+
+    return make
+
+
+rule("amax")(_all_axes_rule("amax"))
+rule("amin")(_all_axes_rule("amin"))
+
+
+@rule("aminmax")
+def _aminmax(draw: Any) -> tuple:
+    shp = shape(draw, min_dims=1)
+    d = one_axis(draw, len(shp))
+    keep = draw(st.booleans())
+    return (lambda a: tuple(am.aminmax(a, dim=d, keepdim=keep))), (distinct(draw, shp),)
+
+
+@rule("Median", "median")
+def _median(draw: Any) -> tuple:
+    shp = shape(draw)
+    return am.median, (distinct(draw, shp),)
+
+
+@rule("median[dim]")
+def _median_dim(draw: Any) -> tuple:
+    shp = shape(draw, min_dims=1)
+    d = one_axis(draw, len(shp))
+    keep = draw(st.booleans())
+    return (lambda a: a.median(d, keepdim=keep).values), (distinct(draw, shp),)
+
+
+@rule("count_nonzero[as a factor]")
+def _count_nonzero(draw: Any) -> tuple:
+    shp = shape(draw)
+    return (lambda a: a * am.count_nonzero(a > 0)), (away_from_zero(draw, shp),)
+
+
+@rule("var_mean", "std_mean")
+def _var_mean(draw: Any) -> tuple:
+    shp, _, kw = _var_args(draw)
+    name = draw(st.sampled_from(["var_mean", "std_mean"]))
+    return (lambda a: tuple(getattr(am, name)(a, **kw))), (distinct(draw, shp),)
+
+
+@rule("nansum", "nanmean")
+def _nansum(draw: Any) -> tuple:
+    shp = shape(draw)
+    kw = reduction_kwargs(draw, len(shp), nonempty_axes(draw, len(shp)))
+    name = draw(st.sampled_from(["nansum", "nanmean"]))
+    return (lambda a: getattr(am, name)(a, **kw)), (smooth(draw, shp),)
+
+
+@rule("sum[dtype]", "mean[dtype]", "prod[dtype]")
+def _reduce_dtype(draw: Any) -> tuple:
+    name = draw(st.sampled_from(["sum", "mean", "prod"]))
+    return (lambda a: getattr(am, name)(a, dtype=a.dtype)), (
+        away_from_zero(draw, shape(draw), lo=0.5, hi=1.5),)
+
+
+@rule("VectorNorm", "norm")
+def _norm(draw: Any) -> tuple:
+    shp = shape(draw)
+    ax = nonempty_axes(draw, len(shp))
+    keep = draw(st.booleans())
+    p = draw(st.sampled_from([2, 1, 3, 1.5, 0.5, "fro", np.inf, -np.inf, 0]))
+    x = distinct(draw, shp) if p in (np.inf, -np.inf) else away_from_zero(draw, shp)
+    if draw(st.booleans()) or isinstance(p, str):
+        return (lambda a: am.norm(a, p, dim=ax, keepdim=keep)), (x,)
+    return (lambda a: am.linalg.vector_norm(a, p, dim=ax, keepdim=keep)), (x,)
+
+
+@rule("linalg.matrix_norm")
+def _matrix_norm(draw: Any) -> tuple:
+    shp = shape(draw, min_dims=2)
+    ord = draw(st.sampled_from(["fro", 1, -1, np.inf, -np.inf]))
+    # column and row sums of |x| at least 0.05 apart (no ties among them)
+    r = rng(draw)
+    values = (np.arange(int(np.prod(shp))).reshape(shp) * 0.37 + 0.2) * r.choice([-1, 1], shp)
+    return (lambda a: am.linalg.matrix_norm(a, ord)), (leaf(values),)
+
+
+@rule("linalg.norm")
+def _linalg_norm(draw: Any) -> tuple:
+    shp = shape(draw, min_dims=1, max_dims=2)
+    return (lambda a: am.linalg.norm(a)), (away_from_zero(draw, shp),)

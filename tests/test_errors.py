@@ -126,15 +126,15 @@ CASES = {
                             lambda: am.softmax(x23(), dim=None)),
     "both dim and axis": (TypeError, r"dim or axis, not both",
                           lambda: x23().sum(dim=0, axis=1)),
-    "unsupported reduction argument": (TypeError, r"argument 'dtype' is not supported",
-                                       lambda: x23().sum(dtype=np.float32)),
+    "unsupported reduction argument": (TypeError, r"argument 'out' is not supported",
+                                       lambda: x23().sum(out=np.empty(()))),
     "item of many": (ValueError, r"one element.*shape \(2, 3\)", lambda: x23().item()),
     "truth value": (ValueError, r"6 elements \(shape \(2, 3\)\) is ambiguous",
                     lambda: bool(x23())),
     "len of 0-d": (TypeError, r"len\(\) of a 0-d tensor", lambda: len(am.tensor(1.0))),
     # NumPy interoperation
-    "ufunc without an op": (TypeError, r"numpy\.arctan.*requires grad.*no op for numpy\.arctan",
-                            lambda: np.arctan(x23())),
+    "ufunc without an op": (TypeError, r"numpy\.cbrt.*requires grad.*no op for numpy\.cbrt",
+                            lambda: np.cbrt(x23())),
     "ufunc with out=": (TypeError, r"numpy\.exp.*use am\.exp",
                         lambda: np.exp(x23(), out=np.empty((2, 3)))),
     "implicit conversion": (TypeError, r"requires grad.*detach\(\)\.numpy\(\)",
@@ -317,8 +317,10 @@ def test_in_place_shape_errors_leave_the_tensor_unchanged(update, pattern, kind)
 
 def test_in_place_dtype_error_names_both_dtypes():
     i = am.tensor(np.array([1, 2]))
-    with pytest.raises(TypeError, match=r"result dtype float64 cannot be stored in a tensor of "
-                                        r"dtype int64"):
+    # int64 + 0.5 is float32 by PyTorch's promotion; PyTorch raises RuntimeError, and the error
+    # is both a TypeError and a RuntimeError
+    with pytest.raises(RuntimeError, match=r"result dtype float32 cannot be stored in a tensor of "
+                                           r"dtype int64"):
         i += 0.5
     np.testing.assert_array_equal(i.data, [1, 2])
 

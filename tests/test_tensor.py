@@ -332,8 +332,8 @@ def test_numpy_binary_ufuncs_dispatch():
 
 def test_numpy_ufunc_without_an_op_names_it():
     x = leaf([0.5, 2.0])
-    with pytest.raises(TypeError, match=r"numpy\.arctan.*requires grad.*detach"):
-        np.arctan(x)
+    with pytest.raises(TypeError, match=r"numpy\.cbrt.*requires grad.*detach"):
+        np.cbrt(x)  # (np.arctan has an op now: am.atan)
     with pytest.raises(TypeError, match=r"numpy\.add.*reduce.*am\.sum"):
         np.add.reduce(x)
 

@@ -91,8 +91,8 @@ def _check_root_gradient(root: Tensor, grad: Any) -> Tensor:
         grad = Tensor._make(np.asarray(_dtypes.numeric_value(grad, "backward: gradient"),
                                        dtype=root.dtype))
     if grad.shape != root.shape:
-        raise ValueError(f"backward: gradient has shape {grad.shape} but the output has shape "
-                         f"{root.shape}")
+        raise _dtypes.ShapeError(f"backward: gradient has shape {grad.shape} but the output "
+                                 f"has shape {root.shape}")
     if grad.dtype != root.dtype:
         grad = grad.to(root.dtype)
     return grad
@@ -431,7 +431,7 @@ def _accumulate(t: Tensor, g: Any, create_graph: bool) -> None:
     if data.dtype != t.data.dtype:
         data = data.astype(t.data.dtype)
     with _grad_lock:
-        if t.grad is None:
+        if t._grad is None:
             t._grad = Tensor._make(np.array(data, copy=True))
         else:
             t._grad = Tensor._make(t._grad.data + data)

@@ -168,10 +168,10 @@ class _Writer:
 
     def _tensor_grad(self, v: Vertex) -> np.ndarray | None:
         t: Tensor = v.obj
-        if t.grad is not None:
+        if t._grad is not None:  # (not .grad: a non-leaf's would warn, as PyTorch's)
             if t.grad_fn is None:
                 self.found_leaf_grad = True
-            return t.grad.data
+            return t._grad.data
         node = t.grad_fn
         kept = getattr(node, "retained_grads", None) if node is not None else None
         if kept is not None and kept[t._output_nr] is not None:

@@ -38,7 +38,19 @@ MAX_SIZE = 36  # elements per value
 MAX_LEAF_ELEMENTS = 24  # gradgradcheck's cost grows with the square of this
 
 # Public functions and primitives that random programs do not exercise, with the reason.
-EXCLUDED: dict[str, str] = {}
+_BOOL_RESULT = "no gradient: gives a bool tensor or a Python bool"
+_BITS = "no gradient: integer and bool tensors only"
+_JUMPS = ("steps where a / b crosses an integer, and random programs do not keep their values "
+          "away from those; checked by its gradcheck rule in tests/op_rules.py")
+EXCLUDED: dict[str, str] = {
+    "all": _BOOL_RESULT, "any": _BOOL_RESULT, "allclose": _BOOL_RESULT,
+    "isclose": _BOOL_RESULT, "equal": _BOOL_RESULT, "logical_and": _BOOL_RESULT,
+    "logical_or": _BOOL_RESULT, "logical_xor": _BOOL_RESULT, "logical_not": _BOOL_RESULT,
+    "bitwise_and": _BITS, "bitwise_or": _BITS, "bitwise_xor": _BITS, "bitwise_not": _BITS,
+    "floor_divide": "not differentiable: backward through it is an error, as in PyTorch",
+    "remainder": _JUMPS, "Remainder": _JUMPS, "fmod": _JUMPS, "Fmod": _JUMPS,
+    "DivRounded": "a zero gradient with " + _JUMPS,
+}
 
 
 # ---- the program --------------------------------------------------------------------------------
@@ -1000,3 +1012,217 @@ def _only_needed(program: Program, outputs: list) -> Program:
         steps.append(Step(s.op, tuple(renumber[i] for i in s.args), s.params))
         renumber[n + k] = n + len(steps) - 1
     return Program(program.leaves, steps, [(renumber[i], w) for i, w in outputs])
+
+
+from . import programs_select  # noqa: E402,F401  (selection, ordering, einsum: appended)
+
+
+# ---- PyTorch's math ops: more elementwise functions, scans, statistics and norms ------------
+def _within(lo: float, hi: float) -> Callable[[np.ndarray], bool]:
+    return lambda v: bool(np.all((v >= lo) & (v <= hi)))
+
+
+def _off_jumps(halves: bool = False) -> Callable[[np.ndarray], bool]:
+    """Values MARGIN away from the integers (and from the halves, where round jumps)."""
+    def ok(v: np.ndarray) -> bool:
+        fraction = v - np.floor(v)
+        far = (fraction >= MARGIN) & (fraction <= 1 - MARGIN)
+        if halves:
+            far &= np.abs(fraction - 0.5) >= MARGIN
+        return bool(np.all(far))
+    return ok
+
+
+for _name, _fn, _ok in [
+    ("square", lambda x: x.square(), _any),
+    ("rsqrt", lambda x: _ops.rsqrt(x), lambda v: v.min(initial=np.inf) >= 0.1),
+    ("reciprocal", lambda x: x.reciprocal(), lambda v: bool(np.all(np.abs(v) >= 0.2))),
+    ("exp2", lambda x: _ops.exp2(x), lambda v: v.max(initial=-np.inf) <= 3),
+    ("expm1", lambda x: x.expm1(), lambda v: v.max(initial=-np.inf) <= 3),
+    ("log2", lambda x: _ops.log2(x), lambda v: v.min(initial=np.inf) >= 0.1),
+    ("log10", lambda x: x.log10(), lambda v: v.min(initial=np.inf) >= 0.1),
+    ("tan", lambda x: _ops.tan(x), _within(-1.2, 1.2)),
+    ("asin", lambda x: x.asin(), _within(-0.9, 0.9)),
+    ("acos", lambda x: _ops.acos(x), _within(-0.9, 0.9)),
+    ("atan", lambda x: x.atan(), _any),
+    ("sinh", lambda x: _ops.sinh(x), _within(-3, 3)),
+    ("cosh", lambda x: x.cosh(), _within(-3, 3)),
+    ("asinh", lambda x: _ops.asinh(x), _any),
+    ("acosh", lambda x: x.acosh(), lambda v: v.min(initial=np.inf) >= 1.1),
+    ("atanh", lambda x: _ops.atanh(x), _within(-0.9, 0.9)),
+    ("erf", lambda x: x.erf(), _any),
+    ("erfc", lambda x: _ops.erfc(x), _any),
+    ("floor", lambda x: _ops.floor(x), _off_jumps()),
+    ("ceil", lambda x: x.ceil(), _off_jumps()),
+    ("trunc", lambda x: _ops.trunc(x), _off_jumps()),
+    ("round", lambda x: x.round(), _off_jumps(halves=True)),
+    ("frac", lambda x: _ops.frac(x), _off_jumps()),
+    ("nan_to_num", lambda x: _ops.nan_to_num(x, nan=1.0), _any),
+    ("np_tan", lambda x: np.tan(x), _within(-1.2, 1.2)),
+]:
+    _unary(_name, _fn, _ok, (_name.removeprefix("np_"),))
+
+
+@op("clamp_bound", ("clamp_min", "clamp_max"),
+    lambda x, c, lower: _ops.clamp_min(x, c) if lower else x.clamp_max(c))
+def _propose_clamp_bound(draw: Any, values: list) -> Any:
+    c = draw(st.floats(-2.0, 2.0))
+    i = _pick(draw, values, lambda v: _away(v, c))
+    return None if i is None else ((i,), {"c": c, "lower": draw(st.booleans())})
+
+
+_MATH_BINARY: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
+    "atan2": lambda a, b: _ops.atan2(a, b), "arctan2": lambda a, b: a.arctan2(b),
+    "hypot": lambda a, b: a.hypot(b), "logaddexp": lambda a, b: _ops.logaddexp(a, b),
+    "copysign": lambda a, b: a.copysign(b), "fmax": lambda a, b: _ops.fmax(a, b),
+    "fmin": lambda a, b: a.fmin(b), "xlogy": lambda a, b: _ops.xlogy(a, b),
+}
+_MATH_BINARY_OK: dict[str, Callable[[np.ndarray, np.ndarray], bool]] = {
+    # (away from the origin, and from the branch cut a = 0, b < 0, where atan2 jumps by 2 pi)
+    "atan2": lambda a, b: bool(np.all((a * a + b * b >= 0.04) & ((b > 0) | (np.abs(a) >= 0.1)))),
+    "hypot": lambda a, b: bool(np.all(a * a + b * b >= 0.04)),
+    "copysign": lambda a, b: _away(a, 0.0) and _away(b, 0.0),
+    "fmax": lambda a, b: bool(np.all(np.abs(a - b) >= MARGIN)),
+    "xlogy": lambda a, b: b.min(initial=np.inf) >= 0.1 and _away(a, 0.0),
+}
+_MATH_BINARY_OK["arctan2"] = _MATH_BINARY_OK["atan2"]
+_MATH_BINARY_OK["fmin"] = _MATH_BINARY_OK["fmax"]
+
+
+def _math_binary(kind: str) -> None:
+    """One op per function, so each primitive is met by the focused programs."""
+    @op(kind, (kind,), lambda a, b: _MATH_BINARY[kind](a, b))
+    def propose(draw: Any, values: list) -> Any:
+        pair = _pick_pair(draw, values, ok_pair=_MATH_BINARY_OK.get(kind, lambda a, b: True))
+        return None if pair is None else (pair, {})
+
+
+for _kind in _MATH_BINARY:
+    _math_binary(_kind)
+
+
+@op("lerp", ("lerp",), lambda a, b, w: a.lerp(b, w) if w is not None else _ops.lerp(a, b, b))
+def _propose_lerp(draw: Any, values: list) -> Any:
+    pair = _pick_pair(draw, values)
+    w = draw(st.one_of(st.none(), st.floats(-1.0, 2.0)))
+    return None if pair is None else (pair, {"w": w})
+
+
+def _scan_dim(draw: Any, x: np.ndarray) -> int:
+    return draw(st.integers(-x.ndim, x.ndim - 1)) if x.ndim else draw(st.sampled_from([0, -1]))
+
+
+def _distinct_along(x: np.ndarray, dim: int | None) -> bool:
+    """No two values of a group (along dim, or all of x) within MARGIN of each other."""
+    rows = x.reshape(1, -1) if dim is None or x.ndim == 0 else _groups(x, dim)
+    if rows.size == 0:
+        return False
+    s = np.sort(rows, axis=1)
+    return bool(np.all(np.diff(s, axis=1) >= MARGIN))
+
+
+_SCANS: dict[str, Callable[..., Tensor]] = {
+    "cumsum": lambda x, d: x.cumsum(d), "cumprod": lambda x, d: _ops.cumprod(x, d),
+    "logcumsumexp": lambda x, d: _ops.logcumsumexp(x, dim=d),
+    "cummax": lambda x, d: _ops.cummax(x, d).values, "cummin": lambda x, d: x.cummin(d).values,
+}
+
+
+def _scan(kind: str) -> None:
+    @op(kind, (kind,), lambda x, d: _SCANS[kind](x, d))
+    def propose(draw: Any, values: list) -> Any:
+        i = _pick(draw, values, lambda v: v.size > 0)
+        if i is None:
+            return None
+        x = values[i]
+        d = _scan_dim(draw, x)
+        if kind == "cumprod" and not (bool(np.all(np.abs(x) >= 0.1)) and (
+                x.ndim == 0 or x.shape[d] <= 6)):
+            return None
+        if kind in ("cummax", "cummin") and not _distinct_along(x, d if x.ndim else None):
+            return None
+        return (i,), {"d": d}
+
+
+for _kind in _SCANS:
+    _scan(_kind)
+
+
+def _all_axes(axis: Any) -> Any:
+    return None if axis == () else axis
+
+
+_STATS: dict[str, Callable[..., Tensor]] = {
+    "amax": lambda x, axis, keep: x.amax(axis, keep),
+    "amin": lambda x, axis, keep: _ops.amin(x, dim=axis, keepdim=keep),
+    "aminmax": lambda x, axis, keep: _ops.aminmax(
+        x, dim=axis if not isinstance(axis, tuple) else None, keepdim=keep).max,
+    "nansum": lambda x, axis, keep: _ops.nansum(x, axis, keep),
+    "nanmean": lambda x, axis, keep: x.nanmean(axis, keep),
+}
+
+
+@op("stat", tuple(_STATS), lambda x, axis, keep, kind: _STATS[kind](x, _all_axes(axis), keep))
+def _propose_stat(draw: Any, values: list) -> Any:
+    kind = draw(st.sampled_from(sorted(_STATS)))
+    i = _pick(draw, values, lambda v: v.size > 0)
+    if i is None:
+        return None
+    x = values[i]
+    axis = _all_axes(_axes_arg(draw, x.ndim))
+    if kind == "aminmax" and isinstance(axis, tuple):
+        axis = None
+    if kind in ("amax", "amin", "aminmax") and not (
+            _gap_ok(x, axis, largest=True) and _gap_ok(x, axis, largest=False)):
+        return None
+    return (i,), {"axis": axis, "keep": draw(st.booleans()), "kind": kind}
+
+
+@op("median", ("median",),
+    lambda x, d, keep: _ops.median(x) if d is None else x.median(d, keep).values)
+def _propose_median(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.size > 0)
+    if i is None:
+        return None
+    x = values[i]
+    d = None if x.ndim == 0 or draw(st.booleans()) else _scan_dim(draw, x)
+    if not _distinct_along(x, d):
+        return None
+    return (i,), {"d": d, "keep": draw(st.booleans())}
+
+
+@op("var_mean", ("var_mean", "std_mean"),
+    lambda x, axis, keep, std, pick: (_ops.std_mean if std else _ops.var_mean)(
+        x, axis, keep, correction=0)[pick])
+def _propose_var_mean(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.size > 1)
+    if i is None:
+        return None
+    x = values[i]
+    axis = _axes_arg(draw, x.ndim)
+    std = draw(st.booleans())
+    if std and not np.all(np.var(_groups(x, axis), axis=1) >= 1e-2):
+        return None
+    return (i,), {"axis": axis, "keep": draw(st.booleans()), "std": std,
+                  "pick": draw(st.integers(0, 1))}
+
+
+@op("norm", ("norm",), lambda x, p, axis, keep: _ops.norm(x, p, axis, keep))
+def _propose_norm(draw: Any, values: list) -> Any:
+    p = draw(st.sampled_from(["fro", 2, 1, 3, 1.5, np.inf]))
+    i = _pick(draw, values, lambda v: v.size > 0 and _away(v, 0.0) and
+              bool(np.all(np.abs(v) >= 0.1)))
+    if i is None:
+        return None
+    x = values[i]
+    axis = _all_axes(_axes_arg(draw, x.ndim))
+    if p == np.inf and not _gap_ok(np.abs(x), axis):
+        return None
+    return (i,), {"p": p, "axis": axis, "keep": draw(st.booleans())}
+
+
+EXCLUDED.update({
+    "isnan": _BOOL_RESULT, "isinf": _BOOL_RESULT, "isfinite": _BOOL_RESULT,
+    "count_nonzero": "no gradient: an int64 count",
+})
+from . import programs_sequence  # noqa: E402,F401  (attention, recurrent, conv1d, pooling)
