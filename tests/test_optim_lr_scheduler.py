@@ -50,6 +50,7 @@ def test_state_dict_resumes_the_schedule(make, formula):
     opt = make_optimizer()
     scheduler = make(opt)
     for _ in range(5):
+        opt.step()  # (no gradients: changes nothing, but scheduler.step() before it warns)
         scheduler.step()
     buffer = io.BytesIO()
     am.save({"optim": opt.state_dict(), "sched": scheduler.state_dict()}, buffer)
@@ -69,6 +70,7 @@ def test_state_dict_resumes_the_schedule(make, formula):
 def test_lambda_lr_per_group_and_state_dict_without_functions():
     opt = make_optimizer()
     scheduler = S.LambdaLR(opt, [lambda t: 1.0, lambda t: 2.0**t])
+    opt.step()  # (no gradients: changes nothing, but scheduler.step() before it warns)
     scheduler.step()
     scheduler.step()
     assert scheduler.get_last_lr() == [0.1, 0.08]

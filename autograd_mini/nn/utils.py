@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._dtypes import get_default_dtype
 from ..tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -22,23 +23,27 @@ def _grads(parameters: Any) -> list[Tensor]:
 
 
 def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
-                    norm_type: float = 2.0, error_if_nonfinite: bool = True) -> Tensor:
-    """Scale all gradients together so that their total norm is at most `max_norm`.
+                    norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                    foreach: bool | None = None) -> Tensor:
+    """Scale all gradients together so that their total norm is at most `max_norm`, as PyTorch.
 
     The total norm is that of all gradients concatenated into one vector (norm_type may be
-    float('inf')). When it exceeds max_norm, every gradient is multiplied by
-    max_norm / (total + 1e-6), in place.
+    float('inf')), computed in float64. Every gradient is multiplied by
+    min(1, max_norm / (total + 1e-6)), in place (into a new array: a gradient never aliases
+    another). A total that is inf or NaN raises only with `error_if_nonfinite=True`; by default
+    the gradients are scaled by it as PyTorch does: an inf total makes the finite entries 0 and
+    the infinite ones NaN, a NaN total makes every entry NaN.
 
     Args:
         parameters: tensors (or one tensor) whose `.grad` is clipped; None grads are skipped.
         max_norm: the largest allowed total norm.
         norm_type: the p of the p-norm.
-        error_if_nonfinite: raise when the total norm is NaN or inf (the default here, unlike
-            PyTorch). When False, such gradients are left unchanged: they are never multiplied
-            by NaN.
+        error_if_nonfinite: raise when the total norm is NaN or inf (False, PyTorch's default).
+        foreach: PyTorch's choice of a fused implementation; accepted and ignored.
 
     Returns:
-        The total norm before clipping, as a 0-d float64 tensor.
+        The total norm before clipping, a 0-d tensor of the gradients' dtype (the default
+        float dtype when there are none), as PyTorch.
 
     Raises:
         RuntimeError: the total norm is not finite and error_if_nonfinite is True.
@@ -49,28 +54,32 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
         raise ValueError(f"clip_grad_norm_: norm_type must be positive, got {norm_type}")
     grads = _grads(parameters)
     if not grads:
-        return Tensor._make(np.asarray(0.0))
+        return Tensor._make(np.asarray(0.0, dtype=get_default_dtype()))
     with np.errstate(over="ignore", invalid="ignore"):
-        if norm_type == math.inf:
-            total = max(float(np.max(np.abs(g.data))) if g.data.size else 0.0 for g in grads)
+        if norm_type == math.inf:  # (np.max, not max(): a NaN anywhere gives NaN)
+            total = float(np.max([np.max(np.abs(g.data)) if g.data.size else 0.0
+                                  for g in grads]))
         else:
-            total = sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** norm_type))
-                        for g in grads) ** (1.0 / norm_type)
-    if not math.isfinite(total):
-        if error_if_nonfinite:
-            raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
-                               f"gradients is {total}; pass error_if_nonfinite=False to leave "
-                               "such gradients unchanged")
-        return Tensor._make(np.asarray(total))
-    coef = max_norm / (total + 1e-6)
-    if coef < 1.0:
-        for g in grads:
-            g.data = g.data * g.data.dtype.type(coef)  # a new array: never alias another grad
-    return Tensor._make(np.asarray(total))
+            total = float(sum(np.sum(np.abs(g.data.astype(np.float64)) ** norm_type)
+                              for g in grads) ** (1.0 / norm_type))
+    dtype = np.result_type(*[g.data.dtype for g in grads])
+    if not math.isfinite(total) and error_if_nonfinite:
+        raise RuntimeError(f"The total norm of order {float(norm_type)} for gradients from "
+                           "`parameters` is non-finite, so it cannot be clipped. To disable this "
+                           "error and scale the gradients by the non-finite norm anyway, set "
+                           "`error_if_nonfinite=False`")
+    coef = max_norm / (total + 1e-6)  # (0 for an inf total, NaN for a NaN one)
+    if not coef >= 1.0:
+        with np.errstate(invalid="ignore"):
+            for g in grads:  # a new array: never alias another grad
+                g.data = g.data * g.data.dtype.type(coef)
+    return Tensor._make(np.asarray(total, dtype=dtype))
 
 
-def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float) -> None:
-    """Clamp every gradient element to [-clip_value, clip_value], in place."""
+def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float,
+                     foreach: bool | None = None) -> None:
+    """Clamp every gradient element to [-clip_value, clip_value], in place. `foreach`:
+    PyTorch's choice of a fused implementation; accepted and ignored."""
     if clip_value < 0:
         raise ValueError(f"clip_grad_value_: clip_value must be non-negative, got {clip_value}")
     for g in _grads(parameters):

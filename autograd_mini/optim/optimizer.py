@@ -8,6 +8,7 @@ no state is created for them and no weight decay touches them.
 from __future__ import annotations
 
 import copy
+import functools
 import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -67,6 +68,15 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
         self._scratch: dict[Tensor, np.ndarray] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass's own `step` is wrapped to note that it was called (`_opt_called`), as the
+        base class's does, so a scheduler can tell `scheduler.step()` called before
+        `optimizer.step()` (PyTorch's warning) with any optimizer."""
+        super().__init_subclass__(**kwargs)
+        step = cls.__dict__.get("step")
+        if callable(step) and not getattr(step, "_notes_call", False):
+            cls.step = _noting_the_call(step)  # type: ignore[method-assign]
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -134,6 +144,7 @@ class Optimizer:
         Returns:
             The closure's loss, or None.
         """
+        self._opt_called = True  # (read by the schedulers: see LRScheduler.step)
         loss = None
         if closure is not None:
             with enable_grad():
@@ -224,6 +235,17 @@ class Optimizer:
             new_groups.append(merged)
         self.state = new_state
         self.param_groups = new_groups
+
+
+def _noting_the_call(step: Callable[..., Any]) -> Callable[..., Any]:
+    """`step` that first notes on the optimizer that it was called (see __init_subclass__)."""
+    @functools.wraps(step)
+    def noted(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        self._opt_called = True
+        return step(self, *args, **kwargs)
+
+    noted._notes_call = True  # type: ignore[attr-defined]
+    return noted
 
 
 def _state_value(name: str, value: Any, param: Tensor) -> Any:
