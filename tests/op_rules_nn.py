@@ -186,3 +186,12 @@ RULES: dict[str, Callable[[Any], tuple[Callable, tuple]]] = {
     "Unfold": unfold_rule,
     "Fold": fold_rule,
 }
+
+
+def expm1_rule(draw: Any) -> tuple[Callable, tuple]:
+    rng = _rng(draw)
+    # the ELU family applies it to min(x, 0); positive inputs too, within exp's comfortable range
+    return P.Expm1.apply, (_leaf(rng.uniform(-4, 2, _shape(draw))),)
+
+
+RULES["Expm1"] = expm1_rule

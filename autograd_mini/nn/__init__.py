@@ -11,26 +11,69 @@
 from . import functional, init, utils
 from .containers import ModuleDict, ModuleList, ParameterList, Sequential
 from .layers import (
+    CELU,
+    ELU,
     GELU,
+    GLU,
+    SELU,
     BatchNorm1d,
     Conv2d,
+    CosineSimilarity,
     Dropout,
     Embedding,
     Flatten,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
     Identity,
     LayerNorm,
     LeakyReLU,
     Linear,
+    LogSigmoid,
     LogSoftmax,
     MaxPool2d,
+    Mish,
+    PairwiseDistance,
+    PReLU,
     ReLU,
+    ReLU6,
     Sigmoid,
     SiLU,
     Softmax,
+    Softmin,
     Softplus,
+    Softsign,
     Tanh,
+    Tanhshrink,
+    Threshold,
 )
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .layers.attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer
+from .layers.conv1d import Conv1d
+from .layers.pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+)
+from .layers.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
+    CrossEntropyLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MarginRankingLoss,
+    MSELoss,
+    NLLLoss,
+    PoissonNLLLoss,
+    SmoothL1Loss,
+    TripletMarginLoss,
+)
 from .module import Module
 from .parameter import Parameter
 
@@ -40,4 +83,16 @@ __all__ = [
     "Sigmoid", "Tanh", "GELU", "SiLU", "Softplus", "Softmax", "LogSoftmax", "LayerNorm",
     "BatchNorm1d", "Conv2d", "MaxPool2d", "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss",
     "BCELoss", "BCEWithLogitsLoss",
+    # PyTorch's further activations, distances and losses
+    "ELU", "SELU", "CELU", "ReLU6", "Hardtanh", "Hardsigmoid", "Hardswish", "Mish", "Softsign",
+    "LogSigmoid", "Softmin", "GLU", "PReLU", "Tanhshrink", "Threshold", "CosineSimilarity",
+    "PairwiseDistance", "HuberLoss", "SmoothL1Loss", "KLDivLoss", "CosineEmbeddingLoss",
+    "MarginRankingLoss", "HingeEmbeddingLoss", "TripletMarginLoss", "PoissonNLLLoss",
+    "GaussianNLLLoss",
+]
+# attention, recurrent layers, 1-D convolution and pooling (nn/layers/attention.py, rnn.py, ...)
+__all__ += [
+    "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "RNNBase", "RNN",
+    "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "Conv1d", "MaxPool1d",
+    "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
 ]

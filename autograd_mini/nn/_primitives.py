@@ -21,7 +21,17 @@ import numpy as np
 from .._grad_mode import is_grad_enabled
 from ..autograd.function import Function
 from ..autograd.record import SAVES_OTHER_INPUT
-from ..primitives import LogSoftmax, Sigmoid, Softmax, Where, const, register, shift_by_max
+from ..primitives import (  # noqa: F401  (Erf: nn's users reach it here)
+    Erf,
+    Expm1,
+    LogSoftmax,
+    Sigmoid,
+    Softmax,
+    Where,
+    const,
+    register,
+    shift_by_max,
+)
 from ..tensor import Tensor
 
 
@@ -89,35 +99,7 @@ class Softplus(Function):
         return g * Sigmoid.apply(x)
 
 
-_erf_impl: Any = None
-
-
-def _erf(x: np.ndarray) -> np.ndarray:
-    """erf elementwise: SciPy's when it is installed, else the standard library's, per element."""
-    global _erf_impl
-    if _erf_impl is None:
-        try:
-            from scipy.special import erf as scipy_erf  # optional: faster, same values
-
-            _erf_impl = scipy_erf
-        except ImportError:
-            _erf_impl = np.frompyfunc(math.erf, 1, 1)
-    return np.asarray(_erf_impl(x), dtype=x.dtype)
-
-
-@register
-class Erf(Function):
-    """The error function; d/dx = 2/sqrt(pi) * exp(-x**2). Used by the exact GELU."""
-
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        ctx.save_for_backward(x)
-        return _erf(x)
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return g * ((-(x * x)).exp() * (2.0 / math.sqrt(math.pi)))
+# Erf (the exact GELU's) lives in autograd_mini.primitives, shared with am.erf.
 
 
 @register
@@ -478,3 +460,8 @@ class Fold(Function):
         p = ctx.params
         return Unfold.apply(g, kernel=p["kernel"], stride=p["stride"], padding=p["padding"],
                             dilation=p["dilation"])
+
+
+# ---- exp(x) - 1 -----------------------------------------------------------------------------
+# Expm1 (exp(x) - 1, accurate near 0: the ELU family's negative branch) lives in
+# autograd_mini.primitives, shared with am.expm1; imported above.

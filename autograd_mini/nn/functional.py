@@ -4,7 +4,8 @@ The maths of `nn` lives here, once: the Modules in `nn.layers` and `nn.losses` h
 options and call these functions. Arguments are checked up front, before anything is computed,
 and errors name the shapes and dtypes involved. Fused primitives (`nn._primitives`) do the work
 where stability or speed asks for it: `linear`, `cross_entropy`,
-`binary_cross_entropy_with_logits`, and the im2col pair behind `conv2d`/`max_pool2d`.
+`binary_cross_entropy_with_logits`, and the im2col pair behind `conv2d`/`max_pool2d`;
+`Expm1` gives the ELU family exp(x) - 1 accurate near 0.
 """
 
 from __future__ import annotations
@@ -12,20 +13,38 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .. import creation, ops
 from .. import primitives as _core
+from .._dtypes import ShapeError
 from ..tensor import Tensor
 from . import _primitives as P
+from ._sequence_functional import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    conv1d,
+    max_pool1d,
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
 
 __all__ = [
     "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", "softmax", "log_softmax",
     "linear", "dropout", "conv2d", "max_pool2d", "unfold", "fold", "one_hot", "embedding",
     "layer_norm", "batch_norm", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    # activations, normalize and distances, and more losses (PyTorch's)
+    "elu", "selu", "celu", "relu6", "hardtanh", "hardsigmoid", "hardswish", "mish", "softsign",
+    "logsigmoid", "softmin", "glu", "prelu", "tanhshrink", "threshold", "normalize",
+    "cosine_similarity", "pairwise_distance", "huber_loss", "smooth_l1_loss", "kl_div",
+    "cosine_embedding_loss", "margin_ranking_loss", "hinge_embedding_loss",
+    "triplet_margin_loss", "poisson_nll_loss", "gaussian_nll_loss",
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -101,7 +120,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
         return ops.elementwise_in_place(
             input, "leaky_relu_", lambda old: leaky_relu(old, negative_slope),
             lambda a: np.copyto(a, np.where(a > 0, a, a * negative_slope)))
-    return ops.where(input.data > 0, input, input * negative_slope)
+    return _core.LeakyRelu.apply(input, negative_slope=negative_slope)
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -187,7 +206,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     weight = ops.tensor_arg(weight, "linear")
     x_shape, w_shape = input.data.shape, weight.data.shape
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
-        raise ValueError(f"linear: input of shape {x_shape} does not fit weight of shape "
+        raise ShapeError(f"linear: input of shape {x_shape} does not fit weight of shape "
                          f"{w_shape} (expected weight (out_features, in_features) with "
                          f"in_features = the input's last dimension)")
     if input.data.dtype != weight.data.dtype:
@@ -196,7 +215,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is None:
         return P.Linear.apply(input, weight)
     if bias.data.shape != w_shape[:1] or bias.data.dtype != weight.data.dtype:
-        raise ValueError(f"linear: bias of {_describe(bias)} does not fit weight of "
+        raise ShapeError(f"linear: bias of {_describe(bias)} does not fit weight of "
                          f"{_describe(weight)}: expected shape ({w_shape[0]},)")
     return P.Linear.apply(input, weight, bias)
 
@@ -229,7 +248,7 @@ def _batched_image(name: str, input: Tensor) -> tuple[Tensor, bool]:
     if input.ndim == 3:
         return ops.unsqueeze(input, 0), True
     if input.ndim != 4:
-        raise ValueError(f"{name}: expected input of shape (N, C, H, W) or (C, H, W), got "
+        raise ShapeError(f"{name}: expected input of shape (N, C, H, W) or (C, H, W), got "
                          f"{input.shape}")
     return input, False
 
@@ -262,7 +281,7 @@ def _output_hw(name: str, hw: tuple, kernel: tuple, stride: tuple, padding: tupl
     oh = P.conv_output_size(hw[0], kernel[0], stride[0], padding[0], padding[1], dilation[0])
     ow = P.conv_output_size(hw[1], kernel[1], stride[1], padding[2], padding[3], dilation[1])
     if oh <= 0 or ow <= 0:
-        raise ValueError(f"{name}: the input's spatial size {hw} (padding {padding}) is smaller "
+        raise ShapeError(f"{name}: the input's spatial size {hw} (padding {padding}) is smaller "
                          f"than the kernel {kernel} with dilation {dilation}")
     return oh, ow
 
@@ -295,17 +314,17 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     weight = ops.tensor_arg(weight, "conv2d")
     x, unbatched = _batched_image("conv2d", input)
     if weight.ndim != 4:
-        raise ValueError(f"conv2d: weight must have shape (C_out, C_in / groups, kh, kw), got "
+        raise ShapeError(f"conv2d: weight must have shape (C_out, C_in / groups, kh, kw), got "
                          f"{weight.shape}")
     out_channels, per_group, kh, kw = weight.shape
     if groups <= 0 or x.shape[1] != per_group * groups or out_channels % groups:
-        raise ValueError(f"conv2d: input of shape {tuple(input.shape)} does not fit weight of shape "
+        raise ShapeError(f"conv2d: input of shape {tuple(input.shape)} does not fit weight of shape "
                          f"{weight.shape} with groups={groups} (expected {per_group * groups} "
                          f"input channels and C_out divisible by groups)")
     if x.dtype != weight.dtype:
         raise TypeError(f"conv2d: input dtype {x.dtype} differs from weight dtype {weight.dtype}")
     if bias is not None and bias.shape != (out_channels,):
-        raise ValueError(f"conv2d: bias of shape {bias.shape} does not fit {out_channels} output "
+        raise ShapeError(f"conv2d: bias of shape {bias.shape} does not fit {out_channels} output "
                          "channels")
     kernel, stride_, dilation_ = _window_args("conv2d", (kh, kw), stride, dilation)
     pads = _conv_padding("conv2d", padding, kernel, stride_, dilation_)
@@ -338,7 +357,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         "max_pool2d", kernel_size, kernel_size if stride is None else stride, dilation)
     ph, pw = _pair("max_pool2d", "padding", padding)
     if not (0 <= ph <= kernel[0] // 2 and 0 <= pw <= kernel[1] // 2):
-        raise ValueError(f"max_pool2d: padding {(ph, pw)} must be at most half the kernel size "
+        raise ShapeError(f"max_pool2d: padding {(ph, pw)} must be at most half the kernel size "
                          f"{kernel}")
     h, w = x.shape[2:]
     out_hw = []
@@ -349,7 +368,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         if ceil_mode and (out - 1) * s >= size + p:  # the last window must start inside
             out -= 1
         if out <= 0:
-            raise ValueError(f"max_pool2d: input of spatial size {(h, w)} is smaller than the "
+            raise ShapeError(f"max_pool2d: input of spatial size {(h, w)} is smaller than the "
                              f"kernel {kernel} (padding {(ph, pw)}, dilation {dilation_})")
         out_hw.append(out)
         extra.append(max(0, (out - 1) * s + d * (k - 1) + 1 - (size + 2 * p)))
@@ -438,7 +457,7 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Ten
     """
     weight = ops.tensor_arg(weight, "embedding")
     if weight.ndim != 2:
-        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, dim), got {weight.shape}")
+        raise ShapeError(f"embedding: weight must be 2-D (num_embeddings, dim), got {weight.shape}")
     ids = _index_array("embedding", input, weight.shape[0])
     out = _core.GetItem.apply(weight, index=ids)
     if padding_idx is None:
@@ -461,7 +480,7 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
                         f"{normalized_shape!r}") from None
     k = len(shape)
     if k == 0 or input.shape[input.ndim - k:] != shape or input.ndim < k:
-        raise ValueError(f"layer_norm: normalized_shape {shape} does not match the trailing "
+        raise ShapeError(f"layer_norm: normalized_shape {shape} does not match the trailing "
                          f"dimensions of input of shape {input.shape}")
     axes = tuple(range(input.ndim - k, input.ndim))
     x, narrow = ops.in_float32(input)  # float16 normalises in float32, as PyTorch
@@ -497,7 +516,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     for what, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         if t is not None and t.shape != (channels,):
-            raise ValueError(f"batch_norm: {what} of shape {t.shape} does not fit input of shape "
+            raise ShapeError(f"batch_norm: {what} of shape {t.shape} does not fit input of shape "
                              f"{input.shape} ({channels} channels)")
     if training or running_mean is None or running_var is None:
         count = math.prod(input.shape[i] for i in axes)  # values per channel (C may be 0)
@@ -557,7 +576,7 @@ def _class_target(name: str, input: Tensor, target: Any, ignore_index: int) -> T
         return target
     if kind == "f" and name == "cross_entropy":
         if target.shape != input.shape:
-            raise ValueError(f"{name}: target of {_describe(target)} does not fit input of "
+            raise ShapeError(f"{name}: target of {_describe(target)} does not fit input of "
                              f"{_describe(input)}: probability targets need the input's shape, "
                              f"class-index targets an integer tensor of shape {index_shape} "
                              "(convert with target.long())")
@@ -572,7 +591,7 @@ def _class_weight(name: str, weight: Any, input: Tensor) -> np.ndarray | None:
     w = _constant_array(name, "weight", weight, input.dtype)
     n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
     if w is not None and w.shape != (n_classes,):
-        raise ValueError(f"{name}: weight of shape {w.shape} does not fit {n_classes} classes "
+        raise ShapeError(f"{name}: weight of shape {w.shape} does not fit {n_classes} classes "
                          f"(input of shape {input.shape})")
     return w
 
@@ -646,7 +665,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: in
 
 def _check_pair(name: str, input: Tensor, target: Tensor) -> None:
     if input.shape != target.shape:
-        raise ValueError(f"{name}: target of {_describe(target)} does not match input of "
+        raise ShapeError(f"{name}: target of {_describe(target)} does not match input of "
                          f"{_describe(input)}; shapes must be equal (broadcasting them is a "
                          "classic silent bug)")
     _check_float(name, "input", input)
@@ -679,7 +698,7 @@ def _broadcast_weight(name: str, what: str, value: Any, input: Tensor) -> np.nda
         except ValueError:
             ok = False
         if not ok:
-            raise ValueError(f"{name}: {what} of shape {w.shape} does not broadcast to the input's "
+            raise ShapeError(f"{name}: {what} of shape {w.shape} does not broadcast to the input's "
                              f"shape {input.shape}")
     return w
 
@@ -719,3 +738,582 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     pw = _broadcast_weight(name, "pos_weight", pos_weight, input)
     loss = P.BCEWithLogits.apply(input, ops.cast(target, input.dtype), weight=w, pos_weight=pw)
     return _reduce(loss, reduction)
+
+
+# ---- more activations -----------------------------------------------------------------------
+# Composed from ops (where, clip, abs, tanh, sigmoid, softplus, ...), so every derivative is the
+# ops' own and differentiable again; the one fused piece is `P.Expm1` (exp(x) - 1 accurate near
+# 0, as PyTorch's ELU family). Where an activation has a kink, the gradient there is PyTorch's.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _float_tensor_arg(name: str, input: Any) -> Tensor:
+    input = ops.tensor_arg(input, name)
+    _check_float(name, "input", input)
+    return input
+
+
+def _apply_maybe_in_place(input: Tensor, inplace: bool, name: str,
+                          fn: Callable[[Tensor], Tensor]) -> Tensor:
+    """fn(input); with `inplace=True` written into input's array instead (recorded, when it must
+    be, as fn of input's old value, as `leaky_relu(inplace=True)`)."""
+    if not inplace:
+        return fn(input)
+    return ops.elementwise_in_place(
+        input, f"{name}_", fn,
+        lambda a: np.copyto(a, fn(Tensor._make(a.copy())).data, casting="unsafe"))
+
+
+def _elu(input: Tensor, alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
+    """scale * x for x > 0, else scale * alpha * expm1(input_scale * x) (x <= 0: the gradient at 0
+    is that branch's, as PyTorch)."""
+    negative = ops.clip(input, max=0.0)  # expm1 never sees a large positive x
+    if input_scale != 1.0:
+        negative = negative * input_scale
+    below = P.Expm1.apply(negative) * (alpha * scale)
+    return ops.where(input.data > 0, input if scale == 1.0 else input * scale, below)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else alpha * (exp(x) - 1); elu'(0) = alpha, as PyTorch."""
+    input = _float_tensor_arg("elu", input)
+    return _apply_maybe_in_place(input, inplace, "elu", lambda x: _elu(x, alpha))
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale * elu(x, alpha) with PyTorch's constants alpha = 1.6732632423543772 and
+    scale = 1.0507009873554805; selu'(0) = scale * alpha."""
+    input = _float_tensor_arg("selu", input)
+    return _apply_maybe_in_place(input, inplace, "selu",
+                                 lambda x: _elu(x, _SELU_ALPHA, _SELU_SCALE))
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)); celu'(0) = 1. alpha must not be 0."""
+    input = _float_tensor_arg("celu", input)
+    if alpha == 0:
+        raise ValueError("celu: alpha cannot be 0 (it divides x)")
+    return _apply_maybe_in_place(input, inplace, "celu",
+                                 lambda x: _elu(x, alpha, input_scale=1.0 / alpha))
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
+    """x clamped to [min_val, max_val]; the gradient is 1 strictly inside and 0 at the bounds and
+    outside, as PyTorch (unlike `clamp`, whose gradient is 1 at the bounds too)."""
+    input = ops.tensor_arg(input, "hardtanh")
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val cannot be greater than max_val, got min_val={min_val} "
+                         f"and max_val={max_val}")
+
+    def fn(x: Tensor) -> Tensor:
+        a = x.data
+        clamped = np.clip(a, min_val, max_val).astype(a.dtype, copy=False)
+        return ops.where((a > min_val) & (a < max_val), x, Tensor._make(clamped))
+
+    return _apply_maybe_in_place(input, inplace, "hardtanh", fn)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6) = hardtanh(x, 0, 6): the gradient is 0 at 0 and at 6, as PyTorch."""
+    input = ops.tensor_arg(input, "relu6")
+    return hardtanh(input, 0.0, 6.0, inplace=inplace)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6: 0 for x <= -3, 1 for x >= 3, (x + 3) / 6 between; the gradient is 1/6
+    strictly inside (-3, 3), 0 elsewhere, as PyTorch."""
+    input = _float_tensor_arg("hardsigmoid", input)
+
+    def fn(x: Tensor) -> Tensor:
+        a = x.data
+        outside = (np.clip(a + 3.0, 0.0, 6.0) / 6.0).astype(a.dtype, copy=False)
+        return ops.where((a > -3.0) & (a < 3.0), (x + 3.0) / 6.0, Tensor._make(outside))
+
+    return _apply_maybe_in_place(input, inplace, "hardsigmoid", fn)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * relu6(x + 3) / 6; the gradient is 0 for x <= -3, x / 3 + 1/2 for -3 < x < 3 and 1 for
+    x >= 3, as PyTorch."""
+    input = _float_tensor_arg("hardswish", input)
+
+    def fn(x: Tensor) -> Tensor:
+        a = x.data
+        with np.errstate(over="ignore"):  # x * (x + 3) of a huge x is not the branch taken
+            middle = ops.where(a < 3.0, x * (x + 3.0) / 6.0, x)
+        return ops.where(a <= -3.0, Tensor._make(np.zeros_like(a)), middle)
+
+    return _apply_maybe_in_place(input, inplace, "hardswish", fn)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * tanh(softplus(x)), with the stable softplus (exact for +-1000)."""
+    input = _float_tensor_arg("mish", input)
+    return _apply_maybe_in_place(input, inplace, "mish",
+                                 lambda x: x * ops.tanh(P.Softplus.apply(x)))
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|) (its gradient 1 / (1 + |x|)**2, 1 at 0)."""
+    input = ops.tensor_arg(input, "softsign")
+    return input / (ops.abs(input) + 1.0)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)) = -softplus(-x), stable: -1000 at x = -1000 and 0 at x = 1000, never
+    log(0); the gradient sigmoid(-x) is stable too."""
+    input = _float_tensor_arg("logsigmoid", input)
+    return -P.Softplus.apply(-input)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
+    """softmax(-x) along `dim` (PyTorch's legacy choice of dim, with a warning, if None)."""
+    input = ops.tensor_arg(input, "softmin")
+    if dtype is not None:
+        input = ops.cast(input, dtype)
+    if dim is None:
+        dim = _legacy_softmax_dim("softmin", input.ndim)
+    return ops.softmax(-input, dim)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """The gated linear unit a * sigmoid(b), where a and b are the first and second halves of the
+    input along `dim` (whose length must be even)."""
+    input = ops.tensor_arg(input, "glu")
+    if input.ndim == 0:
+        raise ShapeError("glu: a 0-d input has no dimension to halve")
+    axis = ops.normalize_axis(dim, input.ndim, "glu")
+    n = input.shape[axis]
+    if n % 2:
+        raise ShapeError(f"glu: halving dimension must be even, but dimension {axis} of input of "
+                         f"shape {input.shape} is size {n}")
+    a, b = ops.split(input, n // 2, axis)
+    return a * ops.sigmoid(b)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x where x > 0, else weight * x, with one learnable slope, or one per channel (axis 1 of
+    the input; an input of fewer than 2 dimensions has one channel). At x = 0 the gradient is
+    weight for x and 0 for the weight, as PyTorch."""
+    input = ops.tensor_arg(input, "prelu")
+    weight = ops.tensor_arg(weight, "prelu")
+    if weight.ndim > 1:
+        raise ShapeError(f"prelu: weight must be a 0-d or 1-D tensor, got shape {weight.shape}")
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    count = weight.data.size
+    if count == 1:
+        slope = ops.reshape(weight, ())
+    elif count == channels:
+        slope = ops.reshape(weight, (channels,) + (1,) * (input.ndim - 2))
+    else:
+        raise ShapeError(f"prelu: weight of shape {weight.shape} does not fit input of shape "
+                         f"{input.shape}: expected 1 parameter or one per channel ({channels}, "
+                         "the input's axis 1)")
+    return ops.where(input.data > 0, input, input * slope)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x)."""
+    input = ops.tensor_arg(input, "tanhshrink")
+    return input - ops.tanh(input)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else `value` (the gradient is 0 at the threshold, as PyTorch)."""
+    input = ops.tensor_arg(input, "threshold")
+    return _apply_maybe_in_place(input, inplace, "threshold",
+                                 lambda x: ops.where(x.data > threshold, x, value))
+
+
+# ---- norms, normalize and distances ---------------------------------------------------------
+def _vector_norm(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
+    """torch.linalg.vector_norm of x along `dim`, with PyTorch's subgradients: a zero vector has
+    the gradient 0 (p > 0), tied largest |x| share the gradient evenly (p = inf), and p = 0 (the
+    number of non-zero elements) has the gradient 0."""
+    if p == 0:
+        count = np.count_nonzero(x.data, axis=dim, keepdims=keepdim).astype(x.dtype)
+        return (x * 0.0).sum(dim, keepdim=keepdim) + Tensor._make(count)
+    if p == 1:
+        return ops.abs(x).sum(dim, keepdim=keepdim)
+    if p == math.inf:
+        return ops.max(ops.abs(x), axis=dim, keepdims=keepdim)
+    if p == -math.inf:
+        return ops.min(ops.abs(x), axis=dim, keepdims=keepdim)
+    total = (x * x if p == 2 else ops.abs(x) ** p).sum(dim, keepdim=keepdim)
+    positive = total.data > 0
+    if positive.all():
+        return ops.sqrt(total) if p == 2 else total ** (1.0 / p)
+    # a zero vector: its root's infinite derivative must not meet the zero gradient (0 * inf)
+    safe = ops.where(positive, total, 1.0)
+    root = ops.sqrt(safe) if p == 2 else safe ** (1.0 / p)
+    return ops.where(positive, root, 0.0)
+
+
+def _norm_order(name: str, p: Any) -> float:
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or \
+            math.isnan(p):
+        raise TypeError(f"{name}: p must be a number (or inf), got {p!r}")
+    return float(p)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: None = None) -> Tensor:
+    """x / max(||x||_p, eps) along `dim`, as PyTorch: a zero vector gives 0 and the gradient
+    1/eps (only the numerator's: the clamped norm contributes nothing)."""
+    input = _float_tensor_arg("normalize", input)
+    if out is not None:
+        raise TypeError("normalize: out= is not supported; use the returned tensor")
+    axis = ops.normalize_axis(dim, input.ndim, "normalize")
+    norm = _vector_norm(input, _norm_order("normalize", p), axis, keepdim=True)
+    return input / ops.clip(norm, min=eps)
+
+
+def _floor_passing_gradient(t: Tensor, eps: float) -> Tensor:
+    """max(t, eps) whose gradient is t's everywhere (PyTorch clamps its norms in place under
+    no_grad in cosine_similarity, and the variance in gaussian_nll_loss)."""
+    low = t.data < eps
+    if not low.any():
+        return t
+    return ops.where(low, (t - t.detach()) + eps, t)
+
+
+def _float_pair(name: str, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
+    x1, x2 = ops.tensor_arg(x1, name), ops.tensor_arg(x2, name)
+    for t in (x1, x2):
+        if t.data.dtype.kind != "f":
+            raise TypeError(f"{name}: x1 and x2 must be floating-point tensors, got x1 of "
+                            f"{_describe(x1)} and x2 of {_describe(x2)}")
+    return x1, x2
+
+
+def _broadcast_pair(name: str, x1: Tensor, x2: Tensor) -> tuple[Tensor, Tensor]:
+    try:
+        shape = np.broadcast_shapes(x1.shape, x2.shape)
+    except ValueError:
+        raise ShapeError(f"{name}: x1 of shape {x1.shape} and x2 of shape {x2.shape} do not "
+                         "broadcast together") from None
+    return (x1 if x1.shape == shape else ops.broadcast_to(x1, shape),
+            x2 if x2.shape == shape else ops.broadcast_to(x2, shape))
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)) along `dim`, computed as PyTorch does
+    (each vector normalised first, so |result| <= 1). x1 and x2 broadcast together. The norms are
+    floored at eps as PyTorch floors them (in place, without recording): the gradient treats the
+    floor as absent, and a zero vector's norm contributes the gradient 0."""
+    x1, x2 = _float_pair("cosine_similarity", x1, x2)
+    if eps < 0:
+        raise ValueError(f"cosine_similarity: eps must be non-negative, got {eps}")
+    x1, x2 = _broadcast_pair("cosine_similarity", x1, x2)
+    axis = ops.normalize_axis(dim, x1.ndim, "cosine_similarity")
+    n1 = _floor_passing_gradient(_vector_norm(x1, 2.0, axis, keepdim=True), eps)
+    n2 = _floor_passing_gradient(_vector_norm(x2, 2.0, axis, keepdim=True), eps)
+    return ((x1 / n1) * (x2 / n2)).sum(axis)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
+    """||x1 - x2 + eps||_p along the last dimension (of the broadcast shape), as PyTorch; where
+    x1 - x2 + eps is a zero vector the gradient is 0."""
+    x1, x2 = _float_pair("pairwise_distance", x1, x2)
+    order = _norm_order("pairwise_distance", p)
+    x1, x2 = _broadcast_pair("pairwise_distance", x1, x2)
+    diff = x1 - x2 + eps
+    if diff.ndim == 0:  # PyTorch reduces a 0-d difference over "dimension -1": itself
+        return _vector_norm(ops.reshape(diff, (1,)), order, 0, keepdim=False)
+    return _vector_norm(diff, order, diff.ndim - 1, keepdim=bool(keepdim))
+
+
+# ---- more losses ----------------------------------------------------------------------------
+def _legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """PyTorch's deprecated size_average/reduce pair, mapped to `reduction` (with its warning)."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    legacy = "none" if not reduce else ("mean" if size_average else "sum")
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{legacy}' instead.", UserWarning, stacklevel=3)
+    return legacy
+
+
+def _regression_pair(name: str, input: Any, target: Any, reduction: str) -> tuple[Tensor, Tensor]:
+    input = ops.tensor_arg(input, name)
+    _check_reduction(name, reduction)
+    target = _tensor(target)
+    _check_pair(name, input, target)
+    return input, ops.cast(target, input.dtype)
+
+
+def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
+               weight: Any = None) -> Tensor:
+    """0.5 d**2 where |d| < delta, else delta (|d| - 0.5 delta), with d = input - target; the
+    gradient is d clamped to [-delta, delta]. `weight` (the input's shape) multiplies each
+    element's loss before the reduction ('mean' still divides by the number of elements)."""
+    input, target = _regression_pair("huber_loss", input, target, reduction)
+    if not delta > 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+    d = input - target
+    ad = ops.abs(d)
+    loss = ops.where(ad.data < delta, d * d * 0.5, (ad - 0.5 * delta) * delta)
+    if weight is not None:
+        weight = _tensor(weight)
+        if weight.shape != input.shape:
+            raise ShapeError(f"huber_loss: weight of {_describe(weight)} does not match input of "
+                             f"{_describe(input)}; shapes must be equal")
+        loss = loss * ops.cast(weight, input.dtype)
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
+                   reduce: bool | None = None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
+    """0.5 d**2 / beta where |d| < beta, else |d| - 0.5 beta, with d = input - target (huber_loss
+    divided by beta); beta = 0 is l1_loss."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    input, target = _regression_pair("smooth_l1_loss", input, target, reduction)
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
+    d = input - target
+    ad = ops.abs(d)
+    if beta == 0:
+        return _reduce(ad, reduction)
+    return _reduce(ops.where(ad.data < beta, d * d * 0.5 / beta, ad - 0.5 * beta), reduction)
+
+
+_KL_REDUCTIONS = ("none", "mean", "sum", "batchmean")
+
+
+def kl_div(input: Tensor, target: Any, size_average: bool | None = None,
+           reduce: bool | None = None, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """Kullback-Leibler divergence of log-probabilities `input` from `target`, elementwise
+    target * (log(target) - input) (0 where target is 0), or with `log_target=True`
+    exp(target) * (target - input).
+
+    reduction: 'none' | 'mean' (over every element, with PyTorch's warning) | 'sum' |
+    'batchmean' (the sum divided by the batch size, the input's first dimension: the KL
+    divergence's definition). Input and target must have the same shape. The target may require
+    grad; as in PyTorch its gradient is NaN where a probability target is 0.
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns with "
+                      "the KL div math definition.'mean' will be changed to behave the same as "
+                      "'batchmean' in the next major release.", UserWarning, stacklevel=2)
+    input = ops.tensor_arg(input, "kl_div")
+    if reduction not in _KL_REDUCTIONS:
+        raise ValueError(f"kl_div: reduction must be one of {_KL_REDUCTIONS}, got {reduction!r}")
+    target = _tensor(target)
+    _check_pair("kl_div", input, target)
+    target = ops.cast(target, input.dtype)
+    if log_target:
+        loss = ops.exp(target) * (target - input)
+    else:
+        t = target.data
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 log 0 is 0, by definition
+            entropy = ops.where(t != 0, target * ops.log(target), 0.0)
+        loss = entropy - target * input
+    if reduction == "batchmean":
+        total = loss.sum()
+        return total / input.shape[0] if input.ndim else total
+    return _reduce(loss, reduction)
+
+
+def _index_like_target(name: str, target: Any, shape: tuple, what: str) -> np.ndarray:
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if t.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: target must be numeric, got {_describe(t)}")
+    if t.shape != shape:
+        raise ShapeError(f"{name}: target of {_describe(t)} does not fit {what}: expected shape "
+                         f"{shape}")
+    return t
+
+
+def _embedding_loss_floor() -> float:
+    """PyTorch's EPSILON under the squared norms of cosine_embedding_loss: the float32 1e-12."""
+    return float(np.float32(1e-12))
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0,
+                          size_average: bool | None = None, reduce: bool | None = None,
+                          reduction: str = "mean") -> Tensor:
+    """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1 (0 for any
+    other target), with cos = <x1, x2> / sqrt((||x1||**2 + 1e-12) (||x2||**2 + 1e-12)) along the
+    last dimension, as PyTorch.
+
+    Args:
+        input1, input2: (N, D), or (D,) for one pair.
+        target: (N,), or () for one pair, holding 1 or -1 (a constant).
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    name = "cosine_embedding_loss"
+    x1, x2 = ops.tensor_arg(input1, name), ops.tensor_arg(input2, name)
+    _check_reduction(name, reduction)
+    for t in (x1, x2):
+        _check_float(name, "input", t)
+    if x1.shape != x2.shape or x1.ndim not in (1, 2):
+        raise ShapeError(f"{name}: input1 of shape {x1.shape} and input2 of shape {x2.shape} must "
+                         "have the same shape, (N, D) or (D,)")
+    x2 = ops.cast(x2, x1.dtype)
+    t = _index_like_target(name, target, x1.shape[:1] if x1.ndim == 2 else (),
+                           f"inputs of shape {x1.shape}")
+    axis = x1.ndim - 1
+    floor = _embedding_loss_floor()
+    dot = (x1 * x2).sum(axis)
+    squares = ((x1 * x1).sum(axis) + floor) * ((x2 * x2).sum(axis) + floor)
+    cos = dot / ops.sqrt(squares)
+    zero = Tensor._make(np.zeros(cos.shape, dtype=cos.dtype))
+    loss = ops.where(t == 1, 1.0 - cos, zero) + ops.where(t == -1, ops.clip(cos - margin, min=0.0),
+                                                           zero)
+    return _reduce(loss, reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
+    """max(0, -target * (input1 - input2) + margin): target 1 asks for input1 ranked above
+    input2, -1 the reverse. The three must have the same shape; the target may require grad. At
+    the kink the gradient is the linear side's, as PyTorch."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    name = "margin_ranking_loss"
+    x1, x2 = ops.tensor_arg(input1, name), ops.tensor_arg(input2, name)
+    _check_reduction(name, reduction)
+    target = _tensor(target)
+    if not x1.shape == x2.shape == target.shape:
+        raise ShapeError(f"{name}: input1 of shape {x1.shape}, input2 of shape {x2.shape} and "
+                         f"target of shape {target.shape} must have the same shape")
+    _check_float(name, "input1", x1)
+    y = ops.cast(target, x1.dtype)
+    return _reduce(ops.clip(-y * (x1 - ops.cast(x2, x1.dtype)) + margin, min=0.0), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """x where target is 1, max(0, margin - x) where it is -1 (both terms for any other target),
+    as PyTorch. Input and target (a constant) must have the same shape."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    name = "hinge_embedding_loss"
+    input = ops.tensor_arg(input, name)
+    _check_reduction(name, reduction)
+    _check_float(name, "input", input)
+    t = _index_like_target(name, target, input.shape, f"input of shape {input.shape}")
+    zero = Tensor._make(np.zeros(input.shape, dtype=input.dtype))
+    loss = ops.where(t != 1, ops.clip(margin - input, min=0.0), zero) + \
+        ops.where(t != -1, input, zero)
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
+                        p: float = 2, eps: float = 1e-6, swap: bool = False,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
+    """max(0, margin + d(a, p) - d(a, n)) with d = pairwise_distance(., ., p, eps) along the
+    last dimension; with `swap=True`, d(a, n) is replaced by min(d(a, n), d(p, n)) (ties share
+    the gradient evenly, as PyTorch's minimum)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    name = "triplet_margin_loss"
+    a, pos, neg = (ops.tensor_arg(t, name) for t in (anchor, positive, negative))
+    _check_reduction(name, reduction)
+    if not margin > 0:
+        raise ValueError(f"{name}: margin must be greater than 0, got {margin}")
+    if not a.ndim == pos.ndim == neg.ndim:
+        raise ShapeError(f"{name}: the anchor, positive, and negative tensors are expected to have "
+                         f"the same number of dimensions, but got shapes {a.shape}, {pos.shape} "
+                         f"and {neg.shape}")
+    d_pos = pairwise_distance(a, pos, p, eps)
+    d_neg = pairwise_distance(a, neg, p, eps)
+    if swap:
+        d_neg = ops.minimum(d_neg, pairwise_distance(pos, neg, p, eps))
+    return _reduce(ops.clip(margin + d_pos - d_neg, min=0.0), reduction)
+
+
+def poisson_nll_loss(input: Tensor, target: Any, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8,
+                     reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of a Poisson target: exp(x) - target * x with `log_input=True`,
+    else x - target * log(x + eps). `full=True` adds Stirling's approximation of log(target!),
+    target log(target) - target + 0.5 log(2 pi target), where target > 1. Input and target must
+    have the same shape; the target may require grad (as in PyTorch its gradient is NaN where
+    target is 0 with `full=True`)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    input, target = _regression_pair("poisson_nll_loss", input, target, reduction)
+    if log_input:
+        loss = ops.exp(input) - target * input
+    else:
+        loss = input - target * ops.log(input + eps)
+    if full:
+        t = target.data
+        with np.errstate(divide="ignore", invalid="ignore"):  # masked where target <= 1
+            stirling = target * ops.log(target) - target + ops.log(target * (2 * math.pi)) * 0.5
+            loss = loss + ops.where(t > 1, stirling, 0.0)
+    return _reduce(loss, reduction)
+
+
+def _gaussian_var(name: str, var: Any, input: Tensor) -> Tensor:
+    """The variance fitted to the input's shape as PyTorch accepts it: the input's shape, the
+    input's shape without its last dimension, or with exactly one dimension of size 1."""
+    if isinstance(var, (int, float, np.integer, np.floating)) and not isinstance(var, bool):
+        if var < 0:
+            raise ValueError(f"{name}: var has negative entry/entries, got {var}")
+        return Tensor._make(np.full(input.shape, var, dtype=input.dtype))
+    var = _tensor(var)
+    if var.data.dtype.kind not in "iuf":
+        raise TypeError(f"{name}: var must be a number or a numeric tensor, got {_describe(var)}")
+    if np.any(var.data < 0):
+        raise ValueError(f"{name}: var has negative entry/entries (var of {_describe(var)})")
+    var = ops.cast(var, input.dtype)
+    if var.shape == input.shape:
+        return var
+    if input.shape[:-1] == var.shape and input.ndim:
+        return ops.unsqueeze(var, -1)
+    if var.ndim == input.ndim and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1:
+        return var
+    raise ShapeError(f"{name}: var is of incorrect size: var of shape {var.shape} does not fit "
+                     f"input of shape {input.shape} (expected the input's shape, the input's "
+                     "shape without its last dimension, or the input's shape with one dimension "
+                     "of size 1)")
+
+
+def gaussian_nll_loss(input: Tensor, target: Any, var: Any, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
+    """0.5 (log(max(var, eps)) + (input - target)**2 / max(var, eps)), plus 0.5 log(2 pi) with
+    `full=True`: the negative log-likelihood of a Gaussian with mean `input`.
+
+    var: a number, a tensor of the input's shape, of the input's shape without its last dimension
+    (one variance per sample), or with one dimension of size 1 (it broadcasts). Negative entries
+    are an error. As in PyTorch, var is floored at eps without recording the floor: its gradient
+    is the formula's at the floored value. The target has the input's shape, or that shape with
+    one dimension of size 1.
+    """
+    name = "gaussian_nll_loss"
+    input = ops.tensor_arg(input, name)
+    _check_float(name, "input", input)
+    target = _tensor(target)
+    if target.shape != input.shape and not (
+            target.ndim == input.ndim and
+            sum(1 for i, t in zip(input.shape, target.shape) if i != t) == 1 and
+            all(t == 1 for i, t in zip(input.shape, target.shape) if i != t)):
+        raise ShapeError(f"{name}: target of {_describe(target)} does not fit input of "
+                         f"{_describe(input)}: expected the input's shape, or that shape with one "
+                         "dimension of size 1")
+    var = _gaussian_var(name, var, input)
+    _check_reduction(name, reduction)
+    var = _floor_passing_gradient(var, eps)
+    d = input - ops.cast(target, input.dtype)
+    loss = (ops.log(var) + d * d / var) * 0.5
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+# ---- attention, 1-D convolution and pooling (defined in nn/_sequence_functional.py) ----------
+__all__ += [
+    "scaled_dot_product_attention", "multi_head_attention_forward", "conv1d", "max_pool1d",
+    "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from autograd_mini import Tensor
 from autograd_mini.nn import functional as F
 
-from .programs import EXCLUDED, MARGIN, MAX_SIZE, _any, _away, _groups, _pick, op
+from .programs import EXCLUDED, MARGIN, MAX_SIZE, _any, _away, _groups, _pick, _pick_pair, op
 
 EXCLUDED.update({
     "F.dropout": "random: finite differences need a deterministic function (nn's tests check it)",
@@ -53,6 +54,13 @@ def _propose_activation(draw: Any, values: list) -> Any:
     kind = draw(st.sampled_from(sorted(_ACTIVATIONS)))
     i = _pick(draw, values, _ACTIVATIONS[kind][1])
     return None if i is None else ((i,), {"kind": kind})
+
+
+@op("nn_leaky_relu", ("F.leaky_relu",), lambda x, slope: F.leaky_relu(x, slope))
+def _propose_leaky_relu(draw: Any, values: list) -> Any:
+    """leaky_relu on its own (its LeakyRelu primitive is met on every seeded run), any slope."""
+    i = _pick(draw, values, lambda v: _away(v, 0.0))
+    return None if i is None else ((i,), {"slope": draw(st.sampled_from([0.01, 0.2, 1.5]))})
 
 
 @op("nn_softmax", ("F.softmax", "F.log_softmax"),
@@ -367,3 +375,336 @@ def _propose_bce(draw: Any, values: list) -> Any:
 @op("bce_with_logits", ("F.binary_cross_entropy_with_logits",), _bce_logits)
 def _propose_bce_logits(draw: Any, values: list) -> Any:
     return _propose_bce_args(draw, values, logits=True)
+
+
+# ---- more activations, normalize, distances and losses ---------------------------------------
+_MORE_ACTIVATIONS: dict[str, tuple[Any, Any]] = {
+    "elu": (lambda x: F.elu(x, 1.5), lambda v: _away(v, 0.0)),
+    "selu": (lambda x: F.selu(x), lambda v: _away(v, 0.0)),
+    "celu": (lambda x: F.celu(x, 0.7), lambda v: _away(v, 0.0)),
+    "relu6": (lambda x: F.relu6(x), lambda v: _away(v, 0.0, 6.0)),
+    "hardtanh": (lambda x: F.hardtanh(x, -2.0, 1.5), lambda v: _away(v, -2.0, 1.5)),
+    "hardsigmoid": (lambda x: F.hardsigmoid(x), lambda v: _away(v, -3.0, 3.0)),
+    "hardswish": (lambda x: F.hardswish(x), lambda v: _away(v, -3.0, 3.0)),
+    "mish": (lambda x: F.mish(x), _any),
+    "softsign": (lambda x: F.softsign(x), lambda v: _away(v, 0.0)),
+    "logsigmoid": (lambda x: F.logsigmoid(x), _any),
+    "tanhshrink": (lambda x: F.tanhshrink(x), _any),
+    "threshold": (lambda x: F.threshold(x, 0.5, -1.0), lambda v: _away(v, 0.5)),
+}
+
+
+@op("nn_activation_more", ("F.elu", "F.selu", "F.celu", "F.relu6", "F.hardtanh", "F.hardsigmoid",
+                           "F.hardswish", "F.mish", "F.softsign", "F.logsigmoid", "F.tanhshrink",
+                           "F.threshold"), lambda x, kind: _MORE_ACTIVATIONS[kind][0](x))
+def _propose_more_activation(draw: Any, values: list) -> Any:
+    kind = draw(st.sampled_from(sorted(_MORE_ACTIVATIONS)))
+    i = _pick(draw, values, _MORE_ACTIVATIONS[kind][1])
+    return None if i is None else ((i,), {"kind": kind})
+
+
+@op("softmin", ("F.softmin",), lambda x, dim: F.softmin(x, dim))
+def _propose_softmin(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.ndim >= 1 and v.size > 0)
+    if i is None:
+        return None
+    n = values[i].ndim
+    return (i,), {"dim": draw(st.integers(-n, n - 1))}
+
+
+@op("glu", ("F.glu",), lambda x, dim: F.glu(x, dim))
+def _propose_glu(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: any(n % 2 == 0 and n > 0 for n in v.shape))
+    if i is None:
+        return None
+    even = [d for d, n in enumerate(values[i].shape) if n % 2 == 0 and n > 0]
+    return (i,), {"dim": draw(st.sampled_from(even))}
+
+
+def _prelu(x: Tensor, *w: Tensor, const: Any) -> Tensor:
+    return F.prelu(x, w[0] if w else Tensor(const))
+
+
+@op("prelu", ("F.prelu",), _prelu)
+def _propose_prelu(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.size > 0 and _away(v, 0.0))
+    if i is None:
+        return None
+    x = values[i]
+    channels = x.shape[1] if x.ndim >= 2 else 1
+    j = _pick(draw, values, lambda v: v.shape in ((channels,), (1,)))
+    if j is not None and draw(st.booleans()):
+        return (i, j), {"const": None}
+    size = draw(st.sampled_from(sorted({1, channels})))
+    return (i,), {"const": _const(draw, (size,), -0.5, 0.5)}
+
+
+def _norms_ok(v: np.ndarray, axis: int, p: float) -> bool:
+    """Norms along `axis` far from 0 (the floors and the zero-vector convention are kinks), and
+    for p != 2 every element away from 0 (|x|**p is not smooth enough there: p = 1 has a kink,
+    p = 3 a jump in its third derivative, which finite second differences see)."""
+    if v.size == 0 or v.shape[axis] == 0:
+        return False
+    norms = np.sum(np.abs(v) ** p, axis=axis) ** (1.0 / p)
+    return bool(np.all(norms >= 0.1)) and (p == 2 or _away(v, 0.0))
+
+
+@op("normalize", ("F.normalize",), lambda x, p, dim: F.normalize(x, p, dim))
+def _propose_normalize(draw: Any, values: list) -> Any:
+    p = draw(st.sampled_from([1.0, 2.0, 3.0]))
+    i = _pick(draw, values, lambda v: v.ndim >= 1 and v.size > 0)
+    if i is None:
+        return None
+    dim = draw(st.integers(0, values[i].ndim - 1))
+    return ((i,), {"p": p, "dim": dim}) if _norms_ok(values[i], dim, p) else None
+
+
+def _broadcast_pair_values(draw: Any, values: list) -> tuple[int, int, np.ndarray,
+                                                                np.ndarray] | None:
+    pair = _pick_pair(draw, values, lambda v: v.ndim >= 1 and v.size > 0,
+                      lambda a, b: b.size > 0)
+    if pair is None:
+        return None
+    a, b = values[pair[0]], values[pair[1]]
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    return pair[0], pair[1], np.broadcast_to(a, shape), np.broadcast_to(b, shape)
+
+
+@op("cosine_similarity", ("F.cosine_similarity",),
+    lambda a, b, dim: F.cosine_similarity(a, b, dim))
+def _propose_cosine_similarity(draw: Any, values: list) -> Any:
+    picked = _broadcast_pair_values(draw, values)
+    if picked is None:
+        return None
+    i, j, a, b = picked
+    dim = draw(st.integers(-a.ndim, a.ndim - 1))
+    ok = _norms_ok(a, dim, 2.0) and _norms_ok(b, dim, 2.0)
+    return ((i, j), {"dim": dim}) if ok else None
+
+
+@op("pairwise_distance", ("F.pairwise_distance",),
+    lambda a, b, p, keepdim: F.pairwise_distance(a, b, p, keepdim=keepdim))
+def _propose_pairwise_distance(draw: Any, values: list) -> Any:
+    picked = _broadcast_pair_values(draw, values)
+    if picked is None:
+        return None
+    i, j, a, b = picked
+    p = draw(st.sampled_from([1.0, 2.0, 3.0]))
+    if not _norms_ok(a - b + 1e-6, a.ndim - 1, p):
+        return None
+    return (i, j), {"p": p, "keepdim": draw(st.booleans())}
+
+
+def _smooth_regression(x: Tensor, *y: Tensor, const: Any, kind: str, width: float,
+                       reduction: str) -> Tensor:
+    target = y[0] if y else Tensor(const)
+    if kind == "huber":
+        return F.huber_loss(x, target, reduction, delta=width)
+    return F.smooth_l1_loss(x, target, reduction=reduction, beta=width)
+
+
+@op("smooth_regression_loss", ("F.huber_loss", "F.smooth_l1_loss"), _smooth_regression)
+def _propose_smooth_regression(draw: Any, values: list) -> Any:
+    kind = draw(st.sampled_from(["huber", "smooth_l1"]))
+    width = draw(st.sampled_from([0.6, 1.0] if kind == "huber" else [0.0, 0.6, 1.0]))
+    reduction = draw(st.sampled_from(_REDUCTIONS))
+    i = _pick(draw, values, lambda v: v.size > 0)
+    if i is None:
+        return None
+    x = values[i]
+    kinks = (0.0, width, -width) if width == 0.0 else (width, -width)
+    params = {"const": None, "kind": kind, "width": width, "reduction": reduction}
+    j = _pick(draw, values, lambda v: v.shape == x.shape and _away(x - v, *kinks))
+    if j is not None and draw(st.booleans()):
+        return (i, j), params
+    params["const"] = _const(draw, x.shape, -2, 2)
+    return ((i,), params) if _away(x - params["const"], *kinks) else None
+
+
+def _kl_div(x: Tensor, *y: Tensor, const: Any, reduction: str, log_target: bool) -> Tensor:
+    # a target that requires grad: sigmoid of a value (probabilities must be positive)
+    target = (y[0] if log_target else y[0].sigmoid()) if y else Tensor(const)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reduction='mean' warns, as in PyTorch
+        return F.kl_div(x, target, reduction=reduction, log_target=log_target)
+
+
+@op("kl_div", ("F.kl_div",), _kl_div)
+def _propose_kl_div(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.size > 0)
+    if i is None:
+        return None
+    x = values[i]
+    reduction = draw(st.sampled_from(_REDUCTIONS + (["batchmean"] if x.ndim else [])))
+    log_target = draw(st.booleans())
+    params = {"const": None, "reduction": reduction, "log_target": log_target}
+    j = _pick(draw, values, lambda v: v.shape == x.shape)
+    if j is not None and draw(st.booleans()):
+        return (i, j), params
+    params["const"] = _const(draw, x.shape, -2, 0) if log_target else \
+        _const(draw, x.shape, 0.0, 1.0) * draw(st.sampled_from([0.0, 1.0, 1.0]))
+    return (i,), params
+
+
+def _embedding_loss(a: Tensor, b: Tensor, *t: Tensor, kind: str, target: Any, margin: float,
+                    reduction: str) -> Tensor:
+    if kind == "cosine":
+        return F.cosine_embedding_loss(a, b, Tensor(target), margin, reduction=reduction)
+    return F.margin_ranking_loss(a, b, t[0] if t else Tensor(target), margin,
+                                 reduction=reduction)
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    axis = a.ndim - 1
+    squares = (np.sum(a * a, axis) + 1e-12) * (np.sum(b * b, axis) + 1e-12)
+    return np.sum(a * b, axis) / np.sqrt(squares)
+
+
+@op("embedding_loss", ("F.cosine_embedding_loss", "F.margin_ranking_loss"), _embedding_loss)
+def _propose_embedding_loss(draw: Any, values: list) -> Any:
+    kind = draw(st.sampled_from(["cosine", "ranking"]))
+    reduction = draw(st.sampled_from(_REDUCTIONS))
+    margin = draw(st.sampled_from([0.0, 0.3]))
+    ok = (lambda v: v.ndim in (1, 2) and v.size > 0) if kind == "cosine" else \
+        (lambda v: v.size > 0)
+    i = _pick(draw, values, ok)
+    if i is None:
+        return None
+    a = values[i]
+    j = _pick(draw, values, lambda v: v.shape == a.shape)
+    if j is None:
+        return None
+    b = values[j]
+    params = {"kind": kind, "target": None, "margin": margin, "reduction": reduction}
+    if kind == "cosine":
+        n = a.shape[0] if a.ndim == 2 else None
+        signs = np.array(draw(st.lists(st.sampled_from([1, -1]), min_size=n or 1,
+                                       max_size=n or 1)), dtype=np.int64)
+        target = signs if n is not None else signs.reshape(())
+        cos = _cosines(a, b)
+        if not (_norms_ok(a, a.ndim - 1, 2.0) and _norms_ok(b, b.ndim - 1, 2.0)):
+            return None  # near a zero vector the 1e-12 under the norms bends sharply
+        if not (np.all(np.abs(np.where(target == -1, cos - margin, 1.0)) >= MARGIN)):
+            return None
+        params["target"] = target
+        return (i, j), params
+    k = _pick(draw, values, lambda v: v.shape == a.shape)
+    if k is not None and draw(st.booleans()):
+        y = values[k]
+        args: tuple = (i, j, k)
+    else:
+        y = np.array(draw(st.lists(st.sampled_from([1.0, -1.0]), min_size=a.size,
+                                   max_size=a.size))).reshape(a.shape)
+        params["target"] = y
+        args = (i, j)
+    return (args, params) if _away(-y * (a - b) + margin, 0.0) else None
+
+
+def _hinge(x: Tensor, target: Any, margin: float, reduction: str) -> Tensor:
+    return F.hinge_embedding_loss(x, Tensor(target), margin, reduction=reduction)
+
+
+@op("hinge_embedding_loss", ("F.hinge_embedding_loss",), _hinge)
+def _propose_hinge(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.size > 0)
+    if i is None:
+        return None
+    x = values[i]
+    target = np.array(draw(st.lists(st.sampled_from([1, -1, 0]), min_size=x.size,
+                                    max_size=x.size)), dtype=np.int64).reshape(x.shape)
+    margin = draw(st.sampled_from([1.0, 0.5]))
+    if not _away(np.where(target != 1, margin - x, 1.0), 0.0):
+        return None
+    return (i,), {"target": target, "margin": margin,
+                  "reduction": draw(st.sampled_from(_REDUCTIONS))}
+
+
+def _distance(a: np.ndarray, b: np.ndarray, p: float) -> np.ndarray:
+    return np.sum(np.abs(a - b + 1e-6) ** p, axis=-1) ** (1.0 / p)
+
+
+@op("triplet_margin_loss", ("F.triplet_margin_loss",),
+    lambda a, pos, neg, margin, p, swap, reduction: F.triplet_margin_loss(
+        a, pos, neg, margin, p, swap=swap, reduction=reduction))
+def _propose_triplet(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.ndim in (1, 2) and v.size > 0)
+    if i is None:
+        return None
+    a = values[i]
+    same = [j for j, v in enumerate(values) if v.shape == a.shape]
+    j, k = draw(st.sampled_from(same)), draw(st.sampled_from(same))
+    pos, neg = values[j], values[k]
+    p = draw(st.sampled_from([1.0, 2.0, 3.0]))
+    swap = draw(st.booleans())
+    pairs = [(a, pos), (a, neg)] + ([(pos, neg)] if swap else [])
+    if not all(_norms_ok(x - y + 1e-6, x.ndim - 1, p) for x, y in pairs):
+        return None
+    margin = draw(st.sampled_from([0.5, 1.0, 2.0]))
+    d_neg = _distance(a, neg, p)
+    if swap:
+        d_swap = _distance(pos, neg, p)
+        if not _away(d_neg - d_swap, 0.0):
+            return None
+        d_neg = np.minimum(d_neg, d_swap)
+    if not _away(margin + _distance(a, pos, p) - d_neg, 0.0):
+        return None
+    return (i, j, k), {"margin": margin, "p": p, "swap": swap,
+                       "reduction": draw(st.sampled_from(_REDUCTIONS))}
+
+
+def _poisson(x: Tensor, *y: Tensor, const: Any, log_input: bool, full: bool,
+             reduction: str) -> Tensor:
+    return F.poisson_nll_loss(x, y[0] if y else Tensor(const), log_input, full,
+                              reduction=reduction)
+
+
+@op("poisson_nll_loss", ("F.poisson_nll_loss",), _poisson)
+def _propose_poisson(draw: Any, values: list) -> Any:
+    log_input, full = draw(st.booleans()), draw(st.booleans())
+    ok = (lambda v: v.size > 0 and v.max() <= 3) if log_input else \
+        (lambda v: v.size > 0 and v.min() >= 0.1)
+    i = _pick(draw, values, ok)
+    if i is None:
+        return None
+    x = values[i]
+    params = {"const": None, "log_input": log_input, "full": full,
+              "reduction": draw(st.sampled_from(_REDUCTIONS))}
+    # with full=True, the Stirling term switches on at target 1 (a jump) and needs target > 0
+    target_ok = (lambda v: v.min() >= 0.1 and _away(v, 1.0)) if full else _any
+    j = _pick(draw, values, lambda v: v.shape == x.shape and target_ok(v))
+    if j is not None and draw(st.booleans()):
+        return (i, j), params
+    params["const"] = np.floor(_const(draw, x.shape, 0.0, 5.0))
+    return (i,), params
+
+
+def _gaussian(x: Tensor, *rest: Tensor, target: Any, var: Any, full: bool,
+              reduction: str) -> Tensor:
+    values = list(rest)
+    t = values.pop(0) if target is None else Tensor(target)
+    v = values.pop(0) if var is None else var
+    return F.gaussian_nll_loss(x, t, v, full=full, reduction=reduction)
+
+
+@op("gaussian_nll_loss", ("F.gaussian_nll_loss",), _gaussian)
+def _propose_gaussian(draw: Any, values: list) -> Any:
+    i = _pick(draw, values, lambda v: v.ndim >= 1 and v.size > 0)
+    if i is None:
+        return None
+    x = values[i]
+    args = [i]
+    params: dict = {"target": None, "var": None, "full": draw(st.booleans()),
+                    "reduction": draw(st.sampled_from(_REDUCTIONS))}
+    j = _pick(draw, values, lambda v: v.shape == x.shape)
+    if j is not None and draw(st.booleans()):
+        args.append(j)
+    else:
+        params["target"] = _const(draw, x.shape, -2, 2)
+    # a variance well above eps (the floor is a kink): a value, one per sample, or a number
+    k = _pick(draw, values, lambda v: v.shape in (x.shape, x.shape[:-1]) and v.size > 0 and
+              v.min() >= 0.1)
+    if k is not None and draw(st.booleans()):
+        args.append(k)
+    else:
+        params["var"] = draw(st.sampled_from([0.5, 2.0]))
+    return tuple(args), params

@@ -1,12 +1,58 @@
 """The layers of `am.nn`: thin Modules holding parameters and options, calling `nn.functional`."""
 
-from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .activation import (
+    CELU,
+    ELU,
+    GELU,
+    GLU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    PReLU,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softmin,
+    Softplus,
+    Softsign,
+    Tanh,
+    Tanhshrink,
+    Threshold,
+)
+from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer
 from .conv import Conv2d, MaxPool2d
+from .conv1d import Conv1d
+from .distance import CosineSimilarity, PairwiseDistance
 from .linear import Dropout, Embedding, Flatten, Identity, Linear
 from .normalization import BatchNorm1d, LayerNorm
+from .pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+)
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 __all__ = [
     "GELU", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "SiLU", "Softmax", "Softplus", "Tanh",
     "Conv2d", "MaxPool2d", "Dropout", "Embedding", "Flatten", "Identity", "Linear", "BatchNorm1d",
     "LayerNorm",
+    # PyTorch's further activations and the distance layers
+    "CELU", "ELU", "GLU", "SELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "Mish",
+    "PReLU", "ReLU6", "Softmin", "Softsign", "Tanhshrink", "Threshold", "CosineSimilarity",
+    "PairwiseDistance",
+]
+# attention, recurrent layers, 1-D convolution and pooling
+__all__ += [
+    "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "RNNBase", "RNN",
+    "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "Conv1d", "MaxPool1d",
+    "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
 ]

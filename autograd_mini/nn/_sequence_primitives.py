@@ -1,0 +1,494 @@
+"""Fused primitives for attention and recurrent layers, registered in the one registry.
+
+`ScaledDotProductAttention` is softmax(q k^T * scale + bias, masked) @ v in one node (optionally
+with a dropout mask drawn in the forward, and the attention weights as a second output);
+`RNNSequence`, `LSTMSequence` and `GRUSequence` run a whole recurrent layer (one direction) over a
+sequence: one matrix product for every step's input projection, then a loop over time in NumPy,
+and backpropagation through time in the backward.
+
+Each forward is written once, as a function of a small "kit" (`_ArrayKit` or `_TensorKit`) that
+supplies the few operations whose NumPy and Tensor spellings differ (sigmoid, tanh, softmax,
+where, stack, cat): the forward runs it on the arrays and keeps what its backward needs; a
+backward with `create_graph=True` runs the very same function on Tensors, so the activations it
+differentiates are recorded ops of the inputs and every gradient can be differentiated again.
+The array kit calls the core primitives' own forwards (`Softmax.forward`, `Tanh.forward`,
+`Clip.forward`, ...), so both runs compute the same numbers bit for bit, and so do the two
+backward modes (the registry's tests hold every primitive to that). A plain backward (no
+create_graph) runs on the arrays the forward saved, with no Tensor built per operation; those
+arrays are saved with the inputs (`save_for_backward`), so a backward without retain_graph frees
+them. Argument checking happens before a primitive is applied (`nn._sequence_functional`, the
+recurrent layers); these primitives trust their inputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _random, ops
+from .._grad_mode import is_grad_enabled
+from ..autograd.function import Function
+from ..primitives import Clip, Exp, Relu, Sigmoid, Softmax, Tanh, Where, const, register
+from ..tensor import Tensor
+
+
+class _Scratch:
+    """A throwaway ctx to run a core primitive's forward as a plain function (saves nothing)."""
+
+    needs_input_grad = None
+    params: dict = {}
+
+    def save_for_backward(self, *items: Any) -> None:
+        pass
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        pass
+
+
+_SCRATCH = _Scratch()
+
+
+# The recurrent gates' sigmoid is 1 / (1 + exp(-x)) of x clipped where exp(-x) would overflow
+# (the true derivative there is below 1e-30): five passes over the array instead of the core
+# primitive's nine, exact to rounding. float16 takes the core primitive.
+_EXP_LIMIT = {np.dtype(np.float32): 80.0, np.dtype(np.float64): 700.0}
+
+
+class _ArrayKit:
+    """The NumPy side: each function computes exactly what the core primitives' forwards do."""
+
+    @staticmethod
+    def const(a: np.ndarray) -> np.ndarray:
+        return a
+
+    @staticmethod
+    def data(a: np.ndarray) -> np.ndarray:
+        return a
+
+    @staticmethod
+    def sigmoid(a: np.ndarray) -> np.ndarray:
+        limit = _EXP_LIMIT.get(a.dtype)
+        if limit is None:
+            return Sigmoid.forward(_SCRATCH, a)
+        return 1.0 / (1.0 + Exp.forward(_SCRATCH, -Clip.forward(_SCRATCH, a, -limit, limit)))
+
+    @staticmethod
+    def tanh(a: np.ndarray) -> np.ndarray:
+        return Tanh.forward(_SCRATCH, a)
+
+    @staticmethod
+    def relu(a: np.ndarray) -> np.ndarray:
+        return Relu.forward(_SCRATCH, a)
+
+    @staticmethod
+    def softmax(a: np.ndarray) -> np.ndarray:
+        return Softmax.forward(_SCRATCH, a, axis=-1)
+
+    @staticmethod
+    def where(cond: np.ndarray, a: np.ndarray, b: float) -> np.ndarray:
+        return Where.forward(_SCRATCH, cond, a, b)
+
+    @staticmethod
+    def stack(items: list) -> np.ndarray:
+        return np.stack(items)
+
+    @staticmethod
+    def cat(items: list, axis: int) -> np.ndarray:
+        return np.concatenate(items, axis=axis)
+
+
+class _TensorKit:
+    """The Tensor side: the core primitives themselves, recorded (differentiable again)."""
+
+    const = staticmethod(const)
+
+    @staticmethod
+    def data(a: Any) -> np.ndarray:
+        return a.data
+
+    @staticmethod
+    def sigmoid(a: Any) -> Any:
+        limit = _EXP_LIMIT.get(a.dtype)
+        if limit is None:
+            return Sigmoid.apply(a)
+        return 1.0 / (1.0 + Exp.apply(-Clip.apply(a, lo=-limit, hi=limit)))
+
+    tanh = staticmethod(Tanh.apply)
+    relu = staticmethod(Relu.apply)
+
+    @staticmethod
+    def softmax(a: Any) -> Any:
+        return Softmax.apply(a, axis=-1)
+
+    @staticmethod
+    def where(cond: np.ndarray, a: Any, b: float) -> Any:
+        return Where.apply(cond, a, b)
+
+    @staticmethod
+    def stack(items: list) -> Any:
+        return ops.stack(items)
+
+    @staticmethod
+    def cat(items: list, axis: int) -> Any:
+        return ops.cat(items, axis)
+
+
+def _kit(g: Any) -> Any:
+    """The array kit when the engine runs a backward on arrays, else the Tensor kit."""
+    return _ArrayKit if isinstance(g, np.ndarray) else _TensorKit
+
+
+def _plain_backward(ctx: Any, grads: tuple) -> tuple[Any, tuple, tuple]:
+    """(kit, output gradients, saved items) for a recurrent primitive's backward: arrays and the
+    array kit when nothing is recorded (a plain backward), else Tensors and the Tensor kit.
+
+    The recurrent primitives have several outputs, so the engine never trusts their VJPs
+    (`array_backward` stays False: it hands them Tensors); without create_graph they unwrap
+    the arrays here and run on NumPy all the same."""
+    saved = ctx.saved_tensors
+    if is_grad_enabled():
+        return _TensorKit, grads, saved
+    return (_ArrayKit, tuple(g.data if isinstance(g, Tensor) else g for g in grads),
+            tuple(a.data if isinstance(a, Tensor) else a for a in saved))
+
+
+# ---- attention ------------------------------------------------------------------------------
+def _attention_probabilities(kit: Any, q: Any, k: Any, bias: Any, mask: np.ndarray | None,
+                             scale: np.ndarray) -> Any:
+    """softmax(q k^T * scale + bias, with -inf where mask is False) over the last axis."""
+    s = (q @ k.mT) * kit.const(scale)
+    if bias is not None:
+        s = s + bias
+    if mask is not None:
+        s = kit.where(mask, s, -np.inf)
+    return kit.softmax(s)
+
+
+@register
+class ScaledDotProductAttention(Function):
+    """softmax(q k^T * scale + bias) @ v over the last two axes, any leading (batch) axes.
+
+    Inputs: q (..., L, E), k (..., S, E), v (..., S, Ev) and optionally an additive float `bias`
+    broadcasting to (..., L, S) (it may require grad: its gradient is the scores'). Constants:
+    `mask`, a bool array broadcasting to (..., L, S) (True takes part; a row with no True gives
+    zeros and no gradient, as PyTorch); `scale`; `dropout_p` with an optional `generator` (an
+    am.Generator): the dropout mask is drawn in the forward and kept for the backward.
+    `need_weights=True` returns the attention weights (after dropout) as a second output.
+    The softmax is max-shifted (stable for scores of +-1000).
+    """
+
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx: Any, q: Any, k: Any, v: Any, bias: Any = None, *,
+                mask: np.ndarray | None = None, scale: float = 1.0, dropout_p: float = 0.0,
+                generator: Any = None, need_weights: bool = False) -> Any:
+        sc = np.asarray(scale, dtype=q.dtype)
+        p = _attention_probabilities(_ArrayKit, q, k, bias, mask, sc)
+        drop = None
+        if dropout_p > 0.0:
+            draw = q.dtype if q.dtype in (np.float32, np.float64) else np.float64
+            rng = _random.numpy_generator(generator, "scaled_dot_product_attention")
+            keep = rng.random(p.shape, dtype=draw) >= dropout_p
+            factor = 0.0 if dropout_p >= 1.0 else 1.0 / (1.0 - dropout_p)
+            drop = keep * q.dtype.type(factor)
+        weights = p if drop is None else p * drop
+        out = np.matmul(weights, v)
+        # the probabilities (and the dropout mask) are saved with the inputs: freed with them
+        inputs = (q, k, v) if bias is None else (q, k, v, bias)
+        ctx.save_for_backward(*inputs, p, *(() if drop is None else (drop,)))
+        if need_weights:
+            return out, (weights.copy() if drop is None else weights)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        need = ctx.needs_input_grad
+        saved = ctx.saved_tensors
+        q, k, v = saved[:3]
+        bias = saved[3] if len(need) > 3 else None
+        p, *rest = saved[len(need):]
+        drop = rest[0] if rest else None
+        params = ctx.params
+        sc = np.asarray(params.get("scale", 1.0), dtype=q.dtype)
+        g = grads[0]
+        kit = _kit(g)
+        if kit is _TensorKit:  # recorded: the probabilities as ops of q, k and the bias
+            p = _attention_probabilities(kit, q, k, bias, params.get("mask"), sc)
+        weights = p if drop is None else p * drop
+        gq = gk = gv = gb = None
+        if need[2]:
+            gv = weights.mT @ g
+        if need[0] or need[1] or (len(need) > 3 and need[3]):
+            gw = g @ v.mT
+            if params.get("need_weights", False):
+                gw = gw + grads[1]
+            if drop is not None:
+                gw = gw * drop
+            gs = p * (gw - (gw * p).sum(axis=-1, keepdims=True))
+            if need[0]:
+                gq = (gs @ k) * kit.const(sc)
+            if need[1]:
+                gk = (gs.mT @ q) * kit.const(sc)
+            gb = gs
+        return (gq, gk, gv) if len(need) == 3 else (gq, gk, gv, gb if need[3] else None)
+
+
+# ---- recurrent layers -----------------------------------------------------------------------
+def _order(steps: int, reverse: bool) -> range:
+    return range(steps - 1, -1, -1) if reverse else range(steps)
+
+
+def _input_projection(x: Any, w_ih: Any, b1: Any, b2: Any) -> Any:
+    """x @ w_ih^T (+ b1 (+ b2)) for every step at once: (T, B, I) -> (T, B, G)."""
+    steps, batch, size = x.shape
+    xp = x.reshape((steps * batch, size)) @ w_ih.mT
+    if b1 is not None and b2 is not None:
+        xp = xp + (b1 + b2)
+    elif b1 is not None:
+        xp = xp + b1
+    return xp.reshape((steps, batch, w_ih.shape[0]))
+
+
+def _save_steps(ctx: Any, inputs: tuple, steps: list) -> None:
+    """Save the inputs (None left out) and every step's activations, in step order: all of them
+    are freed with the graph's saved tensors by a backward without retain_graph."""
+    ctx.save_for_backward(*[a for a in inputs if a is not None],
+                          *[a for step in steps for a in step])
+
+
+def _saved_steps(saved: tuple, n_inputs: int, width: int) -> list:
+    """The per-step activations `_save_steps` saved after the inputs, as tuples of `width`."""
+    extra = saved[n_inputs:]
+    return [extra[k:k + width] for k in range(0, len(extra), width)]
+
+
+def _split_inputs(saved: tuple, n_states: int) -> tuple:
+    """(x, states, w_ih, w_hh, b_ih, b_hh) from the saved inputs (biases None when absent)."""
+    x = saved[0]
+    states = saved[1:1 + n_states]
+    w_ih, w_hh = saved[1 + n_states:3 + n_states]
+    rest = saved[3 + n_states:]
+    b_ih, b_hh = rest if rest else (None, None)
+    return x, states, w_ih, w_hh, b_ih, b_hh
+
+
+def _sequence_grads(kit: Any, need: tuple, n_states: int, x: Any, w_ih: Any, w_hh: Any,
+                    d_in: list, d_hid: list | None, h_prev: list, d_states: tuple) -> tuple:
+    """The gradients of (x, states..., w_ih, w_hh, b_ih, b_hh) from every step's gradient of
+    the input-side pre-activations `d_in` and of the hidden-side ones `d_hid` (None: the same),
+    each one matrix product over all the steps."""
+    steps, batch, size = x.shape
+    gates = w_ih.shape[0]
+    dx_all = kit.stack(d_in).reshape((steps * batch, gates))
+    dh_all = dx_all if d_hid is None else kit.stack(d_hid).reshape((steps * batch, gates))
+    i_w = 1 + n_states
+    grads: list = [None] * len(need)
+    if need[0]:
+        grads[0] = (dx_all @ w_ih).reshape(x.shape)
+    for j in range(n_states):
+        if need[1 + j]:
+            grads[1 + j] = d_states[j]
+    if need[i_w]:
+        grads[i_w] = dx_all.mT @ x.reshape((steps * batch, size))
+    if need[i_w + 1]:
+        hp = kit.stack(h_prev).reshape((steps * batch, w_hh.shape[1]))
+        grads[i_w + 1] = dh_all.mT @ hp
+    if len(need) > i_w + 2:
+        if need[i_w + 2]:
+            grads[i_w + 2] = dx_all.sum(axis=0)
+        if need[i_w + 3]:
+            grads[i_w + 3] = dh_all.sum(axis=0)
+    return tuple(grads)
+
+
+def _rnn_steps(kit: Any, x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any,
+               reverse: bool, nonlinearity: str) -> tuple[list, list]:
+    """Elman RNN: h' = act(x W_ih^T + b_ih + b_hh + h W_hh^T). (hs, per-step (h_prev, h))."""
+    xp = _input_projection(x, w_ih, b_ih, b_hh)
+    act = kit.tanh if nonlinearity == "tanh" else kit.relu
+    h = h0
+    hs: list = [None] * x.shape[0]
+    saved: list = [None] * x.shape[0]
+    for t in _order(x.shape[0], reverse):
+        h_prev = h
+        h = act(xp[t] + h @ w_hh.mT)
+        hs[t] = h
+        saved[t] = (h_prev, h)
+    return hs, saved
+
+
+@register
+class RNNSequence(Function):
+    """One direction of one Elman RNN layer (tanh or relu) over a whole sequence.
+
+    Inputs x (T, B, I), h0 (B, H), w_ih (H, I), w_hh (H, H) and optionally b_ih, b_hh (H,);
+    outputs (every step's h (T, B, H), the last h (B, H)). `reverse=True` runs from the last
+    step to the first (the backward direction of a bidirectional layer).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
+                b_hh: Any = None, *, reverse: bool = False, nonlinearity: str = "tanh") -> Any:
+        hs, saved = _rnn_steps(_ArrayKit, x, h0, w_ih, w_hh, b_ih, b_hh, reverse, nonlinearity)
+        _save_steps(ctx, (x, h0, w_ih, w_hh, b_ih, b_hh), saved)
+        last = hs[0 if reverse else -1]
+        return np.stack(hs), last.copy()
+
+    @staticmethod
+    def backward(ctx: Any, g_out: Any, g_h: Any) -> Any:
+        kit, (g_out, g_h), all_saved = _plain_backward(ctx, (g_out, g_h))
+        reverse = ctx.params.get("reverse", False)
+        nonlinearity = ctx.params.get("nonlinearity", "tanh")
+        n = len(ctx.needs_input_grad)
+        x, (h0,), w_ih, w_hh, b_ih, b_hh = _split_inputs(all_saved[:n], 1)
+        saved = _saved_steps(all_saved, n, 2) if kit is _ArrayKit else \
+            _rnn_steps(kit, x, h0, w_ih, w_hh, b_ih, b_hh, reverse, nonlinearity)[1]
+        dh = g_h
+        d_pre: list = [None] * x.shape[0]
+        for t in _order(x.shape[0], not reverse):
+            _, h = saved[t]
+            dh = dh + g_out[t]
+            if nonlinearity == "tanh":
+                d = dh * (1.0 - h * h)
+            else:  # relu'(0) = 0, as PyTorch
+                d = dh * kit.const((kit.data(h) > 0).astype(kit.data(h).dtype))
+            d_pre[t] = d
+            dh = d @ w_hh
+        h_prev = [s[0] for s in saved]
+        return _sequence_grads(kit, ctx.needs_input_grad, 1, x, w_ih, w_hh, d_pre, None, h_prev,
+                               (dh,))
+
+
+def _lstm_steps(kit: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any,
+                b_hh: Any, reverse: bool) -> tuple[list, Any, list]:
+    """LSTM, PyTorch's gate order (i, f, g, o): c' = f c + i g, h' = o tanh(c').
+    (hs, the last c, per-step (i, f, g, o, c_prev, tanh(c'), h_prev))."""
+    n = w_hh.shape[1]
+    xp = _input_projection(x, w_ih, b_ih, b_hh)
+    h, c = h0, c0
+    hs: list = [None] * x.shape[0]
+    saved: list = [None] * x.shape[0]
+    for t in _order(x.shape[0], reverse):
+        gates = xp[t] + h @ w_hh.mT
+        in_forget = kit.sigmoid(gates[:, :2 * n])
+        i, f = in_forget[:, :n], in_forget[:, n:]
+        g = kit.tanh(gates[:, 2 * n:3 * n])
+        o = kit.sigmoid(gates[:, 3 * n:])
+        c_prev, h_prev = c, h
+        c = f * c + i * g
+        tc = kit.tanh(c)
+        h = o * tc
+        hs[t] = h
+        saved[t] = (i, f, g, o, c_prev, tc, h_prev)
+    return hs, c, saved
+
+
+@register
+class LSTMSequence(Function):
+    """One direction of one LSTM layer over a whole sequence.
+
+    Inputs x (T, B, I), h0 and c0 (B, H), w_ih (4H, I), w_hh (4H, H) and optionally b_ih, b_hh
+    (4H,); outputs (every step's h (T, B, H), the last h, the last c). `reverse=True` runs from
+    the last step to the first.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
+                b_hh: Any = None, *, reverse: bool = False) -> Any:
+        hs, c, saved = _lstm_steps(_ArrayKit, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
+        _save_steps(ctx, (x, h0, c0, w_ih, w_hh, b_ih, b_hh), saved)
+        last = hs[0 if reverse else -1]
+        return np.stack(hs), last.copy(), c.copy()
+
+    @staticmethod
+    def backward(ctx: Any, g_out: Any, g_h: Any, g_c: Any) -> Any:
+        kit, (g_out, g_h, g_c), all_saved = _plain_backward(ctx, (g_out, g_h, g_c))
+        reverse = ctx.params.get("reverse", False)
+        n = len(ctx.needs_input_grad)
+        x, (h0, c0), w_ih, w_hh, b_ih, b_hh = _split_inputs(all_saved[:n], 2)
+        saved = _saved_steps(all_saved, n, 7) if kit is _ArrayKit else \
+            _lstm_steps(kit, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)[2]
+        dh, dc = g_h, g_c
+        d_gates: list = [None] * x.shape[0]
+        for t in _order(x.shape[0], not reverse):
+            i, f, g, o, c_prev, tc, _ = saved[t]
+            dh = dh + g_out[t]
+            dc = dc + dh * o * (1.0 - tc * tc)
+            d = kit.cat([dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
+                         dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o)], 1)
+            d_gates[t] = d
+            dc = dc * f
+            dh = d @ w_hh
+        h_prev = [s[6] for s in saved]
+        return _sequence_grads(kit, ctx.needs_input_grad, 2, x, w_ih, w_hh, d_gates, None,
+                               h_prev, (dh, dc))
+
+
+def _gru_steps(kit: Any, x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any,
+               reverse: bool) -> tuple[list, list]:
+    """GRU, PyTorch's gate order (r, z, n): n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn)),
+    h' = (h - n) z + n. (hs, per-step (r, z, n, h W_hn^T + b_hn, h_prev))."""
+    m = w_hh.shape[1]
+    xp = _input_projection(x, w_ih, b_ih, None)
+    h = h0
+    hs: list = [None] * x.shape[0]
+    saved: list = [None] * x.shape[0]
+    for t in _order(x.shape[0], reverse):
+        hp = h @ w_hh.mT
+        if b_hh is not None:
+            hp = hp + b_hh
+        xt = xp[t]
+        rz = kit.sigmoid(xt[:, :2 * m] + hp[:, :2 * m])
+        r, z = rz[:, :m], rz[:, m:]
+        hn = hp[:, 2 * m:]
+        n = kit.tanh(xt[:, 2 * m:] + r * hn)
+        h_prev = h
+        h = (h - n) * z + n
+        hs[t] = h
+        saved[t] = (r, z, n, hn, h_prev)
+    return hs, saved
+
+
+@register
+class GRUSequence(Function):
+    """One direction of one GRU layer over a whole sequence.
+
+    Inputs x (T, B, I), h0 (B, H), w_ih (3H, I), w_hh (3H, H) and optionally b_ih, b_hh (3H,);
+    outputs (every step's h (T, B, H), the last h). `reverse=True` runs from the last step to
+    the first.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
+                b_hh: Any = None, *, reverse: bool = False) -> Any:
+        hs, saved = _gru_steps(_ArrayKit, x, h0, w_ih, w_hh, b_ih, b_hh, reverse)
+        _save_steps(ctx, (x, h0, w_ih, w_hh, b_ih, b_hh), saved)
+        last = hs[0 if reverse else -1]
+        return np.stack(hs), last.copy()
+
+    @staticmethod
+    def backward(ctx: Any, g_out: Any, g_h: Any) -> Any:
+        kit, (g_out, g_h), all_saved = _plain_backward(ctx, (g_out, g_h))
+        reverse = ctx.params.get("reverse", False)
+        n = len(ctx.needs_input_grad)
+        x, (h0,), w_ih, w_hh, b_ih, b_hh = _split_inputs(all_saved[:n], 1)
+        saved = _saved_steps(all_saved, n, 5) if kit is _ArrayKit else \
+            _gru_steps(kit, x, h0, w_ih, w_hh, b_ih, b_hh, reverse)[1]
+        dh = g_h
+        d_in: list = [None] * x.shape[0]
+        d_hid: list = [None] * x.shape[0]
+        for t in _order(x.shape[0], not reverse):
+            r, z, n, hn, h_prev = saved[t]
+            dh = dh + g_out[t]
+            dn = dh * (1.0 - z) * (1.0 - n * n)
+            dz = dh * (h_prev - n) * z * (1.0 - z)
+            dr = dn * hn * r * (1.0 - r)
+            d_in[t] = kit.cat([dr, dz, dn], 1)
+            d_hid[t] = kit.cat([dr, dz, dn * r], 1)
+            dh = dh * z + d_hid[t] @ w_hh
+        h_prev_all = [s[4] for s in saved]
+        return _sequence_grads(kit, ctx.needs_input_grad, 1, x, w_ih, w_hh, d_in, d_hid,
+                               h_prev_all, (dh,))
+
