@@ -288,19 +288,25 @@ def matmul(a: Any, b: Any) -> Tensor:
     return apply2(P.MatMul, a, b)
 
 
+def _operands_result_type(name: str, a: Any, b: Any) -> tuple[Any, np.dtype]:
+    """(a, PyTorch's result dtype of a and b), `a` made a tensor when neither operand is one;
+    operands that are not numbers or tensors are a TypeError naming `name`."""
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = tensor_arg(a, name)
+    try:
+        return a, result_type(a, b)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: unsupported operand types {type(a).__name__} and "
+                        f"{type(b).__name__}: {exc}") from None
+
+
 # Remainders and rounded division, as PyTorch: `%` and `remainder` take the divisor's sign,
 # `fmod` the dividend's; `//` and `floor_divide` round toward -inf; integers stay integers.
 def _division_operands(name: str, a: Any, b: Any) -> tuple[Any, Any]:
     """(a, b) in PyTorch's result dtype for an integer-preserving division (int // int is int,
     int % float is float), with PyTorch's errors: bool operands on both sides, and an integer
     division by zero (NumPy would give 0 with a warning)."""
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = tensor_arg(a, name)
-    try:
-        target = result_type(a, b)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name}: unsupported operand types {type(a).__name__} and "
-                        f"{type(b).__name__}: {exc}") from None
+    a, target = _operands_result_type(name, a, b)
     if target.kind == "b":
         raise NotImplementedError(f"{name}: not implemented for bool tensors (as in PyTorch); "
                                   "convert one operand with .long() or .float() first")
@@ -2330,13 +2336,7 @@ def frac(x: Any) -> Tensor:
 def _float_operands(name: str, a: Any, b: Any, floats: bool = True) -> tuple[Tensor, Tensor]:
     """(a, b) as tensors in PyTorch's result dtype (the default float dtype for integers when
     `floats`), numbers and arrays as constants of that dtype; shapes checked."""
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = tensor_arg(a, name)
-    try:
-        target = result_type(a, b)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name}: unsupported operand types {type(a).__name__} and "
-                        f"{type(b).__name__}: {exc}") from None
+    a, target = _operands_result_type(name, a, b)
     if floats and target.kind != "f":
         target = get_default_dtype()
     _check_broadcast(name, a, b)
