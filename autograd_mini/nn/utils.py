@@ -11,7 +11,7 @@ import numpy as np
 from .._dtypes import get_default_dtype
 from ..tensor import Tensor
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 
 
 def _grads(parameters: Any) -> list[Tensor]:
@@ -84,3 +84,36 @@ def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float,
         raise ValueError(f"clip_grad_value_: clip_value must be non-negative, got {clip_value}")
     for g in _grads(parameters):
         g.data = np.clip(g.data, -clip_value, clip_value)
+
+
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """The parameters flattened and concatenated into one 1-d tensor, in order, as PyTorch's
+    (differentiable: gradients flow back to each parameter)."""
+    from ..ops import cat
+
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    for p in params:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"expected Tensors (parameters), got {type(p).__name__}")
+    if not params:
+        raise RuntimeError("parameters_to_vector: expected a non-empty list of Tensors")
+    return cat([p.reshape(-1) for p in params])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Copy consecutive slices of the 1-d `vec` into the parameters' data, in order, as
+    PyTorch's (outside the graph; each parameter gets a copy in its own dtype, never a view of
+    `vec`). Extra elements of `vec` are ignored; too few raise RuntimeError."""
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"expected Tensor, but got: {type(vec).__name__}")
+    flat = np.asarray(vec.data).reshape(-1)
+    pointer = 0
+    for p in ([parameters] if isinstance(parameters, Tensor) else parameters):
+        if not isinstance(p, Tensor):
+            raise TypeError(f"expected Tensors (parameters), got {type(p).__name__}")
+        n = p.numel()
+        if pointer + n > flat.size:
+            raise RuntimeError(f"vector_to_parameters: vec has {flat.size} elements, too few "
+                               f"for the parameters (needs at least {pointer + n})")
+        p.data = flat[pointer:pointer + n].reshape(p.shape).astype(p.data.dtype, copy=True)
+        pointer += n
