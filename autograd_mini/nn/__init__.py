@@ -96,3 +96,19 @@ __all__ += [
     "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "Conv1d", "MaxPool1d",
     "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
 ]
+# more normalisation, channel dropout, Unflatten and ZeroPad2d (nn/layers/normalization2.py)
+from .layers.normalization2 import (  # noqa: E402
+    BatchNorm2d,
+    Dropout2d,
+    GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    RMSNorm,
+    Unflatten,
+    ZeroPad2d,
+)
+
+__all__ += [
+    "BatchNorm2d", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "RMSNorm", "Dropout2d",
+    "Unflatten", "ZeroPad2d",
+]

@@ -1317,3 +1317,247 @@ __all__ += [
     "scaled_dot_product_attention", "multi_head_attention_forward", "conv1d", "max_pool1d",
     "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
 ]
+
+
+# ---- group/instance/RMS normalisation, channel dropout and padding modes (PyTorch's) ---------
+def _affine_channels(out: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
+    """out * weight + bias with per-channel (axis 1) weight and bias."""
+    shape = (1, out.shape[1]) + (1,) * (out.ndim - 2)
+    if weight is not None:
+        out = out * ops.reshape(weight, shape)
+    if bias is not None:
+        out = out + ops.reshape(bias, shape)
+    return out
+
+
+def _check_channel_vectors(name: str, input: Tensor, **vectors: Any) -> list:
+    channels = input.shape[1]
+    checked = []
+    for what, t in vectors.items():
+        if t is not None:
+            t = ops.tensor_arg(t, name)
+            if t.shape != (channels,):
+                raise ShapeError(f"{name}: {what} of shape {t.shape} does not fit input of shape "
+                                 f"{input.shape} ({channels} channels)")
+        checked.append(t)
+    return checked
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise input (N, C, *) over each of `num_groups` groups of C // num_groups channels
+    (with all their spatial positions) with the biased variance, then scale and shift per
+    channel by `weight` and `bias`."""
+    input = ops.tensor_arg(input, "group_norm")
+    if input.ndim < 2:
+        raise ValueError(f"group_norm: expected at least 2 dimensions for input tensor but "
+                         f"received {input.ndim}")
+    channels = input.shape[1]
+    if isinstance(num_groups, bool) or not isinstance(num_groups, numbers.Integral) or \
+            num_groups <= 0 or channels % num_groups:
+        raise ValueError(f"group_norm: expected number of channels in input to be divisible by "
+                         f"num_groups, but got input of shape {input.shape} and num_groups="
+                         f"{num_groups}")
+    weight, bias = _check_channel_vectors("group_norm", input, weight=weight, bias=bias)
+    n = input.shape[0]
+    x, narrow = ops.in_float32(input)
+    grouped = ops.reshape(x, (n, int(num_groups), -1))
+    centred = grouped - grouped.mean(2, keepdim=True)
+    var = (centred * centred).mean(2, keepdim=True)
+    out = ops.reshape(centred * (var + eps) ** -0.5, input.shape)
+    return _affine_channels(ops.back_to(out, narrow), weight, bias)
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None,
+                  running_var: Tensor | None = None, weight: Tensor | None = None,
+                  bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel of each sample of input (N, C, *) over its spatial positions.
+
+    With `use_input_stats` the per-instance mean and biased variance normalise, and the running
+    statistics (when given) are updated in place with the batch averages of the per-instance
+    mean and unbiased variance; without, the running statistics normalise.
+    """
+    input = ops.tensor_arg(input, "instance_norm")
+    if input.ndim < 3:
+        raise ValueError(f"instance_norm: expected input of shape (N, C, *spatial), got "
+                         f"{input.shape}")
+    running_mean, running_var, weight, bias = _check_channel_vectors(
+        "instance_norm", input, running_mean=running_mean, running_var=running_var,
+        weight=weight, bias=bias)
+    axes = tuple(range(2, input.ndim))
+    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+    if use_input_stats:
+        count = math.prod(input.shape[2:])
+        if count <= 1:
+            raise ValueError(f"instance_norm: expected more than 1 spatial element when "
+                             f"training, got input of shape {input.shape}")
+        mean = input.mean(axes, keepdim=True)
+        centred = input - mean
+        var = (centred * centred).mean(axes, keepdim=True)
+        if running_mean is not None and running_var is not None:
+            _update_running(running_mean, running_var, mean.data.mean(0), var.data.mean(0),
+                            count, momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("instance_norm: expected running_mean and running_var to be "
+                             "defined when use_input_stats is False")
+        centred = input - Tensor._make(running_mean.data.reshape(shape))
+        var = Tensor._make(running_var.data.reshape(shape))
+    return _affine_channels(centred * (var + eps) ** -0.5, weight, bias)
+
+
+def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    """x / sqrt(mean(x**2) + eps) * weight over the trailing `normalized_shape` axes; eps=None
+    means the machine epsilon of input's dtype (torch.finfo(dtype).eps), as PyTorch."""
+    input = ops.tensor_arg(input, "rms_norm")
+    try:
+        shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) \
+            else tuple(int(s) for s in normalized_shape)
+    except TypeError:
+        raise TypeError(f"rms_norm: normalized_shape must be an int or a sequence of ints, got "
+                        f"{normalized_shape!r}") from None
+    k = len(shape)
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise ShapeError(f"rms_norm: normalized_shape {shape} does not match the trailing "
+                         f"dimensions of input of shape {input.shape}")
+    if weight is not None:
+        weight = ops.tensor_arg(weight, "rms_norm")
+        if tuple(weight.shape) != shape:
+            raise ShapeError(f"rms_norm: weight of shape {weight.shape} does not fit "
+                             f"normalized_shape {shape}")
+    if eps is None:
+        eps = float(np.finfo(input.data.dtype if input.data.dtype.kind == "f"
+                             else np.float64).eps)
+    axes = tuple(range(input.ndim - k, input.ndim))
+    x, narrow = ops.in_float32(input)
+    out = ops.back_to(x * ((x * x).mean(axes, keepdim=True) + eps) ** -0.5, narrow)
+    if weight is not None:
+        out = out * weight
+    return out
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Channel dropout: zero whole channels input[i, j] with probability p and scale the rest by
+    1/(1-p). As PyTorch, a 3-D input is taken as (N, C, L) (with a warning), and other than 3-D or
+    4-D input is deprecated (a warning)."""
+    input = ops.tensor_arg(input, "dropout2d")
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or \
+            not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if input.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is "
+                      "deprecated and will result in an error in a future release. To retain "
+                      "the behavior and silence this warning, please use dropout instead.",
+                      stacklevel=2)
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise "
+                      "1D dropout behavior is desired - input is interpreted as shape (N, C, L), "
+                      "where C is the channel dim. To maintain the 1D channel-wise dropout "
+                      "behavior, please switch to using dropout1d instead.", stacklevel=2)
+    if not training or p == 0.0:
+        return input
+    if input.ndim < 2:
+        return dropout(input, p, training, inplace)
+    dtype = input.data.dtype if input.data.dtype.kind == "f" else np.dtype(np.float64)
+    if p == 1.0:
+        keep = np.zeros(input.shape[:2] + (1,) * (input.ndim - 2), dtype=bool)
+        scale = 0.0
+    else:
+        draw = dtype if dtype in (np.float32, np.float64) else np.float64
+        keep = creation.generator().random(input.shape[:2] + (1,) * (input.ndim - 2),
+                                           dtype=draw) >= p
+        scale = 1.0 / (1.0 - p)
+    mask = Tensor._make(keep * dtype.type(scale))
+    if inplace:
+        return ops.elementwise_in_place(input, "dropout2d_", lambda old: old * mask,
+                                        lambda a: np.multiply(a, mask.data, out=a))
+    return input * mask
+
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def _pad_indices(mode: str, n: int, before: int, after: int) -> np.ndarray:
+    i = np.arange(-before, n + after)
+    if mode == "reflect":
+        i = np.abs(i)
+        return np.where(i >= n, 2 * (n - 1) - i, i)
+    if mode == "replicate":
+        return np.clip(i, 0, n - 1)
+    # circular: crop first, then wrap around what is left (as PyTorch)
+    lo, hi = max(-before, 0), max(-after, 0)
+    kept = n - lo - hi
+    return lo + np.mod(np.arange(-max(before, 0), kept + max(after, 0)), kept)
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """torch.nn.functional.pad: `pad` = (left, right) for the last dimension, then (top, bottom)
+    for the one before, and so on. 'constant' fills with `value` (0 if None) and negative widths
+    crop; 'reflect' mirrors without repeating the edge (widths < the size), 'replicate' repeats
+    the edge, 'circular' wraps around (widths <= the size); these three pad the last 1, 2 or 3
+    dimensions of a (N, C, ...) or (C, ...) input. Differentiable to any order (slicing, constant
+    padding and index_select)."""
+    input = ops.tensor_arg(input, "pad")
+    try:
+        widths = [int(w) for w in pad]
+    except TypeError:
+        raise TypeError(f"pad: pad must be a sequence of ints, got {pad!r}") from None
+    if len(widths) % 2:
+        raise ValueError(f"pad: padding length must be divisible by 2, got {len(widths)}")
+    if len(widths) // 2 > input.ndim:
+        raise ValueError(f"pad: padding length ({len(widths)}) too large for an input of "
+                         f"{input.ndim} dimensions")
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"pad: unrecognised padding mode {mode!r}; expected one of "
+                                  f"{_PAD_MODES}")
+    pairs = [(input.ndim - 1 - j, widths[2 * j], widths[2 * j + 1])
+             for j in range(len(widths) // 2)]
+    if mode == "constant":
+        fill = 0.0 if value is None else value
+        out = input
+        if any(b < 0 or a < 0 for _, b, a in pairs):
+            index = [slice(None)] * input.ndim
+            for d, b, a in pairs:
+                index[d] = slice(max(-b, 0), input.shape[d] - max(-a, 0))
+            out = out[tuple(index)]
+        for d, b, a in pairs:
+            if out.shape[d] + max(b, 0) + max(a, 0) < 0 or input.shape[d] + b + a < 0:
+                raise ValueError(f"pad: the padded size of dimension {d} would be negative "
+                                 f"(input of shape {input.shape}, pad {tuple(widths)})")
+        if any(b > 0 or a > 0 for _, b, a in pairs):
+            full = [(0, 0)] * input.ndim
+            for d, b, a in pairs:
+                full[d] = (max(b, 0), max(a, 0))
+            out = ops.pad(out, full, value=fill)
+        return out
+    if value is not None and value != 0:
+        raise ValueError(f"pad: padding mode {mode!r} doesn't take in value argument")
+    k = len(pairs)
+    if not 1 <= k <= 3 or input.ndim not in (k + 1, k + 2):
+        raise NotImplementedError(f"pad: only 2D, 3D, 4D, 5D padding with non-constant padding "
+                                  f"are supported for now; got {mode!r} padding {tuple(widths)} "
+                                  f"of input of shape {input.shape}")
+    out = input
+    for d, b, a in pairs:
+        n = input.shape[d]
+        if mode == "reflect" and (b >= n or a >= n):
+            raise ValueError(f"pad: padding size should be less than the corresponding input "
+                             f"dimension, but got padding ({b}, {a}) at dimension {d} of input "
+                             f"{input.shape}")
+        if mode == "circular" and (b > n or a > n):
+            raise ValueError(f"pad: padding value ({b}, {a}) must be no larger than the size "
+                             f"{n} of dimension {d} of input {input.shape} for circular padding")
+        if mode == "replicate" and n == 0 and (b > 0 or a > 0):
+            raise ValueError(f"pad: cannot replicate-pad the empty dimension {d} of input "
+                             f"{input.shape}")
+        if n + b + a < 0 or (mode == "circular" and n - max(-b, 0) - max(-a, 0) <= 0):
+            raise ValueError(f"pad: the padded size of dimension {d} would be negative "
+                             f"(input of shape {input.shape}, pad {tuple(widths)})")
+        out = ops.index_select(out, d, _pad_indices(mode, n, b, a))
+    return out
+
+
+__all__ += ["group_norm", "instance_norm", "rms_norm", "dropout2d", "pad"]

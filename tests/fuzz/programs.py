@@ -1225,4 +1225,5 @@ EXCLUDED.update({
     "isnan": _BOOL_RESULT, "isinf": _BOOL_RESULT, "isfinite": _BOOL_RESULT,
     "count_nonzero": "no gradient: an int64 count",
 })
-from . import programs_sequence  # noqa: E402,F401  (attention, recurrent, conv1d, pooling)
+# group/instance/RMS norm and F.pad modes; attention, recurrent, conv1d and pooling
+from . import programs_norms, programs_sequence  # noqa: E402,F401
