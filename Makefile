@@ -31,6 +31,7 @@ test: $(STAMP) graphviz
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/bench_sequence.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache out
