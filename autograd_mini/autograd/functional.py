@@ -400,6 +400,22 @@ def _single_scalar_output(outs: tuple[Tensor, ...], is_outputs_tuple: bool, name
                            "contain a single element")
 
 
+def _scalar_gradient(func: Callable[..., Any], inputs: Inputs, v: Any, create_graph: bool,
+                     strict: bool, name: str) -> tuple[bool, tuple, tuple, bool, tuple, tuple]:
+    """What vhp and hvp share (called with grad mode on): the inputs and v prepared, func run,
+    its one scalar output checked, and its gradient with a graph. Returns (is_inputs_tuple,
+    inputs, v, is_outputs_tuple, outputs, gradient)."""
+    is_inputs_tuple, ins = _as_tuple(inputs, "inputs", name)
+    ins = _grad_preprocess(ins, create_graph, need_graph=True)
+    vs = _v_or_default(v, ins, is_inputs_tuple, create_graph, name, _V_NONE_INPUT)
+    is_outputs_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function", name)
+    _check_requires_grad(outs, "outputs", strict)
+    _single_scalar_output(outs, is_outputs_tuple, name)
+    jac = _autograd_grad(outs, ins, create_graph=True)
+    _check_requires_grad(jac, "jacobian", strict)
+    return is_inputs_tuple, ins, vs, is_outputs_tuple, outs, jac
+
+
 def vhp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """The vector-Hessian product `v^T H` of scalar-valued `func` at `inputs`, as
@@ -416,15 +432,8 @@ def vhp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: b
         `(func_output, vhp)`: vhp shaped as the inputs.
     """
     with enable_grad():
-        is_inputs_tuple, ins = _as_tuple(inputs, "inputs", "vhp")
-        ins = _grad_preprocess(ins, create_graph, need_graph=True)
-        vs = _v_or_default(v, ins, is_inputs_tuple, create_graph, "vhp", _V_NONE_INPUT)
-        is_outputs_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function",
-                                           "vhp")
-        _check_requires_grad(outs, "outputs", strict)
-        _single_scalar_output(outs, is_outputs_tuple, "vhp")
-        jac = _autograd_grad(outs, ins, create_graph=True)
-        _check_requires_grad(jac, "jacobian", strict)
+        is_inputs_tuple, ins, vs, is_outputs_tuple, outs, jac = _scalar_gradient(
+            func, inputs, v, create_graph, strict, "vhp")
     with set_grad_enabled(True if create_graph else is_grad_enabled()):
         got = _autograd_grad(jac, ins, vs, create_graph=create_graph)
         res = _fill_in_zeros(got, ins, strict, create_graph, "double_back")
@@ -449,15 +458,8 @@ def hvp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: b
         `(func_output, hvp)`: hvp shaped as the inputs.
     """
     with enable_grad():
-        is_inputs_tuple, ins = _as_tuple(inputs, "inputs", "hvp")
-        ins = _grad_preprocess(ins, create_graph, need_graph=True)
-        vs = _v_or_default(v, ins, is_inputs_tuple, create_graph, "hvp", _V_NONE_INPUT)
-        is_outputs_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function",
-                                           "hvp")
-        _check_requires_grad(outs, "outputs", strict)
-        _single_scalar_output(outs, is_outputs_tuple, "hvp")
-        jac = _autograd_grad(outs, ins, create_graph=True)
-        _check_requires_grad(jac, "jacobian", strict)
+        is_inputs_tuple, ins, vs, is_outputs_tuple, outs, jac = _scalar_gradient(
+            func, inputs, v, create_graph, strict, "hvp")
         seeds = tuple(_grad_output_seed(x) for x in ins)
         double_back = _autograd_grad(jac, ins, seeds, create_graph=True)
         _check_requires_grad(jac, "hessian", strict)
