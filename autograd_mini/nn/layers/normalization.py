@@ -42,18 +42,13 @@ class LayerNorm(Module):
                 f"elementwise_affine={self.elementwise_affine}")
 
 
-class BatchNorm1d(Module):
-    """Batch normalisation over the channel axis of (N, C) or (N, C, L) input.
-
-    Training: normalise with the batch mean and biased variance, and update the buffers
-    running_mean / running_var with `momentum` (the unbiased batch variance goes into
-    running_var); with momentum=None, a cumulative average over `num_batches_tracked` batches.
-    Eval: normalise with the running statistics.
-    """
+class _NormBase(Module):
+    """The parameters (weight: ones, bias: zeros, when `affine`) and buffers (running_mean,
+    running_var, num_batches_tracked, when `track_running_stats`) of batch and instance norm."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True,
-                 dtype: Any = None) -> None:
+                 affine: bool = True, track_running_stats: bool = True, dtype: Any = None, *,
+                 bias: bool = True) -> None:
         super().__init__()
         self.num_features = num_features
         self.eps = eps
@@ -63,7 +58,7 @@ class BatchNorm1d(Module):
         dtype = dtype or _dtypes.get_default_dtype()
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
+            self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if bias else None
         else:
             self.weight = None
             self.bias = None
@@ -82,21 +77,43 @@ class BatchNorm1d(Module):
             self.running_var.data[...] = 1
             self.num_batches_tracked.data[...] = 0
 
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.weight is not None:
+            self.weight.data[...] = 1
+        if self.bias is not None:
+            self.bias.data[...] = 0
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+def _batch_norm_forward(module: _NormBase, input: Tensor) -> Tensor:
+    momentum = 0.0 if module.momentum is None else module.momentum
+    if module.training and module.track_running_stats:
+        module.num_batches_tracked.data += 1
+        module.num_batches_tracked._bump_version()
+        if module.momentum is None:  # cumulative moving average
+            momentum = 1.0 / float(module.num_batches_tracked.data)
+    use_batch = module.training or not module.track_running_stats
+    return F.batch_norm(input, module.running_mean, module.running_var, module.weight,
+                        module.bias, use_batch, momentum, module.eps)
+
+
+class BatchNorm1d(_NormBase):
+    """Batch normalisation over the channel axis of (N, C) or (N, C, L) input.
+
+    Training: normalise with the batch mean and biased variance, and update the buffers
+    running_mean / running_var with `momentum` (the unbiased batch variance goes into
+    running_var); with momentum=None, a cumulative average over `num_batches_tracked` batches.
+    Eval: normalise with the running statistics.
+    """
+
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in (2, 3) or input.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}): expected input of shape (N, "
                              f"{self.num_features}) or (N, {self.num_features}, L), got "
                              f"{input.shape}")
-        momentum = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
-            if self.momentum is None:  # cumulative moving average
-                momentum = 1.0 / float(self.num_batches_tracked.data)
-        # without running statistics the batch statistics normalise in eval mode too
-        use_batch = self.training or not self.track_running_stats
-        return F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
-                            use_batch, momentum, self.eps)
-
-    def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+        return _batch_norm_forward(self, input)

@@ -14,66 +14,7 @@ from ...tensor import Tensor
 from .. import functional as F
 from ..module import Module
 from ..parameter import Parameter
-
-
-class _NormBase(Module):
-    """The parameters (weight: ones, bias: zeros, when `affine`) and buffers (running_mean,
-    running_var, num_batches_tracked, when `track_running_stats`) of batch and instance norm."""
-
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True, dtype: Any = None, *,
-                 bias: bool = True) -> None:
-        super().__init__()
-        self.num_features = num_features
-        self.eps = eps
-        self.momentum = momentum
-        self.affine = affine
-        self.track_running_stats = track_running_stats
-        dtype = dtype or _dtypes.get_default_dtype()
-        if affine:
-            self.weight = Parameter(np.ones(num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if bias else None
-        else:
-            self.weight = None
-            self.bias = None
-        if track_running_stats:
-            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dtype)))
-            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dtype)))
-            self.register_buffer("num_batches_tracked", Tensor(np.zeros((), dtype=np.int64)))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
-
-    def reset_running_stats(self) -> None:
-        if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data[...] = 0
-
-    def reset_parameters(self) -> None:
-        self.reset_running_stats()
-        if self.weight is not None:
-            self.weight.data[...] = 1
-        if self.bias is not None:
-            self.bias.data[...] = 0
-
-    def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, bias={self.bias is not None}, "
-                f"track_running_stats={self.track_running_stats}")
-
-
-def _batch_norm_forward(module: _NormBase, input: Tensor) -> Tensor:
-    momentum = 0.0 if module.momentum is None else module.momentum
-    if module.training and module.track_running_stats:
-        module.num_batches_tracked.data += 1
-        module.num_batches_tracked._bump_version()
-        if module.momentum is None:  # cumulative moving average
-            momentum = 1.0 / float(module.num_batches_tracked.data)
-    use_batch = module.training or not module.track_running_stats
-    return F.batch_norm(input, module.running_mean, module.running_var, module.weight,
-                        module.bias, use_batch, momentum, module.eps)
+from .normalization import _batch_norm_forward, _NormBase
 
 
 class BatchNorm2d(_NormBase):
