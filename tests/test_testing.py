@@ -90,6 +90,15 @@ def test_strategies_are_lazy_and_import_autograd_mini_does_not_import_hypothesis
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_strategies_without_hypothesis_name_the_extra() -> None:
+    # sys.modules[name] = None makes `import hypothesis` fail as it does where it is not installed.
+    code = ("import sys; sys.modules['hypothesis'] = None; import autograd_mini as am\n"
+            "am.testing.assert_grads_match\n"
+            "try:\n    am.testing.tensors\nexcept ImportError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert "am.testing.tensors needs hypothesis: pip install 'autograd_mini[testing]'" in out.stdout
+
+
 # ---- assert_grads_match -------------------------------------------------------------------------
 def _cube(scale: float, differentiable: bool = True):
     class Cube(am.autograd.Function):
@@ -281,15 +290,33 @@ def test_count():
 """
 
 
+PLUGIN = ("-p", "autograd_mini.testing.plugin")
+
+
 def test_plugin_fixture_and_deep_option(pytester) -> None:
     pytester.makepyfile(test_inner=_INNER)
-    normal = pytester.runpytest_subprocess("-s", "-p", "no:cacheprovider")
+    normal = pytester.runpytest_subprocess("-s", "-p", "no:cacheprovider", *PLUGIN)
     normal.assert_outcomes(passed=3)
     assert "DEEP False 3" in normal.stdout.str()
-    deep = pytester.runpytest_subprocess("-s", "--gradcheck-examples", "7")
+    deep = pytester.runpytest_subprocess("-s", "--gradcheck-examples", "7", *PLUGIN)
     deep.assert_outcomes(passed=3)
     out = deep.stdout.str()
     assert "DEEP True 7 7" in out and "CALLS 7" in out
     assert "deep gradient-check run, 7 hypothesis examples per test" in out
-    bad = pytester.runpytest_subprocess("--gradcheck-examples", "0")
+    bad = pytester.runpytest_subprocess("--gradcheck-examples", "0", *PLUGIN)
     assert bad.ret != 0 and "must be a positive number" in bad.stderr.str()
+
+
+def test_plugin_is_opt_in(pytester) -> None:
+    # Installing the package must change no other project's test runs: without `-p` or
+    # `pytest_plugins`, neither the fixture nor the option exists.
+    from importlib.metadata import entry_points
+
+    assert not [ep for ep in entry_points(group="pytest11") if "autograd_mini" in ep.value]
+    pytester.makepyfile(test_inner="def test_fixture(gradcheck):\n    pass\n")
+    plain = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert plain.ret != 0 and "fixture 'gradcheck' not found" in plain.stdout.str()
+    unknown = pytester.runpytest_subprocess("--gradcheck-examples", "3")
+    assert unknown.ret != 0 and "unrecognized arguments" in unknown.stderr.str()
+    pytester.makeconftest('pytest_plugins = ["autograd_mini.testing.plugin"]\n')
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)

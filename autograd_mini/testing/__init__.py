@@ -37,7 +37,12 @@ def __getattr__(name: str) -> Any:
     # The strategies need hypothesis; import it only when one is asked for, so the checks work
     # without it.
     if name in _STRATEGIES:
-        from . import strategies
-
+        try:
+            from . import strategies
+        except ModuleNotFoundError as err:
+            if err.name != "hypothesis":
+                raise
+            raise ImportError(f"am.testing.{name} needs hypothesis: pip install "
+                              "'autograd_mini[testing]' (or pip install hypothesis)") from None
         return getattr(strategies, name)
     raise AttributeError(f"module 'autograd_mini.testing' has no attribute {name!r}")

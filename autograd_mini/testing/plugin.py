@@ -1,4 +1,5 @@
-"""The pytest plugin of `am.testing`, registered through the `pytest11` entry point on install.
+"""The pytest plugin of `am.testing` (opt-in: `pytest -p autograd_mini.testing.plugin`, or
+`pytest_plugins = ["autograd_mini.testing.plugin"]` in a conftest.py).
 
 - `--gradcheck-examples N`: a deep run. Registers and loads the hypothesis profile
   "autograd_mini-deep" (N examples per test, no deadline), and makes
@@ -34,8 +35,8 @@ def pytest_configure(config: Any) -> None:
     try:
         from hypothesis import HealthCheck, settings
     except ImportError:
-        raise pytest.UsageError("--gradcheck-examples needs hypothesis: pip install hypothesis "
-                                "(or the project's 'dev' extra)") from None
+        raise pytest.UsageError("--gradcheck-examples needs hypothesis: pip install "
+                                "'autograd_mini[testing]' (or pip install hypothesis)") from None
     settings.register_profile(_config.DEEP_PROFILE, max_examples=n, deadline=None,
                               suppress_health_check=[HealthCheck.too_slow])
     settings.load_profile(_config.DEEP_PROFILE)
