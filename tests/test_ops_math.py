@@ -921,3 +921,83 @@ EXPECTED: dict[str, dict] = {
         'dtypes': ['float64'],
     },
 }
+
+
+def test_float32_erf_is_within_three_ulps_of_the_exact_erf_everywhere():
+    # float32 (and float16) erf is a polynomial in a tanh (primitives._erf): its worst relative
+    # error over a dense grid, the tails and the special values, against the standard library's.
+    import math
+
+    xs = np.concatenate([np.linspace(-6, 6, 200_001), np.geomspace(1e-30, 1e-3, 200),
+                         -np.geomspace(1e-30, 1e-3, 200)]).astype(np.float32)
+    exact = np.array([math.erf(float(v)) for v in xs])
+    got = am.erf(am.tensor(xs)).numpy().astype(np.float64)
+    nonzero = exact != 0
+    ulps = np.abs(got - exact)[nonzero] / np.abs(exact[nonzero]) / np.finfo(np.float32).eps
+    assert (got[~nonzero] == 0).all()
+    assert ulps.max() < 3.0, (ulps.max(), xs[nonzero][ulps.argmax()])
+    special = am.erf(am.tensor(np.array([np.nan, np.inf, -np.inf, 0.0, -0.0], np.float32))).numpy()
+    np.testing.assert_array_equal(special[1:], [1.0, -1.0, 0.0, -0.0])
+    assert np.isnan(special[0]) and np.signbit(special[4])
+    half = am.erf(am.tensor(np.array([0.5, -2.0], np.float16)))
+    assert half.dtype == am.float16
+    np.testing.assert_allclose(half.numpy(), [math.erf(0.5), math.erf(-2.0)], rtol=1e-3)
+
+
+def test_gelu_and_layer_norm_are_one_node_each_and_match_torchs_numbers():
+    # Fused primitives (nn/_transformer_primitives.py); PyTorch 2.13's values, written in:
+    # torch.nn.functional.gelu(torch.tensor([-3., -0.5, 0., 0.7, 2.5])) and its gradient of sum.
+    import autograd_mini.nn.functional as F
+
+    x = am.tensor([-3.0, -0.5, 0.0, 0.7, 2.5], requires_grad=True)
+    y = F.gelu(x)
+    assert y.grad_fn.name() == "GeluBackward"
+    np.testing.assert_allclose(y.detach().numpy(),
+                               [-0.004050225019454956, -0.1542687714099884, 0.0,
+                                0.5306254625320435, 2.48447585105896], rtol=2e-4, atol=1e-7)
+    # (rtol 2e-4: at -3, 1 + erf cancels in float32 in both libraries; the exact value is
+    # -0.00404969, which autograd_mini is nearer to than PyTorch's -0.00405023)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(),
+                               [-0.011945605278015137, 0.1325049102306366, 0.5,
+                                0.9766141176223755, 1.0376110076904297], rtol=2e-4, atol=1e-7)
+    h = am.tensor([[1.0, 2.0, 4.0], [-1.0, 0.0, 3.0]], requires_grad=True)
+    w = am.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    out = F.layer_norm(h, (3,), w, am.tensor([0.0, 1.0, 2.0]))
+    assert out.grad_fn.name() == "LayerNormBackward"
+    (out * am.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])).sum().backward()
+    np.testing.assert_allclose(out.detach().numpy(),
+                               [[-1.06904137134552, 1.5345206260681152, 2.6681509017944336],
+                                [-0.9805789589881897, 1.7844631671905518, 2.6864051818847656]],
+                               rtol=1e-6)
+    np.testing.assert_allclose(h.grad.numpy(),
+                               [[1.7753684520721436, -2.663059711456299, 0.8876907825469971],
+                                [-0.3733743727207184, 0.49783235788345337, -0.12445807456970215]],
+                               rtol=1e-5)
+    np.testing.assert_allclose(w.grad.numpy(),
+                               [-1.5593308210372925, -0.14228907227516174, 6.754526615142822],
+                               rtol=1e-5)
+    with pytest.raises(am.ShapeError, match=r"weight of shape \(3,\)"):
+        F.layer_norm(h, (3,), am.ones(2))
+
+
+def test_gelu_and_layer_norm_agree_with_torch_live():
+    torch = pytest.importorskip("torch")
+    import autograd_mini.nn.functional as F
+
+    rng = np.random.default_rng(3)
+    for dtype in (np.float32, np.float64):
+        xs = rng.standard_normal((4, 5, 6)).astype(dtype) * 3
+        g = rng.standard_normal((4, 5, 6)).astype(dtype)
+        wb = rng.standard_normal((2, 5, 6)).astype(dtype)
+        a = am.tensor(xs, requires_grad=True)
+        wa, ba = am.tensor(wb[0], requires_grad=True), am.tensor(wb[1], requires_grad=True)
+        t = torch.tensor(xs, requires_grad=True)
+        wt, bt = torch.tensor(wb[0], requires_grad=True), torch.tensor(wb[1], requires_grad=True)
+        (F.gelu(a) * am.tensor(g)).sum().backward()
+        (torch.nn.functional.gelu(t) * torch.tensor(g)).sum().backward()
+        (F.layer_norm(a, (5, 6), wa, ba) * am.tensor(g)).sum().backward()
+        (torch.nn.functional.layer_norm(t, (5, 6), wt, bt) * torch.tensor(g)).sum().backward()
+        tol = dict(rtol=1e-4, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-12)
+        for mine, theirs in ((a.grad, t.grad), (wa.grad, wt.grad), (ba.grad, bt.grad)):
+            np.testing.assert_allclose(mine.numpy(), theirs.numpy(), **tol)
