@@ -214,7 +214,7 @@ if TYPE_CHECKING:
 
 # Imported on first use (`am.nn`, `am.optim`, `am.viz`, `am.testing`, `am.utils`), so
 # `import autograd_mini` costs little more than importing NumPy; am.testing also needs hypothesis.
-_LAZY_SUBMODULES = ("nn", "optim", "viz", "testing", "utils")
+_LAZY_SUBMODULES = ("nn", "optim", "viz", "testing", "utils", "onnx")
 
 
 def __getattr__(name: str) -> object:
@@ -317,6 +317,7 @@ __all__ += [  # selection, ordering, rearranging, contraction
 
 # PyTorch's math ops: more elementwise functions, scans, statistics and norms (am.linalg: norms)
 from . import linalg  # noqa: E402
+from .linalg import det, inverse  # noqa: E402  (torch.det, torch.inverse)
 from .ops import (  # noqa: E402
     acos,
     acosh,
@@ -379,5 +380,10 @@ __all__ += [  # math ops
     "floor", "ceil", "round", "trunc", "frac", "logaddexp", "lerp", "hypot", "copysign", "fmax",
     "fmin", "nan_to_num", "isnan", "isinf", "isfinite", "clamp_min", "clamp_max", "xlogy",
     "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "amax", "amin", "aminmax", "median",
-    "count_nonzero", "std_mean", "var_mean", "norm", "nansum", "nanmean",
+    "count_nonzero", "std_mean", "var_mean", "norm", "nansum", "nanmean", "det", "inverse",
 ]
+
+# interop: DLPack (zero-copy to and from PyTorch, JAX, ...) and ONNX export (am.onnx, lazy)
+from ._dlpack import from_dlpack  # noqa: E402
+
+__all__ += ["from_dlpack", "onnx"]

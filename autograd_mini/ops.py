@@ -30,6 +30,7 @@ from ._dtypes import (
     short_repr,
 )
 from ._grad_mode import thread_state
+from ._linalg_primitives import LinalgDet, LinalgInv, LinalgSVD
 from ._shapes import broadcasts_to
 from .autograd.engine import backward  # noqa: F401  (Tensor.backward starts the engine here)
 from .autograd.record import apply1, apply2
@@ -2687,8 +2688,8 @@ def vector_norm(x: Any, ord: Any = 2, dim: Axes = None, keepdim: bool = False, *
 def matrix_norm(x: Any, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: bool = False, *,
                 dtype: Any = None) -> Tensor:
     """A matrix norm over the two axes `dim`: 'fro' (the 2-norm of the elements), 1 / -1 (the
-    largest / smallest column sum of |x|), inf / -inf (the same over rows). 'nuc', 2 and -2 (from
-    singular values) are not supported yet."""
+    largest / smallest column sum of |x|), inf / -inf (the same over rows), 'nuc' (the sum of the
+    singular values), 2 / -2 (the largest / smallest singular value)."""
     x = _norm_input(x, "matrix_norm", dtype)
     if x.ndim < 2:
         raise RuntimeError(f"matrix_norm: the input must have at least 2 dimensions, got shape "
@@ -2700,15 +2701,25 @@ def matrix_norm(x: Any, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: bool =
         raise RuntimeError(f"matrix_norm: dims must be different, got {dim!r}")
     if ord == "fro":
         return vector_norm(x, 2, (d0, d1), keepdim)
-    if isinstance(ord, str) or ord in (2, -2):
-        raise NotImplementedError(f"matrix_norm: ord={ord!r} (from singular values) is not "
-                                  "supported; 'fro', 1, -1, inf and -inf are")
-    if ord not in (1, -1, np.inf, -np.inf):
+    if ord == "nuc" or (not isinstance(ord, str) and ord in (2, -2)):
+        return _singular_value_norm(x, ord, d0, d1, keepdim)
+    if isinstance(ord, str) or ord not in (1, -1, np.inf, -np.inf):
         raise RuntimeError(f"matrix_norm: order {ord!r} not supported")
     over, then = (d0, d1) if ord in (1, -1) else (d1, d0)  # column sums (1) or row sums (inf)
     sums = sum(abs(x), over, keepdim=True)
     out = (amax if ord > 0 else amin)(sums, then, keepdim=True)
     return out if keepdim else squeeze(out, (d0, d1))
+
+
+def _singular_value_norm(x: Tensor, ord: Any, d0: int, d1: int, keepdim: bool) -> Tensor:
+    """matrix_norm 'nuc' / 2 / -2: the sum / largest / smallest singular value of the planes
+    (d0, d1), as PyTorch's composite (svdvals, then sum / amax / amin)."""
+    planes = movedim(x, (d0, d1), (-2, -1))
+    s = LinalgSVD.apply(planes, full_matrices=False)[1]
+    out = sum(s, -1) if ord == "nuc" else (amax if ord == 2 else amin)(s, -1)
+    if keepdim:
+        out = unsqueeze(unsqueeze(out, builtins.min(d0, d1)), builtins.max(d0, d1))
+    return out
 
 
 def _linalg_norm(x: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
@@ -2730,7 +2741,8 @@ def _linalg_norm(x: Any, ord: Any = None, dim: Any = None, keepdim: bool = False
 def norm(x: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False,
          dtype: Any = None) -> Tensor:
     """PyTorch's torch.norm: p 'fro' (the 2-norm of the elements over `dim`), a number (the
-    vector p-norm over `dim`, all elements when None), or 'nuc' (not supported yet)."""
+    vector p-norm over `dim`, all elements when None), or 'nuc' (the nuclear norm of the matrices
+    over `dim`, the last two when None)."""
     x = _norm_input(x, "norm", dtype)
     if isinstance(dim, (int, np.integer)):
         dim = (int(dim),)
@@ -3281,3 +3293,36 @@ index_copy_ = _in_place_version(index_copy, "index_copy_")
 index_fill_ = _in_place_version(index_fill, "index_fill_")
 masked_scatter_ = _in_place_version(masked_scatter, "masked_scatter_")
 scatter_reduce_ = _in_place_version(scatter_reduce, "scatter_reduce_")
+
+
+# ---- linear algebra entry points (am.linalg builds on these; Tensor.det / .inverse call them) --
+TORCH_DTYPE_NAMES = {"float64": "Double", "float32": "Float", "float16": "Half", "int64": "Long",
+                "int32": "Int", "int16": "Short", "int8": "Char",
+                    "uint8": "Byte", "bool": "Bool"}
+
+
+def matrices_arg(a: Any, name: str, square: bool = True) -> Tensor:
+    """A float tensor of shape (..., m, n) (m == n when `square`), or PyTorch's error."""
+    a = tensor_arg(a, name)
+    if a.dtype.kind != "f":
+        got = TORCH_DTYPE_NAMES.get(a.dtype.name, str(a.dtype))
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {got}")
+    if a.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions, got "
+                           f"shape {a.shape}.")
+    if square and a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+    return a
+
+
+def det(A: Any) -> Tensor:
+    """The determinant of each square matrix in A (..., n, n), shape (...)."""
+    return LinalgDet.apply(matrices_arg(A, "linalg.det"))
+
+
+def inverse(A: Any) -> Tensor:
+    """The inverse of each square matrix in A (..., n, n); a singular matrix raises LinAlgError
+    (a RuntimeError), as torch.linalg.inv."""
+    return LinalgInv.apply(matrices_arg(A, "linalg.inv"))

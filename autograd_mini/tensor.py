@@ -241,6 +241,23 @@ class Tensor:
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return ops.dispatch_ufunc(ufunc, method, inputs, kwargs)
 
+    def __dlpack__(self, *, stream: Any = None, max_version: Any = None, dl_device: Any = None,
+                   copy: Any = None) -> Any:
+        """A DLPack capsule sharing this tensor's memory (`torch.from_dlpack(t)`): the array's own.
+        A tensor that requires grad is refused, as in PyTorch (the other side would write into it
+        without autograd knowing). `am.from_dlpack` is the way in (autograd_mini/_dlpack.py)."""
+        if self._requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        if stream is not None and stream != -1:
+            raise BufferError(f"__dlpack__: stream must be None on the CPU, got {stream!r}")
+        options = {"max_version": max_version, "dl_device": dl_device, "copy": copy}
+        return self.data.__dlpack__(**{k: v for k, v in options.items() if v is not None})
+
+    def __dlpack_device__(self) -> tuple[builtins.int, builtins.int]:
+        """(1, 0): DLPack's code for the CPU, device 0."""
+        device_type, device_id = self.data.__dlpack_device__()
+        return builtins.int(device_type), builtins.int(device_id)
+
     def __repr__(self) -> str:
         """PyTorch's print: `tensor([0.1000, 2.0000])`, `tensor(3.)`, `tensor([1, 2, 3])`,
         `tensor([], size=(0, 3))`, then `dtype=` (unless the default float dtype, int64 or bool),
@@ -1128,6 +1145,14 @@ class Tensor:
 
     def trace(self) -> Tensor:
         return ops.trace(self)
+
+    def det(self) -> Tensor:
+        """The determinant of each square matrix (torch.Tensor.det, as am.linalg.det)."""
+        return ops.det(self)
+
+    def inverse(self) -> Tensor:
+        """The inverse of each square matrix (torch.Tensor.inverse, as am.linalg.inv)."""
+        return ops.inverse(self)
 
     def outer(self, vec2: Any) -> Tensor:
         return ops.outer(self, vec2)

@@ -446,8 +446,8 @@ def test_recurrent_layers_saturate_without_overflow(kind: str, dtype: type) -> N
 
 
 def test_recurrent_layers_check_their_arguments() -> None:
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        nn.LSTM(3, 4, proj_size=2)
+    with pytest.raises(ValueError, match="proj_size has to be smaller"):
+        nn.LSTM(3, 4, proj_size=4)
     with pytest.raises(TypeError, match="proj_size"):
         nn.GRU(3, 4, proj_size=2)
     with pytest.warns(UserWarning, match="num_layers greater than 1"):

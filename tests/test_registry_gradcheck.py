@@ -245,6 +245,7 @@ TRUSTED_EXTRAS: dict[str, Callable[[], Any]] = {
     "BroadcastTo": lambda: PRIMITIVES["BroadcastTo"].apply(_f32(3, 4), shape=(3, 4)),
     "sum over an axis of length 1": lambda: _f32(3, 1).sum(dim=1, keepdim=True),
     "linear without bias, square": lambda: am.nn.functional.linear(_f32(3, 3), _f32(3, 3)),
+    "layer_norm without weight and bias": lambda: am.nn.functional.layer_norm(_f32(3, 4), (4,)),
 }
 
 

@@ -112,3 +112,24 @@ __all__ += [
     "BatchNorm2d", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "RMSNorm", "Dropout2d",
     "Unflatten", "ZeroPad2d",
 ]
+# transposed convolutions, adaptive max pooling, upsampling and pixel shuffle (vision)
+from .layers import (  # noqa: E402
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    ConvTranspose1d,
+    ConvTranspose2d,
+    PixelShuffle,
+    PixelUnshuffle,
+    Upsample,
+    UpsamplingBilinear2d,
+    UpsamplingNearest2d,
+)
+
+__all__ += [
+    "ConvTranspose1d", "ConvTranspose2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "Upsample",
+    "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle", "PixelUnshuffle",
+]
+# the CTC loss (nn/_ctc.py)
+from .losses import CTCLoss  # noqa: E402
+
+__all__ += ["CTCLoss"]

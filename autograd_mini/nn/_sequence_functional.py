@@ -529,10 +529,10 @@ def _pool_args(name: str, n: int, kernel_size: Any, stride: Any, padding: Any,
     pad = _ints(name, "padding", padding, n)
     dilation_ = _ints(name, "dilation", dilation, n)
     _positive(name, kernel_size=kernel, stride=stride_, dilation=dilation_)
-    for k, p, d in zip(kernel, pad, dilation_):
-        if p < 0 or p > (d * (k - 1) + 1) // 2:
-            raise ValueError(f"{name}: padding {pad} should be at most half of the effective "
-                             f"kernel size {kernel}")
+    for k, p in zip(kernel, pad):  # half the kernel, not the dilated one, as PyTorch
+        if p < 0 or p > k // 2:
+            raise ValueError(f"{name}: padding {pad} should be at most half of kernel size "
+                             f"{kernel}")
     return kernel, stride_, pad, dilation_
 
 

@@ -492,3 +492,85 @@ class GRUSequence(Function):
         return _sequence_grads(kit, ctx.needs_input_grad, 1, x, w_ih, w_hh, d_in, d_hid,
                                h_prev_all, (dh,))
 
+
+
+# ---- LSTM with projections (nn.LSTM(proj_size=P)) --------------------------------------------
+def _lstm_proj_steps(kit: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, w_hr: Any,
+                     b_ih: Any, b_hh: Any, reverse: bool) -> tuple[list, Any, list]:
+    """LSTM with a projected hidden state, as PyTorch's: c' = f c + i g, h' = (o tanh(c')) W_hr^T
+    (h of size P, c of size H). (hs, the last c, per-step (i, f, g, o, c_prev, tanh(c'),
+    h_prev, o tanh(c')))."""
+    n = w_hh.shape[0] // 4
+    xp = _input_projection(x, w_ih, b_ih, b_hh)
+    h, c = h0, c0
+    hs: list = [None] * x.shape[0]
+    saved: list = [None] * x.shape[0]
+    for t in _order(x.shape[0], reverse):
+        gates = xp[t] + h @ w_hh.mT
+        in_forget = kit.sigmoid(gates[:, :2 * n])
+        i, f = in_forget[:, :n], in_forget[:, n:]
+        g = kit.tanh(gates[:, 2 * n:3 * n])
+        o = kit.sigmoid(gates[:, 3 * n:])
+        c_prev, h_prev = c, h
+        c = f * c + i * g
+        tc = kit.tanh(c)
+        m = o * tc
+        h = m @ w_hr.mT
+        hs[t] = h
+        saved[t] = (i, f, g, o, c_prev, tc, h_prev, m)
+    return hs, c, saved
+
+
+@register
+class LSTMProjSequence(Function):
+    """One direction of one LSTM layer with projections over a whole sequence.
+
+    Inputs x (T, B, I), h0 (B, P), c0 (B, H), w_ih (4H, I), w_hh (4H, P), w_hr (P, H) and
+    optionally b_ih, b_hh (4H,); outputs (every step's h (T, B, P), the last h, the last c
+    (B, H)). `reverse=True` runs from the last step to the first.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, w_hr: Any,
+                b_ih: Any = None, b_hh: Any = None, *, reverse: bool = False) -> Any:
+        hs, c, saved = _lstm_proj_steps(_ArrayKit, x, h0, c0, w_ih, w_hh, w_hr, b_ih, b_hh,
+                                        reverse)
+        _save_steps(ctx, (x, h0, c0, w_ih, w_hh, w_hr, b_ih, b_hh), saved)
+        last = hs[0 if reverse else -1]
+        return np.stack(hs), last.copy(), c.copy()
+
+    @staticmethod
+    def backward(ctx: Any, g_out: Any, g_h: Any, g_c: Any) -> Any:
+        kit, (g_out, g_h, g_c), all_saved = _plain_backward(ctx, (g_out, g_h, g_c))
+        reverse = ctx.params.get("reverse", False)
+        need = ctx.needs_input_grad
+        n = len(need)
+        x, h0, c0, w_ih, w_hh, w_hr = all_saved[:6]
+        b_ih, b_hh = all_saved[6:n] if n > 6 else (None, None)
+        saved = _saved_steps(all_saved, n, 8) if kit is _ArrayKit else \
+            _lstm_proj_steps(kit, x, h0, c0, w_ih, w_hh, w_hr, b_ih, b_hh, reverse)[2]
+        dh, dc = g_h, g_c
+        steps = x.shape[0]
+        d_gates: list = [None] * steps
+        d_hs: list = [None] * steps
+        for t in _order(steps, not reverse):
+            i, f, g, o, c_prev, tc, _, _ = saved[t]
+            dh = dh + g_out[t]
+            d_hs[t] = dh
+            dm = dh @ w_hr
+            dc = dc + dm * o * (1.0 - tc * tc)
+            d = kit.cat([dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
+                         dc * i * (1.0 - g * g), dm * tc * o * (1.0 - o)], 1)
+            d_gates[t] = d
+            dc = dc * f
+            dh = d @ w_hh
+        h_prev = [s[6] for s in saved]
+        # _sequence_grads knows (x, h0, c0, w_ih, w_hh, b_ih, b_hh): w_hr's is added here
+        grads = list(_sequence_grads(kit, need[:5] + need[6:], 2, x, w_ih, w_hh, d_gates, None,
+                                     h_prev, (dh, dc)))
+        d_hr = None
+        if need[5]:
+            rows = steps * x.shape[1]
+            d_hr = kit.stack(d_hs).reshape((rows, w_hr.shape[0])).mT @ \
+                kit.stack([s[7] for s in saved]).reshape((rows, w_hr.shape[1]))
+        return tuple(grads[:5] + [d_hr] + grads[5:])

@@ -23,6 +23,7 @@ from .. import primitives as _core
 from .._dtypes import ShapeError
 from ..tensor import Tensor
 from . import _primitives as P
+from . import _transformer_primitives as _TP
 from ._sequence_functional import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -139,7 +140,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     approximate='tanh', 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3)))."""
     input = ops.tensor_arg(input, "gelu")
     if approximate == "none":
-        return input * (P.Erf.apply(input * (1.0 / math.sqrt(2.0))) + 1.0) * 0.5
+        return _TP.Gelu.apply(input)
     if approximate == "tanh":
         inner = (input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)
         return input * (ops.tanh(inner) + 1.0) * 0.5
@@ -237,6 +238,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     draw = dtype if dtype in (np.float32, np.float64) else np.float64
     keep = creation.generator().random(input.data.shape, dtype=draw) >= p
     mask = Tensor._make(keep * dtype.type(1.0 / (1.0 - p)))
+    mask.name = "dropout mask"  # how am.viz labels this constant
     if inplace:
         return ops.elementwise_in_place(input, "dropout_", lambda old: old * mask,
                                         lambda a: np.multiply(a, mask.data, out=a))
@@ -423,6 +425,436 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
                         dilation=dilation_)
 
 
+# ---- transposed convolution, resampling and adaptive max pooling ----------------------------
+# Composites of registered primitives, so every gradient is differentiable again: a transposed
+# convolution is a matrix product followed by `Fold` (col2im), whose VJP is `Unfold` (im2col),
+# so the transposed convolution's input gradient is a convolution (and conv2d's is a transposed
+# convolution). Resampling gathers slices along one spatial axis at a time (`AxisTake`, whose
+# VJP `AxisScatterAdd` sums them back). Adaptive max pooling gathers each window the same way and
+# takes `max` (ties share the gradient evenly, the project's convention for max, as `max_pool2d`).
+__all__ += [
+    "conv_transpose1d", "conv_transpose2d", "interpolate", "pixel_shuffle", "pixel_unshuffle",
+    "adaptive_max_pool1d", "adaptive_max_pool2d",
+]
+
+
+def _int_arg(name: str, what: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: {what} must be an int, got {value!r}")
+    return int(value)
+
+
+def _conv_transpose(name: str, x: Tensor, weight: Tensor, bias: Tensor | None, stride: tuple,
+                    padding: tuple, output_padding: tuple, groups: int,
+                    dilation: tuple) -> Tensor:
+    """The transposed convolution of a batched (N, C_in, H, W) x with a checked weight
+    (C_in, C_out / groups, kh, kw): every input pixel scatters weight * value into its window.
+
+    Computed as (N H W, C_in) @ (C_in, C_out kh kw) -> columns (N, H, W, C_out, kh, kw), summed
+    into the image by `Fold`; the rows that only output_padding adds (past the last window) stay
+    zero, as PyTorch."""
+    n, in_channels, h, w = x.shape
+    _, per_group, kh, kw = weight.shape
+    out_channels = per_group * groups
+    full = [(size - 1) * s + d * (k - 1) + 1
+            for size, s, d, k in zip((h, w), stride, dilation, (kh, kw))]
+    out = [f - 2 * p + op for f, p, op in zip(full, padding, output_padding)]
+    if min(out) <= 0:
+        raise ShapeError(f"{name}: input of spatial size {(h, w)} gives a non-positive output "
+                         f"size {tuple(out)} (stride {stride}, padding {padding}, "
+                         f"output_padding {output_padding}, dilation {dilation})")
+    rows = ops.reshape(x.permute(0, 2, 3, 1), (n * h * w, in_channels))
+    if groups == 1:
+        cols = rows @ ops.reshape(weight, (in_channels, out_channels * kh * kw))
+    else:  # one batched product per group: (G, N*H*W, C_in/G) @ (G, C_in/G, C_out/G*kh*kw)
+        rows = ops.reshape(rows, (n * h * w, groups, in_channels // groups)).permute(1, 0, 2)
+        w3 = ops.reshape(weight, (groups, in_channels // groups, per_group * kh * kw))
+        cols = ops.reshape((rows @ w3).permute(1, 0, 2), (n * h * w, out_channels * kh * kw))
+    cols = ops.reshape(cols, (n, h, w, out_channels, kh, kw))
+    # output_padding beyond padding adds rows no window reaches: Fold what windows cover, then
+    # append those zero rows (padded, so their gradient is dropped)
+    extra = [max(0, op - p) for p, op in zip(padding, output_padding)]
+    pads = (padding[0], max(0, padding[0] - output_padding[0]),
+            padding[1], max(0, padding[1] - output_padding[1]))
+    y = P.Fold.apply(cols, size=(out[0] - extra[0], out[1] - extra[1]), kernel=(kh, kw),
+                     stride=stride, padding=pads, dilation=dilation)
+    if extra[0] or extra[1]:
+        y = _core.Pad.apply(y, pad_width=((0, 0), (0, 0), (0, extra[0]), (0, extra[1])))
+    if bias is not None:
+        y = y + ops.reshape(bias, (1, out_channels, 1, 1))
+    return y
+
+
+def _check_conv_transpose(name: str, x: Tensor, weight: Tensor, bias: Any, groups: Any,
+                          spatial: int) -> Tensor | None:
+    """Checks shared by conv_transpose1d/2d (x already batched); returns the bias as a Tensor."""
+    _check_float(name, "input", x)
+    _check_float(name, "weight", weight)
+    if weight.ndim != spatial + 2:
+        raise ShapeError(f"{name}: weight must have shape (C_in, C_out / groups"
+                         f"{', k' if spatial == 1 else ', kh, kw'}), got {weight.shape}")
+    groups = _int_arg(name, "groups", groups)
+    if groups <= 0:
+        raise ValueError(f"{name}: groups must be a positive integer, got {groups}")
+    in_channels, per_group = weight.shape[:2]
+    if x.shape[1] != in_channels or in_channels % groups:
+        raise ShapeError(f"{name}: input of shape {x.shape} does not fit weight of shape "
+                         f"{weight.shape} with groups={groups} (expected {in_channels} input "
+                         f"channels, divisible by groups)")
+    if x.dtype != weight.dtype:
+        raise TypeError(f"{name}: input dtype {x.dtype} differs from weight dtype {weight.dtype}")
+    if bias is None:
+        return None
+    bias = ops.tensor_arg(bias, name)
+    if bias.shape != (per_group * groups,) or bias.dtype != weight.dtype:
+        raise ShapeError(f"{name}: bias of {_describe(bias)} does not fit "
+                         f"{per_group * groups} output channels of dtype {weight.dtype}")
+    return bias
+
+
+def _transpose_args(name: str, n: int, stride: Any, padding: Any, output_padding: Any,
+                    dilation: Any) -> tuple:
+    """(stride, padding, output_padding, dilation), each n ints, checked as PyTorch does."""
+    from ._sequence_functional import _ints
+    stride_ = _ints(name, "stride", stride, n)
+    padding_ = _ints(name, "padding", padding, n)
+    output_padding_ = _ints(name, "output_padding", output_padding, n)
+    dilation_ = _ints(name, "dilation", dilation, n)
+    if min(stride_) <= 0 or min(dilation_) <= 0:
+        raise ValueError(f"{name}: stride {stride_} and dilation {dilation_} must be positive")
+    if min(padding_) < 0 or min(output_padding_) < 0:
+        raise ValueError(f"{name}: padding {padding_} and output_padding {output_padding_} must "
+                         "be non-negative")
+    for op, s, d in zip(output_padding_, stride_, dilation_):
+        if op >= max(s, d):
+            raise ShapeError(f"{name}: output padding must be smaller than either stride or "
+                             f"dilation, got output_padding {output_padding_}, stride "
+                             f"{stride_}, dilation {dilation_}")
+    return stride_, padding_, output_padding_, dilation_
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1,
+                     dilation: Any = 1) -> Tensor:
+    """2-D transposed convolution ("deconvolution"), as PyTorch's conv_transpose2d: the adjoint
+    of conv2d in its input, plus a bias.
+
+    Args:
+        input: (N, C_in, H, W) or unbatched (C_in, H, W).
+        weight: (C_in, C_out / groups, kh, kw) (PyTorch's layout: input channels first).
+        bias: (C_out,) or None.
+        stride, padding, output_padding, dilation: an int or a pair; `padding` crops that
+            many rows/columns from each side of the full result, `output_padding` (smaller
+            than stride or dilation) adds rows/columns at the bottom/right, as PyTorch.
+        groups: split the channels into this many independent transposed convolutions.
+
+    Returns:
+        (N, C_out, H_out, W_out), H_out = (H - 1) stride - 2 padding + dilation (kh - 1)
+        + output_padding + 1.
+    """
+    name = "conv_transpose2d"
+    input = ops.tensor_arg(input, name)
+    weight = ops.tensor_arg(weight, name)
+    x, unbatched = _batched_image(name, input)
+    bias = _check_conv_transpose(name, x, weight, bias, groups, 2)
+    args = _transpose_args(name, 2, stride, padding, output_padding, dilation)
+    out = _conv_transpose(name, x, weight, bias, *args[:3], int(groups), args[3])
+    return out[0] if unbatched else out
+
+
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1,
+                     dilation: Any = 1) -> Tensor:
+    """1-D transposed convolution, as PyTorch's conv_transpose1d (a height-1 conv_transpose2d).
+
+    Args:
+        input: (N, C_in, L) or unbatched (C_in, L).
+        weight: (C_in, C_out / groups, k).
+        bias: (C_out,) or None.
+        stride, padding, output_padding, dilation: an int (or a 1-tuple).
+        groups: split the channels into this many independent transposed convolutions.
+
+    Returns:
+        (N, C_out, L_out), L_out = (L - 1) stride - 2 padding + dilation (k - 1)
+        + output_padding + 1.
+    """
+    name = "conv_transpose1d"
+    input = ops.tensor_arg(input, name)
+    weight = ops.tensor_arg(weight, name)
+    if input.ndim not in (2, 3):
+        raise ShapeError(f"{name}: expected input of shape (N, C, L) or (C, L), got "
+                         f"{input.shape}")
+    x = input if input.ndim == 3 else ops.unsqueeze(input, 0)
+    bias = _check_conv_transpose(name, x, weight, bias, groups, 1)
+    (s,), (p,), (op,), (d,) = _transpose_args(name, 1, stride, padding, output_padding, dilation)
+    out = _conv_transpose(name, ops.unsqueeze(x, 2), ops.unsqueeze(weight, 2), bias, (1, s),
+                          (0, p), (0, op), int(groups), (1, d))
+    out = ops.squeeze(out, 2)
+    return out if input.ndim == 3 else out[0]
+
+
+# -- interpolate --
+_INTERPOLATE_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area")
+_LINEAR_MODES = {"linear": 3, "bilinear": 4, "trilinear": 5}
+
+
+def _nearest_source(size: int, out: int, scale: float | None, exact: bool) -> np.ndarray:
+    """The input index each output position copies, PyTorch's float32 arithmetic: floor(dst *
+    in/out) ('nearest'; exact for out = in and out = 2 in) or floor((dst + 0.5) * in/out)
+    ('nearest-exact'), with in/out replaced by 1/scale_factor when one was given."""
+    dst = np.arange(out)
+    if not exact and out == size:
+        return dst
+    if not exact and out == 2 * size:
+        return dst >> 1
+    ratio = np.float32(1.0 / scale) if scale is not None and scale > 0 else \
+        np.float32(size) / np.float32(out)
+    if exact:
+        src = np.floor(((dst + 0.5) * np.float64(ratio)).astype(np.float32))
+    else:
+        src = np.floor(dst.astype(np.float32) * ratio)
+    return np.minimum(src.astype(np.int64), size - 1)
+
+
+def _linear_source(size: int, out: int, scale: float | None, align_corners: bool,
+                   dtype: np.dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(i0, i1, w0, w1) per output position along one axis: out = w0 x[i0] + w1 x[i1], with
+    PyTorch's source positions, computed in the input's dtype as PyTorch does."""
+    one = dtype.type(1)
+    if align_corners:
+        ratio = dtype.type(size - 1) / dtype.type(out - 1) if out > 1 else dtype.type(0)
+        src = ratio * np.arange(out, dtype=dtype)
+    else:
+        ratio = dtype.type(1.0 / scale) if scale is not None and scale > 0 else \
+            dtype.type(size) / dtype.type(out)
+        src = ratio * (np.arange(out, dtype=dtype) + dtype.type(0.5)) - dtype.type(0.5)
+        src = np.maximum(src, dtype.type(0))
+    i0 = np.minimum(np.floor(src).astype(np.int64), size - 1)
+    w1 = np.clip(src - i0.astype(dtype), 0, 1).astype(dtype)
+    i1 = i0 + (i0 < size - 1)
+    return i0, i1, (one - w1).astype(dtype), w1
+
+
+def _along(x: Tensor, axis: int, index: np.ndarray) -> Tensor:
+    return P.AxisTake.apply(x, index=index, axis=axis)
+
+
+def _resample_axis(x: Tensor, axis: int, out: int, mode: str, scale: float | None,
+                   align_corners: bool) -> Tensor:
+    """x resampled to `out` positions along `axis` (one spatial axis)."""
+    size = x.shape[axis]
+    if mode.startswith("nearest"):
+        index = _nearest_source(size, out, scale, mode == "nearest-exact")
+        return _along(x, axis, index)
+    i0, i1, w0, w1 = _linear_source(size, out, scale, align_corners, x.data.dtype)
+    shape = (out,) + (1,) * (x.ndim - axis - 1)
+    return _along(x, axis, i0) * _core.const(w0.reshape(shape)) + \
+        _along(x, axis, i1) * _core.const(w1.reshape(shape))
+
+
+def _interpolate_sizes(name: str, x: Tensor, size: Any, scale_factor: Any,
+                       recompute_scale_factor: bool | None) -> tuple[list, list]:
+    """(output sizes, scale factors passed to the kernel or None each), as PyTorch computes
+    them."""
+    spatial = x.ndim - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError(f"{name}: only one of size or scale_factor should be defined")
+    if size is not None:
+        if recompute_scale_factor:
+            raise ValueError(f"{name}: recompute_scale_factor is not meaningful with an "
+                             "explicit size.")
+        sizes = list(size) if isinstance(size, (list, tuple)) else [size] * spatial
+        if len(sizes) != spatial:
+            raise ValueError(f"{name}: input and output must have the same number of spatial "
+                             f"dimensions, but got input with spatial dimensions of "
+                             f"{list(x.shape[2:])} and output size of {size}")
+        if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in sizes):
+            raise TypeError(f"{name}: size must be an int or a tuple of ints, got {size!r}")
+        return [int(s) for s in sizes], [None] * spatial
+    if scale_factor is None:
+        raise ValueError(f"{name}: either size or scale_factor should be defined")
+    scales = list(scale_factor) if isinstance(scale_factor, (list, tuple)) else \
+        [scale_factor] * spatial
+    if len(scales) != spatial:
+        raise ValueError(f"{name}: input and scale_factor must have the same number of spatial "
+                         f"dimensions, but got input with spatial dimensions of "
+                         f"{list(x.shape[2:])} and scale_factor of shape {scale_factor}")
+    scales = [float(s) for s in scales]
+    sizes = [math.floor(float(n) * s) for n, s in zip(x.shape[2:], scales)]
+    return sizes, ([None] * spatial if recompute_scale_factor else scales)
+
+
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resample (N, C, *spatial) input to `size` or by `scale_factor`, as PyTorch's interpolate.
+
+    Modes: 'nearest' (PyTorch's floor(dst * in / out) source), 'nearest-exact' (pixel centres),
+    'linear' (3-D input), 'bilinear' (4-D), 'trilinear' (5-D), with `align_corners` (the corner
+    pixels' centres line up; default False) and 'area' (adaptive average pooling). With
+    `scale_factor` the output size is floor(in * scale_factor) and the source positions use
+    1 / scale_factor unless `recompute_scale_factor=True` (then in / out), as PyTorch.
+
+    Raises:
+        ValueError: both or neither of size and scale_factor, sizes of the wrong length,
+            align_corners with a nearest mode, antialias.
+        NotImplementedError: a mode that does not fit the input's number of dimensions.
+    """
+    name = "interpolate"
+    x = ops.tensor_arg(input, name)
+    if mode not in _INTERPOLATE_MODES:
+        raise NotImplementedError(f"{name}: mode must be one of {_INTERPOLATE_MODES}, got "
+                                  f"{mode!r}")
+    if mode in ("nearest", "nearest-exact", "area"):
+        if align_corners is not None:
+            raise ValueError(f"{name}: align_corners option can only be set with the "
+                             "interpolating modes: linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    if x.ndim not in (3, 4, 5):
+        raise NotImplementedError(f"{name}: only 3D, 4D and 5D input tensors are supported "
+                                  f"(got {x.ndim}D of shape {x.shape}) for mode {mode!r}")
+    if mode in _LINEAR_MODES and _LINEAR_MODES[mode] != x.ndim:
+        raise NotImplementedError(f"{name}: got {x.ndim}D input, but {mode} mode needs "
+                                  f"{_LINEAR_MODES[mode]}D input")
+    if antialias:
+        raise NotImplementedError(f"{name}: antialias=True is not supported")
+    if mode != "nearest" and mode != "nearest-exact" and x.data.dtype.kind != "f":
+        raise TypeError(f"{name}: mode {mode!r} needs a floating-point input, got "
+                        f"{_describe(x)}")
+    sizes, scales = _interpolate_sizes(name, x, size, scale_factor,
+                                       True if mode == "area" and size is None
+                                       else recompute_scale_factor)
+    if min(sizes) <= 0 or min(x.shape[2:]) <= 0:
+        raise ShapeError(f"{name}: input and output sizes should be greater than 0, but got "
+                         f"input {tuple(x.shape[2:])} and output {tuple(sizes)}")
+    if mode == "area":
+        if x.ndim == 3:
+            return adaptive_avg_pool1d(x, sizes)
+        if x.ndim == 4:
+            return adaptive_avg_pool2d(x, sizes)
+        raise NotImplementedError(f"{name}: mode 'area' supports 3D and 4D input only")
+    # the last axis first: PyTorch's bilinear sums w0 (v0 w0' + v1 w1') + w1 (...), W innermost
+    for axis in reversed(range(2, x.ndim)):
+        if sizes[axis - 2] != x.shape[axis] or mode in _LINEAR_MODES:
+            x = _resample_axis(x, axis, sizes[axis - 2], mode, scales[axis - 2],
+                               bool(align_corners))
+    return x
+
+
+# -- pixel shuffle --
+def _shuffle_args(name: str, input: Any, factor: Any, what: str) -> tuple[Tensor, int]:
+    x = ops.tensor_arg(input, name)
+    factor = _int_arg(name, what, factor)
+    if factor <= 0:
+        raise ShapeError(f"{name}: {what} must be greater than 0, but got {factor}")
+    if x.ndim < 3:
+        raise ShapeError(f"{name}: expects input to have at least 3 dimensions, but got input "
+                         f"with {x.ndim} dimension(s) (shape {x.shape})")
+    return x, factor
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """(*, C r^2, H, W) -> (*, C, H r, W r): out[c, h r + i, w r + j] = in[c r^2 + i r + j, h, w],
+    as PyTorch's pixel_shuffle (sub-pixel convolution's rearrangement)."""
+    x, r = _shuffle_args("pixel_shuffle", input, upscale_factor, "upscale_factor")
+    *lead, c, h, w = x.shape
+    if c % (r * r):
+        raise ShapeError(f"pixel_shuffle: expects its input's 'channel' dimension to be "
+                         f"divisible by the square of upscale_factor, but input.size(-3)={c} is "
+                         f"not divisible by {r * r} (input shape {x.shape})")
+    k = len(lead)
+    y = ops.reshape(x, (*lead, c // (r * r), r, r, h, w))
+    y = y.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
+    return ops.reshape(y, (*lead, c // (r * r), h * r, w * r))
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of pixel_shuffle, as PyTorch's."""
+    x, r = _shuffle_args("pixel_unshuffle", input, downscale_factor, "downscale_factor")
+    *lead, c, h, w = x.shape
+    if h % r or w % r:
+        raise ShapeError(f"pixel_unshuffle: expects height and width to be divisible by "
+                         f"downscale_factor, but input.size(-2)={h} and input.size(-1)={w} are "
+                         f"not both divisible by {r} (input shape {x.shape})")
+    k = len(lead)
+    y = ops.reshape(x, (*lead, c, h // r, r, w // r, r))
+    y = y.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
+    return ops.reshape(y, (*lead, c * r * r, h // r, w // r))
+
+
+# -- adaptive max pooling --
+def _adaptive_windows(size: int, out: int) -> tuple[np.ndarray, int]:
+    """(index (out, k) into the axis padded with one -inf at the end, k): window i covers
+    floor(i size / out) to ceil((i + 1) size / out), PyTorch's adaptive windows; shorter
+    windows point their spare slots at the -inf pad."""
+    starts = (np.arange(out) * size) // out
+    ends = -(-((np.arange(out) + 1) * size) // out)
+    k = int((ends - starts).max()) if out else 1
+    index = starts[:, None] + np.arange(k)
+    return np.where(index < ends[:, None], index, size), k
+
+
+def _adaptive_input(name: str, input: Any, spatial: int, output_size: Any) -> tuple:
+    from ._sequence_functional import _output_sizes
+    x = ops.tensor_arg(input, name)
+    if x.ndim not in (spatial + 1, spatial + 2):
+        shape = "(N, C, L) or (C, L)" if spatial == 1 else "(N, C, H, W) or (C, H, W)"
+        raise ShapeError(f"{name}: expected input of shape {shape}, got {x.shape}")
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"{name}: input must be a floating-point tensor, got {_describe(x)}")
+    if min(x.shape[-spatial:]) <= 0:
+        raise ShapeError(f"{name}: expected input to have non-zero size for non-batch "
+                         f"dimensions, got {x.shape}")
+    return x, _output_sizes(name, output_size, x.shape[-spatial:])
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Maximum over an output_size grid of windows of (N, C, H, W) or (C, H, W) input (an int,
+    or a pair whose None entries keep the input's size), PyTorch's windows. Tied maxima share the
+    gradient evenly; `return_indices=True` also returns the flat index h * W + w of each window's
+    first maximum."""
+    name = "adaptive_max_pool2d"
+    x, (oh, ow) = _adaptive_input(name, input, 2, output_size)
+    h, w = x.shape[-2:]
+    rows, kh = _adaptive_windows(h, oh)
+    columns, kw = _adaptive_windows(w, ow)
+    lead = x.ndim - 2
+    if h % oh or w % ow:  # windows of different sizes: gather them, padded with -inf
+        xp = _core.Pad.apply(x, pad_width=((0, 0),) * lead + ((0, 1), (0, 1)), value=-np.inf)
+        windows = _along(_along(xp, lead, rows.ravel()), lead + 1, columns.ravel())
+    else:  # equal windows tile the input: a reshape
+        windows = x
+    windows = ops.reshape(windows, (*x.shape[:-2], oh, kh, ow, kw))
+    # (*, oh, kh, ow, kw) -> (*, oh, ow, kh * kw)
+    windows = ops.reshape(windows.permute(*range(lead), lead, lead + 2, lead + 1, lead + 3),
+                          (*x.shape[:-2], oh, ow, kh * kw))
+    out = ops.max(windows, axis=-1)
+    if not return_indices:
+        return out
+    first = np.argmax(windows.data, axis=-1)  # (*, oh, ow), into the window's kh * kw
+    r = rows[np.arange(oh)[:, None], first // kw]
+    c = columns[np.arange(ow), first % kw]
+    return out, Tensor._make((r * w + c).astype(np.int64))
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Maximum over `output_size` windows covering the last axis of (N, C, L) or (C, L) input,
+    PyTorch's windows; ties and `return_indices` as adaptive_max_pool2d (indices along L)."""
+    name = "adaptive_max_pool1d"
+    x, (ol,) = _adaptive_input(name, input, 1, output_size)
+    length = x.shape[-1]
+    index, _ = _adaptive_windows(length, ol)
+    lead = x.ndim - 1
+    xp = _core.Pad.apply(x, pad_width=((0, 0),) * lead + ((0, 1),), value=-np.inf)
+    windows = ops.reshape(_along(xp, lead, index.ravel()), (*x.shape[:-1], ol, index.shape[1]))
+    out = ops.max(windows, axis=-1)
+    if not return_indices:
+        return out
+    first = np.argmax(windows.data, axis=-1)  # (*, ol), into the window
+    return out, Tensor._make(index[np.arange(ol), first].astype(np.int64))
+
+
 # ---- embedding and normalisation ------------------------------------------------------------
 def _index_array(name: str, indices: Any, size: int) -> np.ndarray:
     if not isinstance(indices, Tensor):
@@ -450,21 +882,49 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     return Tensor._make((array[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
-def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+def embedding(input: Any, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of `weight` picked by integer `input` (any shape): output (*input.shape, dim).
 
-    Repeated ids accumulate their gradients; the row at `padding_idx` gets no gradient.
+    Repeated ids accumulate their gradients; the row at `padding_idx` gets no gradient. With
+    `max_norm`, every looked-up row whose `norm_type`-norm exceeds it is first rescaled in place
+    (outside the graph, bumping weight's version) to max_norm / (norm + 1e-7) of itself, as
+    PyTorch's embedding_renorm_.
     """
     weight = ops.tensor_arg(weight, "embedding")
     if weight.ndim != 2:
         raise ShapeError(f"embedding: weight must be 2-D (num_embeddings, dim), got {weight.shape}")
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: scale_grad_by_freq and sparse are not supported")
     ids = _index_array("embedding", input, weight.shape[0])
+    if max_norm is not None:
+        _embedding_renorm(weight, ids, float(max_norm), float(norm_type))
     out = _core.GetItem.apply(weight, index=ids)
     if padding_idx is None:
         return out
     pad = padding_idx + weight.shape[0] if padding_idx < 0 else padding_idx
     # the padding row still reads its value, but as a constant
     return ops.where((ids != pad)[..., None], out, out.detach())
+
+
+def _embedding_renorm(weight: Tensor, ids: np.ndarray, max_norm: float,
+                      norm_type: float) -> None:
+    """PyTorch's embedding_renorm_: each distinct looked-up row with norm > max_norm is scaled
+    in place by max_norm / (norm + 1e-7) (the scale cast to weight's dtype, as PyTorch's
+    row *= scale)."""
+    rows = np.unique(ids)
+    if rows.size == 0:
+        return
+    data = weight.data[rows]
+    norms = np.linalg.norm(data, ord=norm_type, axis=1)
+    over = norms > max_norm
+    if not over.any():
+        return
+    scale = (max_norm / (norms[over].astype(np.float64) + 1e-7)).astype(weight.dtype)
+    from .._grad_mode import no_grad
+    with no_grad():  # a write in place outside the graph (weight's version is bumped)
+        weight[rows[over]] = data[over] * scale[:, None]
 
 
 def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
@@ -482,16 +942,13 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     if k == 0 or input.shape[input.ndim - k:] != shape or input.ndim < k:
         raise ShapeError(f"layer_norm: normalized_shape {shape} does not match the trailing "
                          f"dimensions of input of shape {input.shape}")
-    axes = tuple(range(input.ndim - k, input.ndim))
-    x, narrow = ops.in_float32(input)  # float16 normalises in float32, as PyTorch
-    centred = x - x.mean(axes, keepdim=True)
-    var = (centred * centred).mean(axes, keepdim=True)
-    out = ops.back_to(centred * (var + eps) ** -0.5, narrow)
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise ShapeError(f"layer_norm: expected {name} of shape {shape} (normalized_shape), "
+                             f"got {tuple(t.shape)}")
+    # one fused primitive (float16 normalises in float32, as PyTorch)
+    affine = () if weight is None and bias is None else (weight, bias)
+    return _TP.LayerNorm.apply(input, *affine, ndim=k, eps=eps)
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
@@ -657,7 +1114,9 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: in
     grid = np.indices(t.shape, sparse=True)
     picked = _core.GetItem.apply(input, index=(grid[0], index) + tuple(grid[1:]))
     w_t = valid.astype(input.dtype) if w is None else np.where(valid, w[index], 0).astype(input.dtype)
-    loss = picked * Tensor._make(-w_t)
+    weights = Tensor._make(-w_t)
+    weights.name = "-weight[target]"  # how am.viz labels this constant (0 where ignored)
+    loss = picked * weights
     if reduction == "mean":
         return _masked_mean(loss.sum(), float(w_t.sum()))
     return _reduce(loss, reduction)
@@ -1471,6 +1930,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
                                            dtype=draw) >= p
         scale = 1.0 / (1.0 - p)
     mask = Tensor._make(keep * dtype.type(scale))
+    mask.name = "dropout mask"  # how am.viz labels this constant
     if inplace:
         return ops.elementwise_in_place(input, "dropout2d_", lambda old: old * mask,
                                         lambda a: np.multiply(a, mask.data, out=a))
@@ -1561,3 +2021,16 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
 
 
 __all__ += ["group_norm", "instance_norm", "rms_norm", "dropout2d", "pad"]
+
+
+def ctc_loss(log_probs: Tensor, targets: Any, input_lengths: Any, target_lengths: Any,
+             blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """Connectionist temporal classification loss of log_probs (T, N, C) against padded (N, S)
+    or concatenated targets, as torch's F.ctc_loss (one fused primitive, see `nn._ctc`)."""
+    from ._ctc import ctc_loss as _ctc_loss  # (nn._ctc imports nothing from this module)
+
+    return _ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction,
+                     zero_infinity)
+
+
+__all__ += ["ctc_loss"]

@@ -1227,3 +1227,7 @@ EXCLUDED.update({
 })
 # group/instance/RMS norm and F.pad modes; attention, recurrent, conv1d and pooling
 from . import programs_norms, programs_sequence  # noqa: E402,F401
+# transposed convolutions, interpolation, pixel shuffle, adaptive max pooling
+from . import programs_vision  # noqa: E402,F401
+# linear algebra (am.linalg) and LSTM with proj_size
+from . import programs_linalg  # noqa: E402,F401

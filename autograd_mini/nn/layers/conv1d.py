@@ -1,4 +1,5 @@
-"""Conv1d, as PyTorch's: a 1-D convolution over (N, C, L), im2col of a height-1 image."""
+"""Conv1d and ConvTranspose1d, as PyTorch's: 1-D (transposed) convolutions over (N, C, L),
+computed as 2-D ones of a height-1 image."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from ..._device import check_device
 from ...tensor import Tensor
 from .. import init
 from .._sequence_functional import _ints, conv1d
+from ..functional import conv_transpose1d
 from ..module import Module
 from ..parameter import Parameter
+from .conv import _ConvTransposeNd
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -128,3 +131,19 @@ class Conv1d(Module):
         if self.padding_mode != "zeros":
             text += f", padding_mode={self.padding_mode}"
         return text
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """1-D transposed convolution over (N, C_in, L) or (C_in, L) input, as PyTorch's: weight
+    (C_in, C_out / groups, k), bias (C_out,); arguments as ConvTranspose2d's (ints or 1-tuples).
+    `forward(input, output_size=None)`: an `output_size` picks the output_padding that reaches
+    it."""
+
+    _spatial = 1
+
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        """The transposed convolution of `input`; `output_size` ([L] or [N, C, L]) replaces
+        output_padding by the one that reaches it."""
+        output_padding = self._output_padding(input, output_size)
+        return conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding,
+                                output_padding, self.groups, self.dilation)

@@ -110,13 +110,19 @@ class Embedding(Module):
     """A lookup table: integer ids of any shape -> rows of `weight` (num_embeddings, dim).
 
     The weight starts from N(0, 1) (PyTorch's default), with the `padding_idx` row zeroed; that
-    row gets no gradient. Repeated ids accumulate their gradients.
+    row gets no gradient. Repeated ids accumulate their gradients. With `max_norm`, each forward
+    first rescales (in place, outside the graph) the looked-up rows whose `norm_type`-norm exceeds
+    it, as PyTorch.
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 max_norm: float | None = None, norm_type: float = 2.0,
+                 scale_grad_by_freq: bool = False, sparse: bool = False,
                  dtype: Any = None) -> None:
         super().__init__()
         _check_size("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
+        if scale_grad_by_freq or sparse:
+            raise NotImplementedError("Embedding: scale_grad_by_freq and sparse are not supported")
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
                 raise ValueError(f"Embedding: padding_idx {padding_idx} is out of range for "
@@ -125,6 +131,10 @@ class Embedding(Module):
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         self.padding_idx = padding_idx
+        self.max_norm = max_norm
+        self.norm_type = norm_type
+        self.scale_grad_by_freq = scale_grad_by_freq
+        self.sparse = sparse
         self.weight = _empty(num_embeddings, embedding_dim, dtype=dtype)
         self.reset_parameters()
 
@@ -134,8 +144,12 @@ class Embedding(Module):
             self.weight.data[self.padding_idx] = 0
 
     def forward(self, input: Any) -> Tensor:
-        return F.embedding(input, self.weight, self.padding_idx)
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type)
 
     def extra_repr(self) -> str:
         pad = f", padding_idx={self.padding_idx}" if self.padding_idx is not None else ""
+        if self.max_norm is not None:
+            pad += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            pad += f", norm_type={self.norm_type}"
         return f"{self.num_embeddings}, {self.embedding_dim}{pad}"

@@ -1,5 +1,5 @@
-"""1-D max and average pooling, 2-D average pooling and adaptive average pooling, as
-PyTorch's modules: options only, the work in `nn._sequence_functional`."""
+"""1-D max and average pooling, 2-D average pooling, adaptive average and max pooling, as
+PyTorch's modules: options only, the work in `nn._sequence_functional` and `nn.functional`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from ...tensor import Tensor
 from .. import _sequence_functional as SF
+from .. import functional as F
 from ..module import Module
 
 
@@ -107,4 +108,41 @@ class AdaptiveAvgPool2d(Module):
         return SF.adaptive_avg_pool2d(input, self.output_size)
 
     def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool1d(Module):
+    """Maximum over `output_size` windows covering the last axis of (N, C, L) or (C, L) input,
+    PyTorch's windows; `return_indices=True` also returns each window's argmax along L."""
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = return_indices
+
+    def forward(self, input: Tensor) -> Any:
+        """The pooled input (and the indices when `return_indices`)."""
+        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        """PyTorch's summary: `output_size=...`."""
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(Module):
+    """Maximum over an `output_size` grid of windows of (N, C, H, W) or (C, H, W) input (an int
+    or a pair; None keeps that axis's size), PyTorch's windows; `return_indices=True` also returns
+    the flat index h * W + w of each window's maximum."""
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = return_indices
+
+    def forward(self, input: Tensor) -> Any:
+        """The pooled input (and the indices when `return_indices`)."""
+        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        """PyTorch's summary: `output_size=...`."""
         return f"output_size={self.output_size}"

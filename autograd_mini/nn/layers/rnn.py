@@ -23,7 +23,7 @@ from ..._dtypes import ShapeError
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
-from .._sequence_primitives import GRUSequence, LSTMSequence, RNNSequence
+from .._sequence_primitives import GRUSequence, LSTMProjSequence, LSTMSequence, RNNSequence
 from ..module import Module
 from ..parameter import Parameter
 
@@ -47,6 +47,10 @@ def _nonlinearity(name: str, value: Any) -> str:
 def _run_direction(mode: str, x: Tensor, h0: Any, c0: Any, weights: list, reverse: bool) -> tuple:
     """One layer, one direction: the primitive for `mode`. Returns (output, h_n, c_n or None)."""
     params: dict[str, Any] = {"reverse": True} if reverse else {}
+    if mode == "LSTM" and len(weights) in (3, 5):  # with projections: weight_hr last
+        w_ih, w_hh, *biases, w_hr = weights
+        out, h_n, c_n = LSTMProjSequence.apply(x, h0, c0, w_ih, w_hh, w_hr, *biases, **params)
+        return out, h_n, c_n
     if mode == "LSTM":
         out, h_n, c_n = LSTMSequence.apply(x, h0, c0, *weights, **params)
         return out, h_n, c_n
@@ -88,13 +92,18 @@ class RNNBase(Module):
         self.input_size = _check_size(name, "input_size", input_size, 0)
         self.hidden_size = _check_size(name, "hidden_size", hidden_size, 1)
         self.num_layers = _check_size(name, "num_layers", num_layers, 1)
+        if isinstance(proj_size, numbers.Integral) and not isinstance(proj_size, bool) and \
+                proj_size < 0:
+            raise ValueError(f"{name}: proj_size should be a positive integer or zero to disable "
+                             f"projections, got {proj_size}")
         proj_size = _check_size(name, "proj_size", proj_size, 0)
         if proj_size:
             if mode != "LSTM":
                 raise ValueError(f"{name}: proj_size argument is only supported for LSTM, not "
                                  "RNN or GRU")
-            raise NotImplementedError(f"{name}: proj_size > 0 (LSTM with projections) is not "
-                                      "supported by autograd_mini; use proj_size=0")
+            if proj_size >= self.hidden_size:
+                raise ValueError(f"{name}: proj_size has to be smaller than hidden_size, got "
+                                 f"proj_size={proj_size} and hidden_size={self.hidden_size}")
         if dropout > 0 and self.num_layers == 1:
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
                           "non-zero dropout expects num_layers greater than 1, but got "
@@ -108,16 +117,19 @@ class RNNBase(Module):
         dtype = np.dtype(dtype or _dtypes.get_default_dtype())
         directions = 2 if self.bidirectional else 1
         gate_size = _GATES[mode] * self.hidden_size
+        real_hidden = proj_size or self.hidden_size  # the size of h (and of each output)
         self._flat_weights_names: list[str] = []
         self._all_weights: list[list[str]] = []
         for layer in range(self.num_layers):
             for direction in range(directions):
-                layer_input = self.input_size if layer == 0 else self.hidden_size * directions
+                layer_input = self.input_size if layer == 0 else real_hidden * directions
                 suffix = "_reverse" if direction == 1 else ""
                 shapes = [("weight_ih", (gate_size, layer_input)),
-                          ("weight_hh", (gate_size, self.hidden_size))]
+                          ("weight_hh", (gate_size, real_hidden))]
                 if self.bias:
                     shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
+                if proj_size:  # PyTorch's weight_hr_l{k}: (proj_size, hidden_size), last
+                    shapes += [("weight_hr", (proj_size, self.hidden_size))]
                 names = []
                 for base, shape in shapes:
                     param_name = f"{base}_l{layer}{suffix}"
@@ -161,7 +173,8 @@ class RNNBase(Module):
                             f"{weight.dtype}; convert one of them (x.to(...) or model.to(...))")
         return x, x.ndim == 3
 
-    def _check_hidden(self, what: str, h: Any, batched: bool, batch: int) -> Tensor:
+    def _check_hidden(self, what: str, h: Any, batched: bool, batch: int,
+                      size: int | None = None) -> Tensor:
         name = type(self).__name__
         h = ops.tensor_arg(h, name)
         if batched and h.ndim != 3:
@@ -172,7 +185,8 @@ class RNNBase(Module):
                              f"got {h.ndim}-D tensor")
         if not batched:
             h = ops.unsqueeze(h, 1)
-        expected = (self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size)
+        expected = (self.num_layers * (2 if self.bidirectional else 1), batch,
+                    size or self.hidden_size)
         if h.shape != expected:
             raise ShapeError(f"{name}: Expected hidden size {expected}, got {h.shape}")
         if h.dtype != self.weight_ih_l0.dtype:
@@ -199,13 +213,15 @@ class RNNBase(Module):
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                 raise TypeError(f"{name}: hx must be a tuple (h_0, c_0), got "
                                 f"{type(hx).__name__}")
-            h0 = self._check_hidden("hx[0]", hx[0], batched, batch)
+            h0 = self._check_hidden("hx[0]", hx[0], batched, batch, self.proj_size)
             c0 = self._check_hidden("hx[1]", hx[1], batched, batch)
         else:
             if isinstance(hx, (tuple, list)):
                 raise TypeError(f"{name}: hx must be a Tensor, got {type(hx).__name__}")
             h0, c0 = self._check_hidden("hx", hx, batched, batch), None
         zeros = Tensor._make(np.zeros((batch, self.hidden_size), dtype=x.data.dtype))
+        h_zeros = zeros if not self.proj_size else \
+            Tensor._make(np.zeros((batch, self.proj_size), dtype=x.data.dtype))
         h_last: list = []
         c_last: list = []
         layer_input = x
@@ -213,7 +229,7 @@ class RNNBase(Module):
             outputs = []
             for direction in range(directions):
                 index = layer * directions + direction
-                h = zeros if h0 is None else h0[index]
+                h = h_zeros if h0 is None else h0[index]
                 c = (zeros if c0 is None else c0[index]) if lstm else None
                 out, h_n, c_n = _run_direction(self.mode, layer_input, h, c,
                                                self._weights(layer, direction), direction == 1)
@@ -281,7 +297,8 @@ class LSTM(RNNBase):
     """Long short-term memory, PyTorch's gates (i, f, g, o) and parameter layout.
 
     Args: input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-    bidirectional=False, proj_size=0 (projections are not supported: NotImplementedError).
+    bidirectional=False, proj_size=0 (P > 0: h = (o tanh(c)) W_hr^T of size P, with
+    PyTorch's `weight_hr_l{k}` (P, hidden_size); h_0 and the output have size P, c_0 hidden_size).
 
     forward(input, hx=None): hx = (h_0, c_0), zeros if None. Returns
     (output (L, N, D * H), (h_n, c_n)), each (D * num_layers, N, H) (no N for unbatched input).
