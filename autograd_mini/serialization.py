@@ -11,6 +11,9 @@ decompression bombs), numeric dtypes only, declared shapes whose size matches th
 The JSON index is then read, each member referenced once, and the arrays are read in chunks with
 `allow_pickle=False`, converted to native byte order. A truncated, malformed or hostile file
 raises `SerializationError` (a ValueError) that says what is wrong.
+
+A path ending in `.safetensors` selects the safetensors format instead (state dicts only; the
+optional `safetensors` package), with the same promises: see `_load_safetensors`.
 """
 
 from __future__ import annotations
@@ -137,6 +140,11 @@ def _target(path: str) -> tuple[str, int]:
 def save(obj: Any, f: str | os.PathLike[str] | BinaryIO) -> None:
     """Save a state dict (nested dicts/lists of Tensors, arrays, numbers and strings).
 
+    A path ending in `.safetensors` is written in the safetensors format (Hugging Face's; it
+    needs the optional `safetensors` package): then `obj` must be a state dict, a flat dict of
+    str to Tensors/ndarrays, and the file loads with `safetensors.torch.load_file` into the
+    matching PyTorch model.
+
     Args:
         obj: e.g. `{"model": model.state_dict(), "optim": optimizer.state_dict(), "epoch": 3}`.
         f: a path or a binary file object. A path is written atomically: to a temporary file in
@@ -152,8 +160,10 @@ def save(obj: Any, f: str | os.PathLike[str] | BinaryIO) -> None:
             writing failed.
     """
     import json
-    import tempfile
 
+    if _is_safetensors(f):
+        _save_safetensors(obj, os.fspath(f))  # type: ignore[arg-type]
+        return
     encoder = _Encoder()
     root = encoder.encode(obj, "the object")
     index = json.dumps({"format": _FORMAT, "version": _VERSION, "root": root},
@@ -162,12 +172,20 @@ def save(obj: Any, f: str | os.PathLike[str] | BinaryIO) -> None:
     if hasattr(f, "write"):
         np.savez(f, **members)
         return
-    path, mode = _target(os.fspath(f))
+    _write_atomic(os.fspath(f), lambda out: np.savez(out, **members))
+
+
+def _write_atomic(path: str, write: Any) -> None:
+    """Call `write(file)` on a temporary file beside `path`, then rename it over `path`: a
+    failed save never leaves half a file and keeps the old one."""
+    import tempfile
+
+    path, mode = _target(path)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".am-save-", dir=directory)
     try:
         with os.fdopen(fd, "wb") as out:
-            np.savez(out, **members)
+            write(out)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, mode)  # mkstemp makes it 0600
@@ -401,6 +419,11 @@ def load(f: str | os.PathLike[str] | BinaryIO, *, weights_only: bool = True) -> 
     make `load` allocate or decompress much more than its own size. Arrays saved in non-native
     byte order are returned in native order.
 
+    A path ending in `.safetensors` is read in the safetensors format (the optional
+    `safetensors` package): its header is checked against the file's size first (known dtypes,
+    shapes matching their byte ranges, ranges tiling the data), and a dict of str to Tensors
+    comes back, in the file's order. bfloat16 tensors are refused: NumPy has no such dtype.
+
     Args:
         f: a path or a binary file object.
         weights_only: accepted for compatibility with `torch.load`; loading is always
@@ -427,5 +450,166 @@ def load(f: str | os.PathLike[str] | BinaryIO, *, weights_only: bool = True) -> 
     except TypeError:
         raise TypeError(f"load: expected a path or a binary file object, got "
                         f"{type(f).__name__}") from None
+    if _is_safetensors(path):
+        return _load_safetensors(path)
     with open(path, "rb") as handle:
         return _load_stream(handle, repr(path))
+
+
+def _is_safetensors(f: Any) -> bool:
+    """Whether `f` is a path whose extension asks for the safetensors format."""
+    if hasattr(f, "write") or hasattr(f, "read"):
+        return False
+    try:
+        path = os.fspath(f)
+    except TypeError:
+        return False
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    return path.lower().endswith(".safetensors")
+
+
+
+# ---- the safetensors format (a path ending in .safetensors) ----------------------------------
+# The layout (https://github.com/huggingface/safetensors): an 8-byte little-endian header size N,
+# N bytes of JSON {name: {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {..}},
+# then the tensors' bytes. The header is checked here, against the file's size, before anything
+# is allocated; the `safetensors` package's NumPy API (an optional extra) then reads the data.
+_ST_MAX_HEADER = 100 * 2**20  # the safetensors library's own limit
+_ST_DTYPES = {"BOOL": "?", "U8": "u1", "I8": "i1", "I16": "<i2", "U16": "<u2", "I32": "<i4",
+              "U32": "<u4", "I64": "<i8", "U64": "<u8", "F16": "<f2", "F32": "<f4", "F64": "<f8"}
+
+
+def _safetensors_numpy() -> Any:
+    """`safetensors.numpy`, or an ImportError naming the optional extra."""
+    try:
+        import safetensors.numpy as st_numpy
+    except ImportError:
+        raise ImportError("the .safetensors format needs the optional `safetensors` package: "
+                          "pip install 'autograd_mini[safetensors]' (or pip install "
+                          "safetensors), or save to a .npz path") from None
+    return st_numpy
+
+
+def _state_arrays(obj: Any) -> dict[str, np.ndarray]:
+    """A flat {str: Tensor or ndarray} state dict as C-contiguous arrays, or a TypeError."""
+    if not isinstance(obj, dict):
+        raise TypeError(f"save: a .safetensors file holds a state dict (a flat dict of str to "
+                        f"tensors), got {type(obj).__name__}; save other objects to a .npz path")
+    arrays = {}
+    for key, value in obj.items():
+        if not isinstance(key, str):
+            raise TypeError(f"save: a .safetensors state dict needs str keys, got the "
+                            f"{type(key).__name__} key {key!r}")
+        if not isinstance(value, (Tensor, np.ndarray)):
+            raise TypeError(f"save: a .safetensors file holds only tensors, but {key!r} is a "
+                            f"{type(value).__name__} (nested dicts, numbers and strings need "
+                            "a .npz path)")
+        array = value.data if isinstance(value, Tensor) else value
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"save: {key!r} has dtype {array.dtype}; only bool, integer and "
+                            "floating-point tensors can be saved")
+        # little-endian and C-ordered (np.ascontiguousarray would make a 0-d array 1-d)
+        arrays[key] = array.astype(array.dtype.newbyteorder("<"), order="C", copy=False)
+    return arrays
+
+
+def _save_safetensors(obj: Any, path: str) -> None:
+    """`save` to a .safetensors path: a flat state dict, written atomically."""
+    arrays = _state_arrays(obj)
+    st_numpy = _safetensors_numpy()
+    # "pt": the tensors are PyTorch-shaped state dict entries (transformers checks this field)
+    data = st_numpy.save(arrays, metadata={"format": "pt"})
+    _write_atomic(path, lambda out: out.write(data))
+
+
+def _st_header(raw: bytes, file_size: int, source: str) -> tuple[int, dict]:
+    """The header's size and its tensor entries, every one checked against the file's size."""
+    import json
+
+    if file_size < 8:
+        raise _fail(source, f"a .safetensors file starts with an 8-byte header size, but the "
+                            f"file has {file_size} bytes")
+    size = int.from_bytes(raw[:8], "little")
+    if size > _ST_MAX_HEADER or 8 + size > file_size:
+        raise _fail(source, f"the header declares {size} bytes, more than the file's "
+                            f"{file_size - 8} (or the {_ST_MAX_HEADER}-byte limit); truncated?")
+    try:
+        header = json.loads(raw[8:8 + size].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise _fail(source, f"the safetensors header is not valid JSON "
+                            f"({type(exc).__name__})") from None
+    if not isinstance(header, dict):
+        raise _fail(source, "the safetensors header is not a JSON object")
+    metadata = header.pop("__metadata__", {})
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise _fail(source, "__metadata__ must map strings to strings")
+    _st_check_entries(header, file_size - 8 - size, source)
+    return size, header
+
+
+def _st_check_entries(header: dict, data_size: int, source: str) -> None:
+    """Known dtypes, shapes whose size matches the byte range, ranges that tile the data."""
+    spans = []
+    for name, entry in header.items():
+        if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
+            raise _fail(source, f"tensor {name!r}: a malformed header entry")
+        dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+        if dtype == "BF16":
+            raise _fail(source, f"tensor {name!r} is bfloat16, which autograd_mini (NumPy) has "
+                                "no dtype for; convert it first (in PyTorch: .float())")
+        if dtype not in _ST_DTYPES:
+            raise _fail(source, f"tensor {name!r} has dtype {dtype!r}; autograd_mini reads "
+                                f"{sorted(_ST_DTYPES)}")
+        if not (isinstance(shape, list) and all(type(d) is int and d >= 0 for d in shape)
+                and len(shape) <= 64):
+            raise _fail(source, f"tensor {name!r} has a bad shape {str(shape)[:80]}")
+        if not (isinstance(offsets, list) and len(offsets) == 2
+                and all(type(o) is int for o in offsets)
+                and 0 <= offsets[0] <= offsets[1] <= data_size):
+            raise _fail(source, f"tensor {name!r} has data offsets {str(offsets)[:80]} outside "
+                                f"the file's {data_size} data bytes; truncated?")
+        expected = math.prod(shape) * np.dtype(_ST_DTYPES[dtype]).itemsize
+        if offsets[1] - offsets[0] != expected:
+            raise _fail(source, f"tensor {name!r} declares shape {tuple(shape)} and dtype "
+                                f"{dtype} ({expected} bytes) but spans "
+                                f"{offsets[1] - offsets[0]} bytes")
+        spans.append((offsets[0], offsets[1], name))
+    end = 0
+    for begin, stop, name in sorted(spans):
+        if begin != end:
+            raise _fail(source, f"tensor {name!r} starts at byte {begin}, expected {end} "
+                                "(overlapping tensors or a gap)")
+        end = stop
+    if end != data_size:
+        raise _fail(source, f"the tensors span {end} bytes but the file holds {data_size} "
+                            "data bytes")
+
+
+def _load_safetensors(path: str) -> dict[str, Tensor]:
+    """`load` of a .safetensors path: {name: Tensor} in the file's order."""
+    source = repr(path)
+    st_numpy = _safetensors_numpy()
+    with open(path, "rb") as handle:
+        file_size = handle.seek(0, os.SEEK_END)
+        handle.seek(0)
+        head = handle.read(min(file_size, 8 + _ST_MAX_HEADER))
+        _, header = _st_header(head, file_size, source)
+        handle.seek(0)
+        raw = handle.read()  # (the sizes above were checked against this file's size)
+    if len(raw) != file_size:
+        raise _fail(source, "the file changed while it was read")
+    try:
+        arrays = st_numpy.load(raw)
+    except Exception as exc:  # SafetensorError and what NumPy raises for a bad buffer
+        raise _fail(source, f"the safetensors library refused it ({exc})") from None
+    out = {}
+    for name in sorted(header, key=lambda n: header[n]["data_offsets"][0]):
+        array = arrays.get(name)
+        entry = header[name]
+        if array is None or list(array.shape) != entry["shape"]:
+            raise _fail(source, f"tensor {name!r} changed while it was read")
+        if not array.dtype.isnative:
+            array = array.astype(array.dtype.newbyteorder("="))
+        out[name] = Tensor(array)
+    return out
