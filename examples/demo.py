@@ -4,10 +4,13 @@ The data is scikit-learn's digits set (1,797 8x8 images, shipped inside the pack
 An MLP (64 -> 128 -> 10, ReLU, dropout) is trained with Adam on mini-batches, with a cosine
 learning-rate schedule, and tested on a held-out fifth of the images. The output folder receives:
 
-  curves.png       training and test loss and accuracy, epoch by epoch
-  predictions.png  test digits with the predicted and the true label (mistakes first, in red)
-  graph.svg        the computation graph of one training step, coloured by gradient norm
-                   (graph.dot, the Graphviz source, when Graphviz's `dot` program is missing)
+  curves.png         training and test loss (log scale) and accuracy, epoch by epoch
+  predictions.png    test digits with the predicted and the true label (mistakes first, in red)
+  graph_modules.svg  the computation graph of one training step, one box per module, coloured
+                     by gradient norm: inputs at the top, the loss at the bottom
+  graph.svg          the same step with every op, parameter and constant
+                     (graph_modules.dot and graph.dot, the Graphviz source, when Graphviz's
+                     `dot` program is missing)
 
 Run: python examples/demo.py [--epochs 20] [--hidden 128] [--lr 0.003] [--seed 0] [--out out/demo]
 """
@@ -150,6 +153,7 @@ def plot_curves(history: History, path: Path) -> None:
     ax_loss.plot(epochs, history.test_loss, "o-", ms=3, label="test")
     ax_loss.set_yscale("log")
     ax_loss.set_title("cross-entropy loss")
+    ax_loss.set_ylabel("loss (log scale)")
     ax_acc.plot(epochs, 100 * np.array(history.train_accuracy), "o-", ms=3, label="training")
     ax_acc.plot(epochs, 100 * np.array(history.test_accuracy), "o-", ms=3, label="test")
     final = 100 * history.test_accuracy[-1]
@@ -208,10 +212,16 @@ def plot_predictions(images: np.ndarray, predictions: np.ndarray, labels: np.nda
     plt.close(fig)
 
 
-def draw_graph(model: nn.Module, data: Digits, folder: Path) -> tuple[Path, str | None]:
+# The two drawings of one training step (file name -> collapse): one box per module, every op.
+GRAPHS = {"graph_modules": "module", "graph": None}
+
+
+def draw_graph(model: nn.Module, data: Digits, folder: Path) -> tuple[list[Path], str | None]:
     """Draw one training step on four images: forward, loss, and backward with gradients kept.
 
-    Returns the file written and, when Graphviz's `dot` program is missing, a note saying so.
+    Writes graph_modules.svg (one box per module) and graph.svg (every op), both read from the
+    inputs at the top down to the loss. Returns the files written and, when Graphviz's
+    `dot` program is missing (the drawings are then written as .dot text), a note saying so.
     """
     model.train()
     images, labels = am.tensor(data.x_train[:4]), am.tensor(data.y_train[:4])
@@ -219,13 +229,16 @@ def draw_graph(model: nn.Module, data: Digits, folder: Path) -> tuple[Path, str 
     loss = F.cross_entropy(model(images), labels)
     model.zero_grad()
     loss.backward(retain_grads=True)
-    options = dict(params=model, show_grads=True)
+    suffix, note = ".svg", None
     if shutil.which("dot") is None:
-        path = am.viz.render(loss, folder / "graph.dot", **options)
-        return Path(path), ("Graphviz's `dot` program is not installed, so the graph was written "
-                            "as DOT text; install Graphviz (apt install graphviz, brew install "
-                            "graphviz, conda install graphviz) to get graph.svg")
-    return Path(am.viz.render(loss, folder / "graph.svg", **options)), None
+        suffix = ".dot"
+        note = ("Graphviz's `dot` program is not installed, so the graphs were written as DOT "
+                "text; install Graphviz (apt install graphviz, brew install graphviz, conda "
+                "install graphviz) to get graph.svg and graph_modules.svg")
+    paths = [Path(am.viz.render(loss, folder / (name + suffix), params=model, show_grads=True,
+                                collapse=collapse))
+             for name, collapse in GRAPHS.items()]
+    return paths, note
 
 
 # ---- command line -----------------------------------------------------------------------------
@@ -278,8 +291,8 @@ def main(argv: list[str] | None = None) -> dict:
     files = [args.out / "curves.png", args.out / "predictions.png"]
     plot_curves(history, files[0])
     plot_predictions(data.images_test, predictions, data.y_test, files[1])
-    graph, note = draw_graph(model, data, args.out)
-    files.append(graph)
+    graphs, note = draw_graph(model, data, args.out)
+    files.extend(graphs)
     seconds = time.perf_counter() - started
 
     correct = int(np.sum(predictions == data.y_test))

@@ -90,14 +90,21 @@ def test_demo_short_run_writes_its_pictures(tmp_path, capsys):
     assert_png(out / "predictions.png")
     files = {f.name for f in result["files"]}
     if shutil.which("dot") is None:  # covered by test_demo_without_graphviz_writes_dot_text
-        assert files == {"curves.png", "predictions.png", "graph.dot"}
+        assert files == {"curves.png", "predictions.png", "graph.dot", "graph_modules.dot"}
         return
-    assert files == {"curves.png", "predictions.png", "graph.svg"}
+    assert files == {"curves.png", "predictions.png", "graph.svg", "graph_modules.svg"}
     svg = (out / "graph.svg").read_text(encoding="utf-8")
     root = ET.fromstring(svg)  # a well-formed SVG document
     assert root.tag.endswith("svg")
-    for label in ("fc1.weight", "fc2.bias", "cross_entropy", "images", "labels", "grad norm"):
+    for label in ("fc1.weight", "fc2.bias", "cross_entropy", "images", "labels", "grad norm",
+                  "dropout mask"):
         assert label in svg, f"{label!r} missing from the graph drawing"
+    assert svg.count(">cross_entropy<") == 1  # the loss is drawn once
+    modules = (out / "graph_modules.svg").read_text(encoding="utf-8")
+    ET.fromstring(modules)
+    for label in ("fc1: Linear", "dropout: Dropout", "fc2: Linear", "cross_entropy", "images"):
+        assert label in modules, f"{label!r} missing from the module drawing"
+    assert "fc1.weight" not in modules  # absorbed into its module's box
 
 
 def test_demo_without_graphviz_writes_dot_text(tmp_path, monkeypatch):
@@ -105,12 +112,13 @@ def test_demo_without_graphviz_writes_dot_text(tmp_path, monkeypatch):
     monkeypatch.setattr(demo.shutil, "which", lambda name: None)
     data = demo.load_data()
     demo.am.manual_seed(0)
-    path, note = demo.draw_graph(demo.MLP(hidden=8), data, tmp_path)
-    assert path == tmp_path / "graph.dot"
-    text = path.read_text(encoding="utf-8")
+    paths, note = demo.draw_graph(demo.MLP(hidden=8), data, tmp_path)
+    assert paths == [tmp_path / "graph_modules.dot", tmp_path / "graph.dot"]
+    text = paths[1].read_text(encoding="utf-8")
     assert text.startswith("digraph") and "fc1.weight" in text
+    assert "fc1.weight" not in paths[0].read_text(encoding="utf-8")  # one box per module
     assert "not installed" in note and "graphviz" in note.lower()
-    assert not (tmp_path / "graph.svg").exists()
+    assert not list(tmp_path.glob("*.svg"))
 
 
 def test_demo_help_and_bad_options(capsys):

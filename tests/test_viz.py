@@ -106,17 +106,41 @@ def small_graph():
 
 
 # ---- structure ---------------------------------------------------------------------------------
-def test_small_graph_has_one_node_per_op_leaf_constant_and_output():
+def test_small_graph_has_one_node_per_op_leaf_and_constant():
     a, b, loss = small_graph()
     d = Dot(am.viz.to_dot(loss, params={"a": a, "b": b}))
     titles = sorted(d.title(n) for n in d.nodes)
-    assert titles == sorted(["a", "b", "mul", "2", "add", "sum", "output"])
-    assert len(d.edges) == 6
-    mul, add, total, out = d.one("mul"), d.one("add"), d.one("sum"), d.one("output")
+    assert titles == sorted(["a", "b", "mul", "2", "add", "sum"])  # the output is its op
+    assert len(d.edges) == 5
+    mul, add, total = d.one("mul"), d.one("add"), d.one("sum")
     assert d.inputs_of(mul) == [d.one("a"), d.one("b")]  # argument order
     assert d.inputs_of(add) == [mul, d.one("2")]
     assert d.inputs_of(total) == [add]
-    assert d.inputs_of(out) == [total]
+    assert d.attr(total, "peripheries") == "2"  # drawn as the output: double border, its value
+    assert d.label(total) == ["sum", "output = 38", "scalar float32"]
+
+
+def test_output_is_drawn_once_as_the_op_that_made_it():
+    # The demo's loss appeared twice (a cross_entropy op, then an "output" box with the value).
+    x = am.randn(4, 3, requires_grad=True)
+    y = am.tensor(np.array([0, 2, 1, 1]))
+    loss = am.nn.functional.cross_entropy(x * 2.0, y)
+    loss.name = "loss"
+    loss.backward(retain_grads=True)
+    d = Dot(am.viz.to_dot(loss, show_grads=True))
+    titles = [d.title(n) for n in d.nodes]
+    assert titles.count("cross_entropy") == 1 and "output" not in titles and "loss" not in titles
+    ce = d.one("cross_entropy")
+    assert d.label(ce) == ["cross_entropy", f"output: loss = {loss.item():.4g}", "scalar float32",
+                           "grad 1"]
+    assert d.attr(ce, "peripheries") == "2" and d.attr(ce, "color") == "#2b8a3e"
+    assert not [s for s, _, _ in d.edges if s == ce]  # nothing below it
+    # Two outputs of one graph: each op drawn once, both marked
+    h = x * 2.0
+    out = h.sum()
+    d = Dot(am.viz.to_dot([out, h]))
+    assert sorted(d.title(n) for n in d.nodes) == ["2", "input", "mul", "sum"]
+    assert d.attr(d.one("mul"), "peripheries") == d.attr(d.one("sum"), "peripheries") == "2"
 
 
 def test_to_dot_is_exactly_draws_source_and_draw_displays_inline():
@@ -183,8 +207,13 @@ def test_multi_output_op_labels_its_edges_with_the_output_index():
     lo, hi = Halves.apply(x)
     d = Dot(am.viz.to_dot([lo.sum(), (hi * 2.0).sum()]))
     halves = d.one("Halves")
-    labels = sorted(attrs for s, _, attrs in d.edges if s == halves)
+    labels = sorted(re.search(r"label=<[^>]*>", attrs).group() for s, _, attrs in d.edges
+                    if s == halves)
     assert labels == ["label=<[0] (2,)>", "label=<[1] (3,)>"]
+    # An output that is one result of a multi-output op keeps its own box
+    d = Dot(am.viz.to_dot(lo))
+    assert d.inputs_of(d.one("output")) == [d.one("Halves")]
+    assert d.attr(d.one("Halves"), "peripheries") is None
 
 
 # ---- names and kinds -----------------------------------------------------------------------------
@@ -210,7 +239,8 @@ def test_tensor_name_is_used_and_params_name_wins():
     y = (x @ w).sum()
     y.name = "loss"
     d = Dot(am.viz.to_dot(y))
-    assert d.find("batch") and d.find("own name") and d.find("loss")
+    assert d.find("batch") and d.find("own name")
+    assert d.label(d.one("sum"))[1].startswith("output: loss = ")
     d = Dot(am.viz.to_dot(y, params={"W": w}))
     assert d.find("own name")  # an explicit Tensor.name is the tensor's own
     w.name = None
@@ -222,10 +252,11 @@ def test_kinds_have_distinct_looks():
     x = am.randn(3)
     out = (w * x * 0.5).sum()
     d = Dot(am.viz.to_dot(out, params={"w": w}))
-    param, inp, const, op, output = (d.one("w"), d.one("input"), d.one("0.5"), d.one("sum"),
-                                     d.one("output"))
+    param, inp, const, op, output = (d.one("w"), d.one("input"), d.one("0.5"), d.find("mul")[0],
+                                     d.one("sum"))
     looks = {(d.attr(n, "shape"), d.attr(n, "style"), d.attr(n, "fillcolor"),
-              d.attr(n, "peripheries")) for n in (param, inp, const, op, output)}
+              d.attr(n, "peripheries"), d.attr(n, "color"))
+             for n in (param, inp, const, op, output)}
     assert len(looks) == 5
     assert d.attr(output, "peripheries") == "2"
     assert "dashed" in d.attr(const, "style")
@@ -253,6 +284,7 @@ def test_output_that_is_a_leaf_and_output_without_graph():
     c = am.tensor([1.0]) * 3
     d = Dot(am.viz.to_dot(c))
     assert len(d.nodes) == 1
+    assert d.attr("n0", "peripheries") == "2" and d.title("n0") == "output"
 
 
 # ---- escaping ------------------------------------------------------------------------------------
@@ -270,7 +302,9 @@ def test_every_label_is_escaped():
     assert "&lt;1&gt;" in node and "&quot;q&quot;" in node and "&amp;" in node
     assert "\\\\N\\\\G" in node  # doubled, so Graphviz does not expand \N and \G
     assert "λ→∑ 😀" in node
-    out = d.nodes[d.one("out\\put")]
+    value = f"{loss.item():.4g}"
+    assert d.label(d.one("sum"))[1:3] == ["output: out\\put", f"2nd line\\x01 = {value}"]
+    out = d.nodes[d.one("sum")]
     assert "2nd line\\\\x01" in out  # the control character is shown, not emitted
     assert "\x01" not in text
     # Outside labels no raw markup character can break the statement
@@ -293,7 +327,7 @@ def test_escaped_labels_render_verbatim(tmp_path):
     am.viz.render(loss, tmp_path / "g.svg", params={WEIRD: w})
     texts = svg_texts(tmp_path / "g.svg")
     assert WEIRD in texts
-    assert "back\\slash {x|y}" in texts
+    assert any(t.startswith("output: back\\slash {x|y} = ") for t in texts), texts
 
 
 # ---- gradients -------------------------------------------------------------------------------
@@ -307,35 +341,49 @@ def test_leaf_grads_show_values_or_summary():
     d = Dot(am.viz.to_dot((big * 2.0).sum(), params={"big": big}, show_grads=True))
     lines = d.label(d.one("big"))
     norm = np.sqrt(12 * 4.0)
-    assert f"grad ‖·‖ {norm:.4g}" in lines
+    assert f"|grad| {norm:.4g}" in lines
     assert "min 2  max 2" in lines
 
 
-def test_grad_colour_follows_the_norm_on_a_log_scale():
+NORMAL, VANISHING, EXPLODING = (_labels.NORMAL_COLOUR[0], _labels.VANISHING_COLOUR[0],
+                                 _labels.EXPLODING_COLOUR[0])
+
+
+def test_grad_colour_says_normal_and_warns_only_for_vanishing_or_exploding():
     tiny = am.ones(10, requires_grad=True)
     huge = am.ones(10, requires_grad=True)
-    healthy = am.ones(10, requires_grad=True)
-    loss = (tiny * 1e-10).sum() + (huge * 1e6).sum() + (healthy * 0.1).sum()
+    one = am.ones(1, requires_grad=True)
+    small = am.ones(10, requires_grad=True)
+    big = am.ones(10, requires_grad=True)
+    loss = ((tiny * 1e-10).sum() + (huge * 1e6).sum() + (one * 1.0).sum() + (small * 1e-5).sum()
+            + (big * 100.0).sum())
     loss.backward()
-    d = Dot(am.viz.to_dot(loss, params={"tiny": tiny, "huge": huge, "healthy": healthy},
-                          show_grads=True))
-    fill = {name: d.attr(d.one(name), "fillcolor") for name in ("tiny", "huge", "healthy")}
-    assert fill["tiny"] == _labels.grad_colour(np.sqrt(10) * 1e-10)[0] == _labels.GRAD_BINS[0][1]
-    assert fill["huge"] == _labels.GRAD_BINS[-1][1]
-    assert fill["healthy"] == _labels.grad_colour(np.sqrt(10) * 0.1)[0] == "#ffffbf"
-    assert "grad norm" in d.text and all(f'bgcolor="{b[1]}"' in d.text for b in _labels.GRAD_BINS)
+    names = {"tiny": tiny, "huge": huge, "one": one, "small": small, "big": big}
+    d = Dot(am.viz.to_dot(loss, params=names, show_grads=True))
+    fill = {name: d.attr(d.one(name), "fillcolor") for name in names}
+    # A norm of 1 (the issue's example), 3e-5 or 316 is ordinary: one quiet "normal" colour
+    assert fill == {"tiny": VANISHING, "huge": EXPLODING, "one": NORMAL, "small": NORMAL,
+                    "big": NORMAL}
+    # The legend names each colour and states the thresholds
+    legend = re.search(r"<b>grad norm</b>(.*)</table>", d.text).group(1)
+    cells = [html.unescape(t) for t in re.findall(r'<font color="[^"]*">([^<]*)</font>', legend)]
+    assert cells == ["0", "vanishing < 1e-6", "normal 1e-6 to 1e3", "exploding > 1e3", "NaN, inf"]
+    for colour in (NORMAL, VANISHING, EXPLODING):
+        assert f'bgcolor="{colour}"' in legend
     # Without retain_grads the ops have no gradient: white, and a note says how to keep them
     assert all(d.attr(n, "fillcolor") == "#ffffff" for n in d.find("mul"))
     assert "retain_grads" in d.text
 
 
-def test_grad_colour_bins():
-    assert _labels.grad_colour(0.0)[0] == _labels.ZERO_COLOUR[0]
-    assert _labels.grad_colour(float("nan"))[0] == _labels.NONFINITE_COLOUR[0]
-    assert _labels.grad_colour(float("inf"))[0] == _labels.NONFINITE_COLOUR[0]
-    fills = [_labels.grad_colour(10.0 ** k)[0] for k in range(-9, 6)]
-    assert len(set(fills)) == len(_labels.GRAD_BINS)  # every decade pair has its colour
-    assert fills == sorted(fills, key=[b[1] for b in _labels.GRAD_BINS].index)  # monotone
+def test_grad_colour_thresholds():
+    colour = _labels.grad_colour
+    assert colour(0.0)[0] == _labels.ZERO_COLOUR[0]
+    assert colour(float("nan"))[0] == colour(float("inf"))[0] == _labels.NONFINITE_COLOUR[0]
+    assert colour(9.99e-7)[0] == VANISHING and colour(1e-300)[0] == VANISHING
+    assert colour(1e-6)[0] == colour(1.0)[0] == colour(1e3)[0] == NORMAL  # bounds are normal
+    assert colour(1.001e3)[0] == EXPLODING and colour(1e30)[0] == EXPLODING
+    assert len({NORMAL, VANISHING, EXPLODING, _labels.ZERO_COLOUR[0],
+                _labels.NONFINITE_COLOUR[0]}) == 5
 
 
 @pytest.mark.parametrize("how", ["argument", "context"])
@@ -380,7 +428,7 @@ def test_show_saved_lists_arrays_and_total_then_freed():
     out = (a @ b).sum()
     d = Dot(am.viz.to_dot(out, show_saved=True))
     lines = d.label(d.one("matmul"))
-    assert "saved (4, 3) float32 · 48 B" in lines and "saved (3, 5) float32 · 60 B" in lines
+    assert "saved (4, 3) float32, 48 B" in lines and "saved (3, 5) float32, 60 B" in lines
     assert "Saved for backward: 108 B in 2 arrays." in d.text
     h = a.relu()
     shared = (h * h.exp()).sum()  # relu's output is saved by relu and by both multiplications
@@ -454,12 +502,12 @@ def test_collapse_module_draws_one_box_per_submodule():
     boxes = [n for n in d.nodes if d.attr(n, "shape") == "box3d"]
     assert sorted(d.title(n) for n in boxes) == ["act", "fc1", "fc2"]
     fc1, act, fc2 = d.one("fc1"), d.one("act"), d.one("fc2")
-    assert d.label(fc1)[1:] == ["(8, 2) → (8, 16)", "2 parameters, 48 values", "2 ops"]
-    assert d.label(fc2)[1:] == ["(8, 16) → (8, 3)", "2 parameters, 51 values", "2 ops"]
+    assert d.label(fc1)[1:] == ["(8, 2) -> (8, 16)", "2 parameters, 48 values", "2 ops"]
+    assert d.label(fc2)[1:] == ["(8, 16) -> (8, 3)", "2 parameters, 51 values", "2 ops"]
     assert not any(t.startswith("fc") and "." in t for t in map(d.title, d.nodes))  # absorbed
     assert d.inputs_of(fc1) == [d.one("x")]
     assert d.inputs_of(act) == [fc1] and d.inputs_of(fc2) == [act]
-    edge_labels = [attrs for s, _, attrs in d.edges if s == fc1]
+    edge_labels = [re.search(r"label=<[^>]*>", attrs).group() for s, _, attrs in d.edges if s == fc1]
     assert edge_labels == ["label=<(8, 16)>"]
     assert d.find("log_softmax(axis=1)")  # outside every module: still drawn as ops
 
@@ -478,7 +526,8 @@ def test_collapse_boxes_modules_without_submodules_above_the_depth():
     boxes = sorted(d.title(n) for n in d.nodes if d.attr(n, "shape") == "box3d")
     assert boxes == ["0", "MSELoss", "head"]
     assert d.find("relu")
-    assert d.label(d.one("MSELoss"))[1] == "(4,) → scalar"
+    assert d.label(d.one("MSELoss"))[1:3] == ["(4,) -> scalar", f"output = {loss.item():.4g}"]
+    assert d.attr(d.one("MSELoss"), "peripheries") == "2"  # the box holding the output is it
 
 
 def test_collapse_depth_zero_is_one_box_for_the_model():
@@ -513,7 +562,7 @@ def test_real_modules_record_scopes_clusters_and_collapse():
     d = Dot(am.viz.to_dot(loss, params=model, collapse="module"))
     boxes = sorted(d.title(n) for n in d.nodes if d.attr(n, "shape") == "box3d")
     assert boxes == ["CrossEntropyLoss", "act: ReLU", "fc1: Linear", "fc2: Linear"]
-    assert "(8, 2) → (8, 16)" in d.label(d.one("fc1: Linear"))
+    assert "(8, 2) -> (8, 16)" in d.label(d.one("fc1: Linear"))
     assert "2 parameters, 51 values" in d.label(d.one("fc2: Linear"))
 
 
@@ -530,12 +579,12 @@ def test_max_nodes_cuts_with_a_visible_node_that_counts_the_rest():
     y = chain(30, x) * 2.0  # 31 ops, 1 leaf, 1 constant
     d = Dot(am.viz.to_dot(y, max_nodes=10))
     assert "more" in d.nodes
-    assert d.title("more") == f"… {33 - 10} more nodes"
-    assert len(d.nodes) == 10 + 2  # drawn + the "more" node + the output
+    assert d.title("more") == f"... {33 - 10} more nodes"
+    assert len(d.nodes) == 10 + 1  # drawn + the "more" node
     assert sum(1 for s, _, _ in d.edges if s == "more") == 1
     assert d.nodes["more"].count("dashed") == 1
     full = Dot(am.viz.to_dot(y))
-    assert "more" not in full.nodes and len(full.nodes) == 34
+    assert "more" not in full.nodes and len(full.nodes) == 33
 
 
 def test_a_100000_op_graph_draws_without_recursion():
@@ -548,8 +597,8 @@ def test_a_100000_op_graph_draws_without_recursion():
     finally:
         sys.setrecursionlimit(limit)
     d = Dot(text)
-    assert d.title("more") == f"… {100_001 - 200:,} more nodes"
-    assert len(d.nodes) == 202
+    assert d.title("more") == f"... {100_001 - 200:,} more nodes"
+    assert len(d.nodes) == 201
 
 
 def len_stack() -> int:
@@ -605,12 +654,15 @@ def test_highlight_by_tensor_node_name_and_predicate():
 
     assert red(am.viz.to_dot(out, params=p, highlight=h)) == ["mul"]
     assert red(am.viz.to_dot(out, params=p, highlight=[h.grad_fn, "b"])) == ["b", "mul"]
-    assert red(am.viz.to_dot(out, params=p, highlight=out)) == ["output", "sum"]
+    assert red(am.viz.to_dot(out, params=p, highlight=out)) == ["sum"]
+    out.name = "total"
+    assert red(am.viz.to_dot(out, params=p, highlight="total")) == ["sum"]
     by_type = am.viz.to_dot(
         out, params=p, highlight=lambda o: isinstance(o, am.autograd.Node) and o.name() == "AddBackward")
     assert red(by_type) == ["add"]
     d = Dot(am.viz.to_dot(out, params=p, highlight=[a, h]))
-    assert [attrs for s, t, attrs in d.edges if s == d.one("a")] == [f'color="{HIGHLIGHT}" penwidth=2']
+    assert [attrs for s, t, attrs in d.edges if s == d.one("a")] == [
+        f'weight=4 color="{HIGHLIGHT}" penwidth=2']
 
 
 # ---- determinism -----------------------------------------------------------------------------------
@@ -671,7 +723,7 @@ def test_render_svg_parses_and_contains_labels(tmp_path):
     assert os.fspath(result) == str(tmp_path / "mlp.svg")
     texts = svg_texts(tmp_path / "mlp.svg")
     for label in ("fc1.weight", "matmul", "relu", "log_softmax(axis=1)", "getitem[:, 0]",
-                  "(8, 16)", "fc1", "grad norm", "< 1e-8"):
+                  "(8, 16)", "fc1", "grad norm", "vanishing < 1e-6", "exploding > 1e3"):
         assert label in texts, label
     assert result._repr_svg_().lstrip().startswith("<?xml")
 
@@ -739,3 +791,180 @@ def test_render_argument_errors(tmp_path):
         am.viz.render(loss, tmp_path / "missing" / "g.dot")
     with pytest.raises(TypeError, match="unknown option"):
         am.viz.render(loss, tmp_path / "g.dot", show_grad=True)
+
+
+# ---- labels in plain text ----------------------------------------------------------------------------
+def test_every_word_the_drawing_adds_is_ascii():
+    # "‖·‖", "→", "…", "≥" rendered as blocks at 96 dpi in fonts without those glyphs.
+    loss, p = scoped_mlp()
+    texts = [am.viz.to_dot(loss, params=p, show_saved=True)]
+    loss.backward(retain_grads=True)
+    big = am.randn(20, requires_grad=True)
+    out = (big * 2.0).sum()
+    out.backward(retain_grads=True)
+    for kw in ({}, {"collapse": "module"}, {"max_nodes": 4}, {"show_shapes": False}):
+        texts.append(am.viz.to_dot([loss, out], params=p, show_grads=True, **kw))
+    for text in texts:
+        assert text.isascii(), sorted({c for c in text if not c.isascii()})
+    assert "|grad| " in texts[1] and "->" in texts[2] and "... " in texts[3]
+
+
+# ---- constants made inside ops -------------------------------------------------------------------
+@needs_nn
+def test_dropout_mask_is_labelled_as_such():
+    am.manual_seed(0)
+    x = am.randn(4, 8, requires_grad=True)
+    loss = nn.functional.dropout(x, p=0.5, training=True).sum()
+    loss.backward()  # frees the graph's saved arrays: the mask is no longer alive anywhere
+    d = Dot(am.viz.to_dot(loss))
+    mask = d.one("dropout mask")
+    assert d.label(mask) == ["dropout mask", "(4, 8) float32"]
+    assert "dashed" in d.attr(mask, "style")  # drawn as a constant
+    assert d.inputs_of(d.one("mul")) == [d.one("input"), mask]
+    assert not d.find("constant")
+    # An unnamed temporary is still "constant"; a named one of one element shows its value
+    y = am.randn(3, requires_grad=True)
+    t = am.tensor([2.0, 3.0, 4.0]) + 0.0
+    named = am.tensor(5.0) + 0.0
+    named.name = "scale"
+    out = ((y * t).sum() * named).sum()
+    del t, named  # temporaries: only the graph's description of them remains
+    out.backward()
+    d = Dot(am.viz.to_dot(out))
+    assert d.find("constant") and d.label(d.one("scale")) == ["scale", "scalar float32", "= 5"]
+
+
+@needs_nn
+def test_nll_loss_target_weights_are_labelled():
+    x = am.randn(3, 4, requires_grad=True)
+    loss = nn.functional.nll_loss(x.log_softmax(dim=1), am.tensor(np.array([0, 3, 1])))
+    loss.backward()
+    d = Dot(am.viz.to_dot(loss))
+    assert d.label(d.one("-weight[target]"))[1] == "(3,) float32"
+
+
+# ---- layout --------------------------------------------------------------------------------------
+def demo_like_step():
+    """The demo's graph in miniature: Linear, ReLU, Dropout, Linear modules, then the loss."""
+    am.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Dropout(0.3), nn.Linear(5, 3))
+    model.train()
+    x = am.randn(4, 6)
+    x.name = "images"
+    y = am.tensor(np.array([0, 2, 1, 1]))
+    y.name = "labels"
+    loss = nn.functional.cross_entropy(model(x), y)
+    loss.backward(retain_grads=True)
+    return loss, model, (x, y)  # the caller holds the inputs, as a training loop does
+
+
+@needs_nn
+def test_the_main_line_of_ops_is_one_straight_group_read_top_to_bottom():
+    loss, model, _inputs = demo_like_step()
+    d = Dot(am.viz.to_dot(loss, params=model, show_grads=True))
+    assert "rankdir=TB" in d.text and "ordering=in" in d.text
+    trunk = [n for n in d.nodes if d.attr(n, "group") == "trunk"]
+    assert [d.title(n) for n in trunk] == ["images", "linear", "relu", "mul", "linear",
+                                           "cross_entropy"]
+    weighted = [(s, t) for s, t, attrs in d.edges if "weight=4" in attrs]
+    assert list(zip(trunk, trunk[1:])) == weighted  # each op continues the one above it
+    # Entering a module whose parameters sit above its op: the edge spans two ranks
+    long = {(d.title(s), d.title(t)) for s, t, attrs in d.edges if "minlen=2" in attrs}
+    assert long == {("images", "linear"), ("relu", "mul"), ("mul", "linear"),
+                    ("linear", "cross_entropy")}
+    # Leaves are not on the main line
+    assert all("weight=" not in attrs for s, _, attrs in d.edges if d.title(s).endswith("bias"))
+
+
+def svg_boxes(path: Path) -> dict[str, tuple[float, float]]:
+    """Node title (first text line) -> centre (x, y) of its shape, from Graphviz's SVG."""
+    centres = {}
+    for g in ET.parse(path).getroot().iter(f"{SVG}g"):
+        if g.get("class") != "node":
+            continue
+        texts = ["".join(t.itertext()) for t in g.iter(f"{SVG}text")]
+        points = [p for shape in g.iter() if shape.tag in (f"{SVG}polygon", f"{SVG}path")
+                  for p in re.findall(r"(-?[\d.]+),(-?[\d.]+)", shape.get("points") or
+                                      shape.get("d") or "")]
+        xs, ys = [float(x) for x, _ in points], [float(y) for _, y in points]
+        centres.setdefault(texts[0], []).append(((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
+    return centres
+
+
+@needs_dot
+@needs_nn
+@pytest.mark.parametrize("collapse", [None, "module"])
+def test_rendered_graph_reads_top_to_bottom_in_a_straight_line(tmp_path, collapse):
+    # The demo's graph used to zig-zag: each module's box sat beside the previous one.
+    loss, model, _inputs = demo_like_step()
+    am.viz.render(loss, tmp_path / "g.svg", params=model, show_grads=True, collapse=collapse)
+    boxes = svg_boxes(tmp_path / "g.svg")
+    if collapse is None:
+        line = ["images", "linear", "relu", "mul", "linear", "cross_entropy"]
+        centres = boxes["images"] + sorted(boxes["linear"], key=lambda c: c[1])[:1] + \
+            boxes["relu"] + boxes["mul"] + sorted(boxes["linear"], key=lambda c: c[1])[1:] + \
+            boxes["cross_entropy"]
+    else:
+        line = ["images", "0: Linear", "1: ReLU", "2: Dropout", "3: Linear", "cross_entropy"]
+        centres = [boxes[t][0] for t in line]
+    assert len(centres) == len(line)
+    xs, ys = [c[0] for c in centres], [c[1] for c in centres]
+    assert max(xs) - min(xs) < 1.0, list(zip(line, xs))  # one vertical line (points)
+    assert ys == sorted(ys) and len(set(ys)) == len(ys), list(zip(line, ys))  # inputs on top
+
+
+# ---- without Graphviz's dot program ------------------------------------------------------------
+@pytest.fixture
+def no_dot(tmp_path, monkeypatch):
+    """A PATH without Graphviz's programs, as on a machine where it is not installed."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    return empty
+
+
+def test_drawing_shows_the_install_hint_in_a_notebook_without_dot(no_dot):
+    graphviz = pytest.importorskip("graphviz")
+    a, b, loss = small_graph()
+    g = am.viz.draw(loss)
+    assert isinstance(g, graphviz.Digraph) and g.source == am.viz.to_dot(loss)
+    bundle = g._repr_mimebundle_()  # what Jupyter calls to show the object
+    assert set(bundle) == {"text/plain", "text/html"}
+    for text in (bundle["text/plain"], html.unescape(bundle["text/html"])):
+        for hint in ("Graphviz", "'dot'", "apt install graphviz", "brew install graphviz",
+                     "conda install", "to_dot"):
+            assert hint in text, (hint, text)
+        assert "Traceback" not in text and "ExecutableNotFound" not in text
+    assert bundle["text/html"].startswith("<pre")
+    assert g._repr_mimebundle_(include=["image/png"])["text/plain"] == bundle["text/plain"]
+
+
+def test_drawing_through_ipython_display_without_dot(no_dot):
+    pytest.importorskip("graphviz")
+    formatters = pytest.importorskip("IPython.core.formatters")
+    a, b, loss = small_graph()
+    shown, _ = formatters.DisplayFormatter().format(am.viz.draw(loss))
+    assert "apt install graphviz" in shown["text/plain"] and "image/svg+xml" not in shown
+
+
+@pytest.mark.parametrize("call", ["pipe", "render", "view"])
+def test_drawing_pipe_and_render_without_dot_raise_the_hint(no_dot, tmp_path, call):
+    graphviz = pytest.importorskip("graphviz")
+    a, b, loss = small_graph()
+    g = am.viz.draw(loss)
+    run = {"pipe": lambda: g.pipe(format="svg"),
+           "render": lambda: g.render(tmp_path / "g", format="png"),
+           "view": lambda: g.view(tmp_path / "v")}[call]
+    with pytest.raises(am.viz.GraphvizNotFoundError, match="apt install graphviz") as info:
+        run()
+    assert isinstance(info.value, graphviz.ExecutableNotFound)  # graphviz's own except works
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+@needs_dot
+def test_drawing_with_dot_is_a_plain_digraph_picture():
+    pytest.importorskip("graphviz")
+    a, b, loss = small_graph()
+    g = am.viz.draw(loss)
+    assert set(g._repr_mimebundle_()) == {"image/svg+xml"}
+    assert g.pipe(format="png")[:4] == b"\x89PNG"

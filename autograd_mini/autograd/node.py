@@ -82,13 +82,15 @@ class SavedOutput(weakref.ref):
 
 class ConstantInput:
     """An op input that takes no gradient, described for drawing: a weak reference to it (when it
-    is a Tensor), its shape and dtype, and its value when it has one element. Holding the input
-    itself would keep a data batch alive as long as the graph."""
+    is a Tensor), its name (`Tensor.name`: "dropout mask" for the mask F.dropout makes), its
+    shape and dtype, and its value when it has one element. Holding the input itself would keep
+    a data batch alive as long as the graph."""
 
-    __slots__ = ("ref", "shape", "dtype", "value")
+    __slots__ = ("ref", "name", "shape", "dtype", "value")
 
     def __init__(self, a: Any) -> None:
         self.ref = weakref.ref(a) if isinstance(a, Tensor) else None
+        self.name = a.name if isinstance(a, Tensor) else None
         data = a.data if isinstance(a, Tensor) else a
         if isinstance(data, np.ndarray | np.generic):
             self.shape, self.dtype = data.shape, data.dtype
@@ -141,14 +143,17 @@ class Node:
 
     @property
     def input_shapes(self) -> tuple:
+        """The shapes of the op's inputs, as recorded in the forward."""
         return self.meta.input_shapes
 
     @property
     def input_dtypes(self) -> tuple:
+        """The dtypes of the op's inputs, as recorded in the forward."""
         return self.meta.input_dtypes
 
     @property
     def out_shapes(self) -> tuple:
+        """The shapes of the op's outputs."""
         return self.meta.out_shapes
 
     def _mark_observed(self) -> None:

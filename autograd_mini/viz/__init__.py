@@ -6,7 +6,12 @@
     am.viz.render(loss, "graph.svg", params=model)           # or .png (dpi=), .pdf, .dot
 
 One box per op, labelled as the op was called (`sum(axis=1)`, `getitem[:, 0]`); one per leaf
-tensor: parameters (blue), inputs (yellow), constants (dashed); outputs (green, double border).
+tensor: parameters (blue border), inputs (yellow), constants (dashed, named by the code that made
+them: "dropout mask"). The op that made an output is drawn once, as the output: a green double
+border, with the output's name and value. The graph reads top to bottom (rankdir="TB"): inputs at
+the top, the loss at the bottom, the main line of ops one straight column, each op's parameters
+beside it. Labels are plain ASCII ("|grad|", "->"), legible at any dpi.
+
 The walk is iterative and the DOT text deterministic: node ids follow creation order, so the same
 program draws byte-identical text. Only `draw` needs the `graphviz` Python package, and only
 rendering to an image needs Graphviz's `dot` program.
@@ -40,7 +45,19 @@ _INSTALL_HINT = ("Install Graphviz: 'sudo apt install graphviz' (Debian/Ubuntu),
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """Rendering needs Graphviz's `dot` program, and it is not installed."""
+    """Rendering needs Graphviz's `dot` program, and it is not installed.
+
+    What `draw(...)`'s `.render()`, `.pipe()` and `.view()` raise (also a
+    `graphviz.ExecutableNotFound`, so code written for graphviz still catches it), and what
+    `render` raises for an image format.
+    """
+
+
+def _missing_dot(action: str) -> str:
+    """The message for a missing `dot`: what failed, how to install Graphviz, what works without."""
+    return (f"{action} needs Graphviz's 'dot' program, which is not on the PATH. {_INSTALL_HINT}"
+            "Without it, am.viz.to_dot() (or the drawing's .source, or a path ending in .dot) "
+            "gives the DOT text, which any Graphviz viewer can show.")
 
 
 def to_dot(outputs: Tensor | Iterable[Tensor], params: Any = None, show_shapes: bool = True,
@@ -72,8 +89,9 @@ def draw(outputs: Tensor | Iterable[Tensor], params: Any = None, show_shapes: bo
             Leaves that require grad and are found there are drawn as parameters, others as inputs.
         show_shapes: label tensors with shape and dtype, and ops with their output shape.
         show_grads: show gradients after a backward pass: values for a few elements, otherwise
-            norm, min and max; every node is coloured by its gradient norm on a log scale (see
-            the legend). Interior gradients need `backward(retain_grads=True)` or a backward pass
+            norm, min and max; every node is coloured by its gradient's norm: "normal" from 1e-6
+            to 1e3, "vanishing" below, "exploding" above, and 0 and NaN/inf apart (the legend
+            says so). Interior gradients need `backward(retain_grads=True)` or a backward pass
             inside `am.autograd.retain_grads()`.
         show_saved: list the arrays each op saved for backward (shape and bytes), with the total.
         collapse: None, or "module" to draw each module `depth` levels below the outermost
@@ -82,19 +100,22 @@ def draw(outputs: Tensor | Iterable[Tensor], params: Any = None, show_shapes: bo
             levels of module clusters to draw (default: all).
         max_nodes: draw at most this many nodes (ops, leaves, constants), those nearest the
             outputs; the rest is summarised by one "... N more nodes" node.
-        rankdir: layout direction: "TB" (inputs at the top), "BT", "LR" or "RL".
+        rankdir: layout direction: "TB" (the default: inputs at the top, outputs at the
+            bottom), "BT" (the reverse), "LR" or "RL".
         highlight: what to mark in red: a Tensor, a graph node (`t.grad_fn`), a name, a
             predicate called with each Node or Tensor, or a list of these.
 
     Returns:
-        A `graphviz.Digraph`; it displays inline in Jupyter, `.source` is the DOT text and
-        `.render()` writes a file (showing or rendering it needs the `dot` program).
+        A `graphviz.Digraph` (a subclass): it displays inline in Jupyter, `.source` is the DOT
+        text and `.render()` writes a file. Showing or rendering it needs the `dot` program:
+        without it the notebook shows how to install Graphviz instead of the picture, and
+        `.render()`/`.pipe()` raise `GraphvizNotFoundError` with the same hint.
 
     Raises:
         ImportError: the graphviz Python package is missing (`to_dot` works without it).
     """
     try:
-        import graphviz
+        drawing = _drawing_class()
     except ImportError:
         raise ImportError("am.viz.draw needs the graphviz Python package: pip install graphviz "
                           "(or pip install 'autograd_mini[viz]'). am.viz.to_dot() returns the "
@@ -102,7 +123,7 @@ def draw(outputs: Tensor | Iterable[Tensor], params: Any = None, show_shapes: bo
     statements, count = _statements(outputs, params, show_shapes, show_grads, show_saved,
                                     collapse, depth, max_nodes, rankdir, highlight)
     _warn_if_large(count)
-    return graphviz.Digraph(name=_dot.GRAPH_NAME, body=statements)
+    return drawing(name=_dot.GRAPH_NAME, body=statements)
 
 
 def render(outputs: Tensor | Iterable[Tensor], path: str | os.PathLike, *, dpi: float | None = None,
@@ -179,6 +200,62 @@ class Rendered(os.PathLike):
 
     def _repr_png_(self) -> bytes | None:
         return self.path.read_bytes() if self.format == "png" else None
+
+
+# ---- what draw returns ---------------------------------------------------------------------------
+_DRAWING: list[type] = []  # the class, made on first use (graphviz is an optional dependency)
+
+
+def _drawing_class() -> type:
+    """graphviz.Digraph, answering a missing `dot` with the install hint instead of a traceback.
+
+    Jupyter shows a Digraph through `_repr_mimebundle_`, which pipes the source through `dot`;
+    when `dot` is missing graphviz raises ExecutableNotFound there, and the notebook prints that
+    traceback. The subclass shows the hint as text and HTML instead, and its `pipe`, `render`
+    and `view` raise an error that carries it.
+    """
+    if _DRAWING:
+        return _DRAWING[0]
+    import html
+
+    import graphviz
+
+    class DotNotFound(GraphvizNotFoundError, graphviz.ExecutableNotFound):
+        def __init__(self, message: str) -> None:
+            RuntimeError.__init__(self, message)  # (not ExecutableNotFound's formatting)
+
+    class Drawing(graphviz.Digraph):
+        """A graphviz.Digraph made by am.viz.draw (see `draw`)."""
+
+        def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
+                              **kwargs: Any) -> dict[str, Any]:
+            try:
+                return super()._repr_mimebundle_(include, exclude, **kwargs)
+            except graphviz.ExecutableNotFound:
+                hint = _missing_dot("Showing this graph")
+                return {"text/plain": hint,
+                        "text/html": f'<pre style="white-space: pre-wrap">{html.escape(hint)}</pre>'}
+
+        def pipe(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().pipe(*args, **kwargs)
+            except graphviz.ExecutableNotFound as error:
+                if isinstance(error, GraphvizNotFoundError):
+                    raise
+                raise DotNotFound(_missing_dot("Drawing.pipe()")) from None
+
+        def render(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().render(*args, **kwargs)
+            except graphviz.ExecutableNotFound as error:
+                if isinstance(error, GraphvizNotFoundError):
+                    raise
+                raise DotNotFound(_missing_dot("Drawing.render()")) from None
+
+    for cls in (Drawing, DotNotFound):  # printed as am.viz's own classes
+        cls.__module__, cls.__qualname__ = __name__, cls.__name__
+    _DRAWING.append(Drawing)
+    return Drawing
 
 
 # ---- internals ----------------------------------------------------------------------------------
@@ -304,10 +381,7 @@ def _find_dot(fmt: str) -> str:
 
     exe = shutil.which("dot")
     if exe is None:
-        raise GraphvizNotFoundError(
-            f"render: writing a .{fmt} file needs Graphviz's 'dot' program, which is not on the "
-            f"PATH. {_INSTALL_HINT}Without it, am.viz.to_dot() (or a path ending in .dot) gives "
-            "the DOT text, which any Graphviz viewer can show.")
+        raise GraphvizNotFoundError(_missing_dot(f"render: writing a .{fmt} file"))
     return exe
 
 

@@ -77,12 +77,14 @@ class _Writer:
         self.found_freed = False
         self.saved: dict[int, int] = {}  # id(array) -> bytes, each saved array counted once
         self.saved_entries = 0  # arrays listed, counting an array saved by two ops twice
+        self.layout = _Layout(graph)
 
     def statements(self) -> list[str]:
         o = self.opts
         lines = [
-            f'\tgraph [rankdir={o.rankdir} fontname="{FONT}" fontsize=10 nodesep=0.25 '
-            f'ranksep=0.35 labelloc=b labeljust=l]\n',
+            # ordering=in: an op's inputs left to right in argument order (weight, then bias)
+            f'\tgraph [rankdir={o.rankdir} ordering=in fontname="{FONT}" fontsize=10 '
+            f'nodesep=0.25 ranksep=0.35 labelloc=b labeljust=l]\n',
             f'\tnode [fontname="{FONT}" fontsize=11 margin="0.1,0.04" height=0.3 penwidth=1.2]\n',
             f'\tedge [fontname="{FONT}" fontsize=9 fontcolor="{_SUBTLE}" color="#868e96" '
             f'arrowsize=0.6]\n',
@@ -116,7 +118,11 @@ class _Writer:
             label += f'<br/><font point-size="9" color="{font}">{L.esc(line)}</font>'
         extra = f" tooltip={L.quote(tooltip)}" if tooltip else ""
         if v.kind != OUTPUT and any(v is o for o in self.graph.outputs):
-            extra += " peripheries=2"  # a leaf that is also an output
+            extra += " peripheries=2"  # an op, module or leaf that is also an output
+            if v.kind in (OP, MODULE):
+                border = _STYLE[OUTPUT][2]
+        if id(v) in self.layout.trunk:
+            extra += " group=trunk"  # Graphviz keeps the edges between them straight
         if self.opts.highlight is not None and self.opts.highlight(v):
             border, penwidth = _HIGHLIGHT, " penwidth=3"
         return (f'\t{v.id} [label=<{label}> {attrs} fillcolor="{fill}" color="{border}"'
@@ -129,15 +135,21 @@ class _Writer:
         if v.kind in (PARAM, INPUT, OUTPUT):
             return self._describe_tensor(v)
         if v.kind == CONST:
-            c = v.obj
-            if c.value is not None:
-                return L.format_value(c.value), [], None, ""
-            lines = [self._shape_dtype(c.shape, c.dtype)] if self.opts.show_shapes else []
-            return "constant", [x for x in lines if x], None, ""
+            return self._describe_constant(v)
         if v.kind == MODULE:
             return self._describe_module(v)
         n = self.graph.hidden
-        return f"… {n:,} more node{'s' if n != 1 else ''}", [], None, "cut by max_nodes"
+        return f"... {n:,} more node{'s' if n != 1 else ''}", [], None, "cut by max_nodes"
+
+    def _describe_constant(self, v: Vertex) -> tuple[str, list[str], float | None, str]:
+        """A number by its value; an array by the name its maker gave it, or "constant"."""
+        c = v.obj
+        if c.value is not None and v.name is None:
+            return L.format_value(c.value), [], None, ""
+        lines = [self._shape_dtype(c.shape, c.dtype)] if self.opts.show_shapes else []
+        if c.value is not None:
+            lines.append("= " + L.format_value(c.value))
+        return v.name or "constant", [x for x in lines if x], None, "a constant: no gradient"
 
     def _shape_dtype(self, shape: tuple | None, dtype: Any) -> str:
         parts = []
@@ -181,19 +193,23 @@ class _Writer:
     def _describe_op(self, v: Vertex) -> tuple[str, list[str], float | None, str]:
         node = v.obj
         lines = []
-        if self.opts.show_shapes:
+        if v.output is not None:  # the op is drawn as the output: its result's value and dtype
+            lines.extend(self._output_lines(v))
+        elif self.opts.show_shapes:
             lines.append(", ".join(L.format_shape(s) for s in node.out_shapes))
         norm = None
         if self.opts.show_grads:
             kept = getattr(node, "retained_grads", None)
             grads = [g.data for g in kept or () if g is not None]
+            if not grads and v.output is not None and v.output._grad is not None:
+                grads = [v.output._grad.data]  # out.retain_grad() without retain_grads
             if grads:
                 self.found_interior_grad = True
                 norm = L.grad_norm(grads)
                 if len(grads) == 1:
                     lines.extend(L.grad_summary(grads[0], not self.opts.show_shapes))
                 else:
-                    lines.append(f"grad ‖·‖ {L.format_value(norm)}")
+                    lines.append(f"|grad| {L.format_value(norm)}")
         if self.opts.show_saved:
             lines.extend(self._saved_lines(node))
         tooltip = node.name()
@@ -202,6 +218,16 @@ class _Writer:
         if node.trace:
             tooltip += f"\ncreated at {node.trace}"
         return L.op_label(node), lines, norm, tooltip
+
+    def _output_lines(self, v: Vertex) -> list[str]:
+        """What an op or module drawn as an output says about its result: "output: loss = 2.3"."""
+        t: Tensor = v.output  # type: ignore[assignment]
+        name = v.name if v.kind == OP else next(
+            (m.name for m in v.members if m.output is t), None)  # a module box: its op's name
+        head = "output" + (f": {name}" if name else "")
+        if t.data.size <= L.FEW:
+            head += " = " + L.format_array(t.data)
+        return [head, self._shape_dtype(t.shape, t.dtype)] if self.opts.show_shapes else [head]
 
     def _saved_lines(self, node: Any) -> list[str]:
         arrays = node.saved_arrays
@@ -212,10 +238,10 @@ class _Writer:
             return []
         lines = []
         for a in arrays[:3]:
-            lines.append(f"saved {self._shape_dtype(a.shape, a.dtype)} · {L.format_bytes(a.nbytes)}")
+            lines.append(f"saved {self._shape_dtype(a.shape, a.dtype)}, {L.format_bytes(a.nbytes)}")
         if len(arrays) > 3:
             rest = sum(a.nbytes for a in arrays[3:])
-            lines.append(f"+ {len(arrays) - 3} more · {L.format_bytes(rest)}")
+            lines.append(f"+ {len(arrays) - 3} more, {L.format_bytes(rest)}")
         for a in arrays:
             self.saved[id(a)] = a.nbytes
         self.saved_entries += len(arrays)
@@ -224,12 +250,15 @@ class _Writer:
     def _describe_module(self, v: Vertex) -> tuple[str, list[str], float | None, str]:
         classes = self.opts.module_classes or {}
         cls = classes.get(v.scope or "")
-        title = v.name if cls is None or cls == v.name else f"{v.name}: {cls}"
+        name = v.name or ""
+        title = name if cls is None or cls == name else f"{name}: {cls}"
         lines = []
         if self.opts.show_shapes:
-            ins = ", ".join(L.format_shape(s) for s in v.ins) or "—"
-            outs = ", ".join(L.format_shape(node.out_shapes[nr]) for node, nr in v.outs) or "—"
-            lines.append(f"{ins} → {outs}")
+            ins = ", ".join(L.format_shape(s) for s in v.ins) or "-"
+            outs = ", ".join(L.format_shape(node.out_shapes[nr]) for node, nr in v.outs) or "-"
+            lines.append(f"{ins} -> {outs}")
+        if v.output is not None:
+            lines.extend(self._output_lines(v)[:1])
         params = [m.obj for m in v.members if m.kind == PARAM]
         if params:
             count = sum(p.data.size for p in params)
@@ -242,21 +271,21 @@ class _Writer:
             if grads:  # what the optimizer sees
                 self.found_leaf_grad = True
                 norm = L.grad_norm(grads)
-                lines.append(f"param grad ‖·‖ {L.format_value(norm)}")
+                lines.append(f"|param grad| {L.format_value(norm)}")
             else:  # a module without parameters: the gradient of its output
                 grads = [node.retained_grads[nr].data for node, nr in v.outs
                          if node.retained_grads is not None and node.retained_grads[nr] is not None]
                 if grads:
                     self.found_interior_grad = True
                     norm = L.grad_norm(grads)
-                    lines.append(f"grad ‖·‖ {L.format_value(norm)}")
+                    lines.append(f"|grad| {L.format_value(norm)}")
         if self.opts.show_saved:
             arrays = [a for m in ops for a in m.obj.saved_arrays]
             for a in arrays:
                 self.saved[id(a)] = a.nbytes
             self.saved_entries += len(arrays)
             if arrays:
-                lines.append(f"saved {len(arrays)} array{'s' if len(arrays) > 1 else ''} · "
+                lines.append(f"saved {len(arrays)} array{'s' if len(arrays) > 1 else ''}, "
                              f"{L.format_bytes(sum(a.nbytes for a in arrays))}")
         return title, lines, norm, v.scope or ""
 
@@ -267,7 +296,7 @@ class _Writer:
         for v in self.graph.vertices:
             path = v.cluster
             if path not in children:
-                self._open(path, children)
+                self._open(path, children)  # type: ignore[arg-type]  # (None is always there)
             children[path].append(v)
         lines: list[str] = []
         stack: list[tuple[Any, int]] = [(item, 1) for item in reversed(children[None])]
@@ -314,6 +343,7 @@ class _Writer:
             attrs.append(f"label=<{L.esc(L.format_shape(e.shape))}>")
         if e.src.kind == MORE:
             attrs.append('style=dashed')
+        attrs.extend(self.layout.edge_attrs(e))
         hl = self.opts.highlight
         if hl is not None and hl(e.src) and hl(e.dst):
             attrs.append(f'color="{_HIGHLIGHT}" penwidth=2')
@@ -321,10 +351,9 @@ class _Writer:
         return f"\t{e.src.id} -> {e.dst.id}{tail}\n"
 
     def _legend(self) -> str:
-        """One row of colour swatches, the log scale of gradient norms, read left to right."""
+        """One row of colour swatches: what each fill says about the gradient's norm."""
         cells = ['<td><b>grad norm</b></td>']
-        for fill, font, text in (L.ZERO_COLOUR, *((f, c, t) for _, f, c, t in L.GRAD_BINS),
-                                 L.NONFINITE_COLOUR):
+        for fill, font, text in L.LEGEND:
             cells.append(f'<td bgcolor="{fill}"><font color="{font}">{L.esc(text)}</font></td>')
         return ('<table border="0" cellborder="1" cellspacing="0" cellpadding="3"><tr>'
                 + "".join(cells) + "</tr></table>")
@@ -346,3 +375,53 @@ class _Writer:
                 notes.append("Some saved arrays were freed by backward(): draw before it, or "
                              "pass retain_graph=True, to see them.")
         return notes
+
+
+# ---- layout ---------------------------------------------------------------------------------
+_LEAVES = (PARAM, INPUT, CONST)
+_MAIN_WEIGHT = 4  # how much more Graphviz should keep a main edge short and straight
+
+
+class _Layout:
+    """What makes the drawing read from the inputs down to the outputs in one straight line.
+
+    Each op continues one of its inputs, its *main* input: the first input made by an op (or a
+    module), else its first input. Main edges weigh more, so each chain of ops is drawn as a
+    straight column; the chain from the first output back to where it starts (the *trunk*) is
+    one Graphviz group, so it is a single vertical line. Parameters and constants go beside the
+    op that uses them, one rank above it; where an op is in another module than the op it
+    continues, its main edge spans two ranks, so the module's box (holding those parameters)
+    starts below the previous module's instead of beside it, which would push the chain sideways.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        self.main: dict[int, Any] = {}  # id(dst) -> its main input edge
+        for e in graph.edges:
+            best = self.main.get(id(e.dst))
+            if best is None or _preference(e.src) < _preference(best.src):
+                self.main[id(e.dst)] = e
+        sides: set[int] = set()  # vertices with a leaf input besides their main one
+        for e in graph.edges:
+            if e.src.kind in _LEAVES and self.main[id(e.dst)] is not e:
+                sides.add(id(e.dst))
+        self.long = {id(e) for e in self.main.values()
+                     if id(e.dst) in sides and e.src.cluster != e.dst.cluster}
+        self.trunk: set[int] = set()
+        v: Vertex | None = graph.outputs[0] if graph.outputs else None
+        while v is not None and id(v) not in self.trunk:
+            self.trunk.add(id(v))
+            main = self.main.get(id(v))
+            v = None if main is None or main.src.kind == MORE else main.src
+
+    def edge_attrs(self, e: Any) -> list[str]:
+        attrs = []
+        if self.main.get(id(e.dst)) is e:
+            attrs.append(f"weight={_MAIN_WEIGHT}")
+            if id(e) in self.long:
+                attrs.append("minlen=2")
+        return attrs
+
+
+def _preference(v: Vertex) -> int:
+    """Which input an op continues: one an op or module made, else an input, else the rest."""
+    return 0 if v.kind in (OP, MODULE, MORE, OUTPUT) else 1 if v.kind == INPUT else 2

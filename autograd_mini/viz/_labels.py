@@ -1,5 +1,8 @@
 """The words and colours of a drawing: op names with their arguments, tensor summaries, gradient
-colours on a log scale, and escaping for Graphviz's HTML-like labels."""
+colours (normal, vanishing, exploding), and escaping for Graphviz's HTML-like labels.
+
+Every word the drawing adds is plain ASCII ("|grad|", "->", "..."), so labels render in any font
+at any dpi; only names and values the user chose can bring other characters."""
 
 from __future__ import annotations
 
@@ -62,7 +65,7 @@ def op_label(node: Any) -> str:
         args.append(f"{key}={format_value(value)}")
     text = ", ".join(args)
     if len(text) > _MAX_LABEL:
-        text = text[: _MAX_LABEL - 1] + "…"
+        text = text[: _MAX_LABEL - 3] + "..."
     return f"{name}({text})" if args else name
 
 
@@ -121,7 +124,7 @@ def format_value(v: Any) -> str:
     if isinstance(v, str):
         v = repr(v)
     text = str(v)
-    return text if len(text) <= 30 else text[:29] + "…"
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def format_array(a: np.ndarray) -> str:
@@ -140,10 +143,11 @@ def format_shape(shape: tuple | None) -> str:
 def format_bytes(n: int) -> str:
     if n < 1024:
         return f"{n} B"
+    size = float(n)
     for unit in ("KiB", "MiB", "GiB"):
-        n /= 1024
-        if n < 1024 or unit == "GiB":
-            return f"{n:.1f} {unit}"
+        size /= 1024
+        if size < 1024 or unit == "GiB":
+            return f"{size:.1f} {unit}"
     raise AssertionError("unreachable")
 
 
@@ -164,38 +168,52 @@ def grad_summary(g: np.ndarray, with_shape: bool) -> list[str]:
     """Lines describing a gradient: its values when small, else norm, min and max."""
     if g.size <= FEW:
         return [f"grad {format_array(g)}"]
-    head = f"grad {format_shape(g.shape)}" if with_shape else "grad"
+    shape = f" of {format_shape(g.shape)}" if with_shape else ""
     gf = np.asarray(g, dtype=np.float64)
-    return [f"{head} ‖·‖ {format_value(grad_norm([g]))}",
+    return [f"|grad|{shape} {format_value(grad_norm([g]))}",
             f"min {format_value(gf.min())}  max {format_value(gf.max())}"]
 
 
-# Gradient norm -> fill colour, on a log scale: blue for vanishing, pale in the healthy middle,
-# red for exploding. Each entry: (upper bound of the bin, fill, text colour, legend text).
-GRAD_BINS = (
-    (1e-8, "#313695", "#ffffff", "< 1e-8"),
-    (1e-6, "#4575b4", "#ffffff", "< 1e-6"),
-    (1e-4, "#74add1", "#000000", "< 1e-4"),
-    (1e-2, "#c6e4ef", "#000000", "< 0.01"),
-    (1e0, "#ffffbf", "#000000", "< 1"),
-    (1e2, "#fdae61", "#000000", "< 100"),
-    (1e4, "#f46d43", "#000000", "< 1e4"),
-    (math.inf, "#a50026", "#ffffff", "≥ 1e4"),
-)
+# Gradient norm -> fill colour, in three bands. Most norms are unremarkable, and are drawn in one
+# quiet colour; only the two failures of training stand out.
+# - Vanishing, below 1e-6: an SGD step with lr 0.01 then moves the tensor by < 1e-8 in norm,
+#   under float32's resolution (about 6e-8 at 1.0, 7e-9 at 0.1) for every element of typical
+#   weights, so the weights stop changing.
+# - Exploding, above 1e3: one SGD step with lr 1e-3 then moves the tensor by > 1 in norm, the
+#   size of a whole layer's weights; gradient clipping's usual max_norm is 1 to 10.
+# Everything between is normal, whatever its size; exact zeros and NaN/inf have their own colour.
+VANISHING = 1e-6
+EXPLODING = 1e3
+NORMAL_COLOUR = ("#d3f9d8", "#000000", "normal")
+VANISHING_COLOUR = ("#4575b4", "#ffffff", "vanishing")
+EXPLODING_COLOUR = ("#c92a2a", "#ffffff", "exploding")  # darker than the highlight's red border
 ZERO_COLOUR = ("#dee2e6", "#000000", "0")
 NONFINITE_COLOUR = ("#000000", "#ffffff", "NaN, inf")
+# (fill, text colour, legend text), as the legend shows them, left to right
+def _decade(x: float) -> str:
+    return f"1e{round(math.log10(x))}"
+
+
+LEGEND = (
+    ZERO_COLOUR,
+    (*VANISHING_COLOUR[:2], f"vanishing < {_decade(VANISHING)}"),
+    (*NORMAL_COLOUR[:2], f"normal {_decade(VANISHING)} to {_decade(EXPLODING)}"),
+    (*EXPLODING_COLOUR[:2], f"exploding > {_decade(EXPLODING)}"),
+    NONFINITE_COLOUR,
+)
 
 
 def grad_colour(norm: float) -> tuple[str, str]:
-    """(fill, font colour) for a gradient of this norm."""
+    """(fill, font colour) for a gradient of this norm: see VANISHING and EXPLODING."""
     if math.isnan(norm) or math.isinf(norm):
         return NONFINITE_COLOUR[:2]
     if norm == 0.0:
         return ZERO_COLOUR[:2]
-    for upper, fill, font, _ in GRAD_BINS:
-        if norm < upper:
-            return fill, font
-    raise AssertionError("unreachable")
+    if norm < VANISHING:
+        return VANISHING_COLOUR[:2]
+    if norm > EXPLODING:
+        return EXPLODING_COLOUR[:2]
+    return NORMAL_COLOUR[:2]
 
 
 # ---- escaping ---------------------------------------------------------------------------------

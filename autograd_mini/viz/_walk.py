@@ -23,7 +23,8 @@ class Vertex:
     """One drawn node: an op, a leaf tensor, a constant, an output, a collapsed module, or the
     "... N more nodes" marker."""
 
-    __slots__ = ("kind", "obj", "name", "scope", "cluster", "order", "id", "members", "ins", "outs")
+    __slots__ = ("kind", "obj", "name", "scope", "cluster", "order", "id", "members", "ins", "outs",
+                 "output")
 
     def __init__(self, kind: str, obj: Any, name: str | None = None) -> None:
         self.kind = kind
@@ -37,6 +38,9 @@ class Vertex:
         self.members: list[Vertex] = _EMPTY  # type: ignore[assignment]
         self.ins: list[tuple | None] = _EMPTY  # type: ignore[assignment]
         self.outs: list[tuple[Any, int]] = _EMPTY  # type: ignore[assignment]  # (node, nr)
+        # An op (or the module box holding it) whose result is one of the drawn outputs: that
+        # Tensor. The op is drawn as the output, so the result does not appear twice.
+        self.output: Tensor | None = None
 
 
 class Edge:
@@ -129,7 +133,9 @@ class _Walk:
         if live is not None:  # a tensor the program still holds: an input like a data batch
             self.keep_alive.append(live)
             return self.leaf(live, INPUT)
-        v = Vertex(CONST, c)  # a number or a temporary: drawn once per use
+        # A number or a temporary (a dropout mask): drawn once per use, under the name the code
+        # that made it gave it (Tensor.name, kept by ConstantInput), if any.
+        v = Vertex(CONST, c, getattr(c, "name", None))
         self._admit(v)
         return v
 
@@ -186,10 +192,17 @@ def build(outputs: list[Tensor], params: Any, max_nodes: int | None) -> Graph:
         if out.grad_fn is None:  # an output that is itself a leaf: drawn as a leaf, marked output
             out_vertices.append(walk.leaf(out, INPUT))
             continue
+        op = walk.op(out.grad_fn)
+        if len(out.grad_fn.out_shapes) == 1 and op.output is None and op.kind == OP:
+            op.output = out  # the op that made the output is drawn as the output
+            op.name = out.name or walk.names.get(id(out))
+            out_vertices.append(op)
+            continue
+        # One output of a multi-output op (or a second view of the same result): its own vertex
         ov = Vertex(OUTPUT, out, out.name or walk.names.get(id(out)))
         ov.order = k
         out_vertices.append(ov)
-        walk.edges.append((walk.op(out.grad_fn), ov, 0, out._output_nr, out.shape))
+        walk.edges.append((op, ov, 0, out._output_nr, out.shape))
     while walk.queue:
         node = walk.queue.popleft()
         if walk.ops[id(node)].kind == MORE:  # FIFO: every drawn op is expanded by now
@@ -231,9 +244,9 @@ def _creation_order(drawn: list[Vertex], edges: list) -> list[Vertex]:
     first_use: dict[int, tuple] = {}
     for src, dst, i, _nr, _shape in edges:
         if src.kind in (PARAM, INPUT, CONST) and dst.kind == OP:
-            key = (dst.order, 0, i)
-            if id(src) not in first_use or key < first_use[id(src)]:
-                first_use[id(src)] = key
+            use = (dst.order, 0, i)
+            if id(src) not in first_use or use < first_use[id(src)]:
+                first_use[id(src)] = use
     fallback = (float("inf"), 0, 0)  # a leaf only an output uses
 
     def key(v: Vertex) -> tuple:
@@ -356,5 +369,28 @@ def collapse_modules(graph: Graph, depth: int) -> None:
             vertices.append(v)
         elif box.members[0] is v:
             vertices.append(box)  # the box takes the place of its first op
+    _box_outputs(graph, rep, vertices, edges, seen)
     graph.vertices = vertices
     graph.edges = edges
+
+
+def _box_outputs(graph: Graph, rep: dict[int, Vertex], vertices: list[Vertex], edges: list[Edge],
+                 seen: set[tuple]) -> None:
+    """A box holding an op drawn as an output becomes that output; a second output made inside
+    the same box gets its own output vertex below it."""
+    for k, v in enumerate(graph.outputs):
+        box = rep.get(id(v))
+        if box is None or v.output is None:
+            continue
+        if ("out", id(v), 0) not in seen:
+            seen.add(("out", id(v), 0))
+            box.outs.append((v.obj, 0))
+        if box.output is None:
+            box.output = v.output
+            graph.outputs[k] = box
+            continue
+        ov = Vertex(OUTPUT, v.output, v.name)
+        ov.order = v.order
+        vertices.append(ov)
+        edges.append(Edge(box, ov, 0, v.output.shape))
+        graph.outputs[k] = ov
