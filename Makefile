@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint bench clean graphviz
+.PHONY: demo test lint bench docs clean graphviz
 
 # Small matrices run many times faster on one BLAS thread than with OpenBLAS's thread pool
 # (20x on a busy 2-core machine); the demo and the tests work on small matrices.
@@ -32,6 +32,11 @@ test: $(STAMP) graphviz
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 	$(BIN)/python benchmarks/bench_sequence.py
+	$(BIN)/python benchmarks/bench_gpt.py
+
+# The documentation site (guides and the API reference from the docstrings) into out/site/.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache out
