@@ -2,8 +2,8 @@
 
 Both were compositions of core ops (GELU: five nodes around erf; layer_norm: eight), which on a
 small GPT cost more than the matrix products beside them. Fused, each is one node that keeps what
-its backward needs (GELU: its input and the normal CDF; LayerNorm: the normalised input and the
-reciprocal standard deviation) and computes its VJP in a few NumPy operations.
+PyTorch keeps (GELU: its input; LayerNorm: its input, mean and 1/std) and computes its VJP in a few
+NumPy operations, recomputing the rest (the normal CDF; the normalised input).
 
 Each backward is written twice over the same formulas: on ndarrays (the engine's array mode,
 with the saved arrays) and on Tensors (create_graph), where what was saved is recomputed from the
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
+from ..autograd.record import SAVES_INPUTS
 from ..primitives import Erf, Rsqrt, _erf, register
 
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
@@ -30,6 +31,16 @@ def _wide(x: np.ndarray) -> np.ndarray:
     return x.astype(np.float32) if x.dtype.char == "e" else x
 
 
+def _normal_cdf(x: np.ndarray) -> np.ndarray:
+    """Phi(x) = (1 + erf(x / sqrt 2)) / 2 in x's dtype, as a new array. Computed twice per GELU
+    (forward and VJP) rather than kept: keeping it for a large GPT held 75 MB more than PyTorch
+    does, and recomputing costs one erf (~1% of that model's step)."""
+    cdf = _erf(x * x.dtype.type(_INV_SQRT2))
+    cdf += 1.0
+    cdf *= 0.5
+    return cdf
+
+
 @register
 class Gelu(Function):
     """x * Phi(x), Phi the standard normal CDF = (1 + erf(x / sqrt 2)) / 2 (PyTorch's
@@ -37,21 +48,21 @@ class Gelu(Function):
 
     array_backward = True
 
+    saves = SAVES_INPUTS  # only x, as PyTorch: Phi is recomputed in the VJP (see _normal_cdf)
+
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         xw = _wide(x)
-        cdf = _erf(xw * xw.dtype.type(_INV_SQRT2))
-        cdf += 1.0
-        cdf *= 0.5
-        ctx.save_for_backward(x, cdf)
-        out = xw * cdf
+        out = _normal_cdf(xw)
+        out *= xw
         return out if out.dtype == x.dtype else out.astype(x.dtype)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        x, cdf = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         if isinstance(g, np.ndarray):
             xw = _wide(x)
+            cdf = _normal_cdf(xw)
             pdf = np.exp(xw * xw * -0.5)
             pdf *= xw.dtype.type(_INV_SQRT_2PI)
             pdf *= xw
@@ -78,12 +89,13 @@ class _TensorOps:
     rsqrt = staticmethod(lambda a: a.rsqrt())
 
 
-def _normalise(kit: Any, x: Any, axes: tuple, eps: float) -> tuple[Any, Any]:
-    """(xhat, rstd): x centred and scaled by rstd = 1 / sqrt(biased variance + eps), with the
+def _normalise(kit: Any, x: Any, axes: tuple, eps: float) -> tuple[Any, Any, Any]:
+    """(xhat, mean, rstd): x centred and scaled by rstd = 1 / sqrt(biased variance + eps), with the
     same operations on ndarrays (the forward) and on Tensors (a recorded VJP)."""
-    centred = x - _mean(x, axes)
+    mean = _mean(x, axes)
+    centred = x - mean
     rstd = kit.rsqrt(_mean(centred * centred, axes) + eps)
-    return centred * rstd, rstd
+    return centred * rstd, mean, rstd
 
 
 class _Widened:
@@ -112,8 +124,10 @@ class LayerNorm(Function):
     def forward(ctx: Any, x: Any, weight: Any = None, bias: Any = None, *, ndim: int = 1,
                 eps: float = 1e-5) -> Any:
         axes = tuple(range(x.ndim - ndim, x.ndim))
-        xhat, rstd = _normalise(_ArrayOps, _wide(x), axes, eps)
-        ctx.save_for_backward(x, xhat, rstd, *(() if weight is None else (weight,)))
+        xhat, mean, rstd = _normalise(_ArrayOps, _wide(x), axes, eps)
+        # xhat is recomputed in the VJP from these (two operations): keeping it held a second
+        # activation-sized array per layer, which PyTorch does not
+        ctx.save_for_backward(x, mean, rstd, *(() if weight is None else (weight,)))
         out = xhat * weight if weight is not None else xhat.copy()
         if bias is not None:
             out += bias
@@ -121,17 +135,20 @@ class LayerNorm(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        x, xhat, rstd, *rest = ctx.saved_tensors
+        x, mean, rstd, *rest = ctx.saved_tensors
         weight = rest[0] if rest else None
         params = ctx.params
         ndim, eps = params.get("ndim", 1), params.get("eps", 1e-5)
         axes = tuple(range(g.ndim - ndim, g.ndim))
         need = ctx.needs_input_grad
         if not isinstance(g, np.ndarray):  # recorded: xhat and rstd as ops of x
-            xhat, rstd = _normalise(_TensorOps, x, axes, eps)
+            xhat, _, rstd = _normalise(_TensorOps, x, axes, eps)
         elif g.dtype.char == "e":  # float16: the VJP in float32, the gradients back in float16
             grads = LayerNorm.backward(_Widened(ctx), g.astype(np.float32))
             return tuple(None if a is None else a.astype(np.float16) for a in grads)
+        else:
+            xhat = _wide(x) - mean  # (the forward's operations: the same bits)
+            xhat *= rstd
         gx = gw = gb = None
         if need[0]:
             gxhat = g * weight if weight is not None else g
