@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as _np
 
+from . import _malloc  # noqa: F401  (on import: glibc keeps a step's memory for the next step)
+
 # First: tensor.py ends by importing ops, which loads the layers below it (recording, engine,
 # primitives), each of which needs the Tensor class.
 from .tensor import Tensor  # isort: skip
