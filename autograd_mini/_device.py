@@ -88,10 +88,12 @@ class device:  # (lowercase, as torch.device)
 
     @property
     def type(self) -> str:
+        """The device type: "cpu", or an accelerator type such as "cuda" (which tensors cannot use)."""
         return self._type
 
     @property
     def index(self) -> int | None:
+        """The device index, or None when none was given."""
         return self._index
 
     def __eq__(self, other: object) -> bool:

@@ -125,9 +125,22 @@ class _GradModeContext(_DecoratorContextManager):
 class no_grad(_GradModeContext):
     """Context manager and decorator that disables graph recording in the current thread.
 
-    Example:
+    Inside it, results do not require grad even when their inputs do: use it for evaluation and
+    for updating parameters by hand. Used as a decorator, the whole function runs without
+    recording.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> w = am.tensor([1.0, 2.0], requires_grad=True)
+        >>> (w * w).sum().backward()
         >>> with am.no_grad():
-        ...     w -= lr * w.grad
+        ...     w -= 0.1 * w.grad  # an update in place, not recorded
+        >>> w
+        tensor([0.8000, 1.6000], requires_grad=True)
+        >>> with am.no_grad():
+        ...     y = w * 2
+        >>> y.requires_grad
+        False
     """
 
     _mode = False

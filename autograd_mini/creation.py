@@ -40,6 +40,17 @@ class Generator:
 
     A new Generator starts from PyTorch's default seed (67280421310721), so two new ones give the
     same numbers until seeded differently. The numbers are NumPy's (PCG64), not PyTorch's.
+
+    Args:
+        device: only the CPU ("cpu").
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> g = am.Generator().manual_seed(42)
+        >>> a = am.rand(2, generator=g)
+        >>> b = am.rand(2, generator=am.Generator().manual_seed(42))
+        >>> am.equal(a, b)
+        True
     """
 
     __slots__ = ("_stream",)
@@ -56,6 +67,7 @@ class Generator:
 
     @property
     def device(self) -> _device.device:
+        """The generator's device: always the CPU."""
         return CPU
 
     def manual_seed(self, seed: int) -> Generator:
@@ -102,7 +114,14 @@ default_generator = Generator._wrap(_random.DEFAULT)
 def manual_seed(seed: int) -> Generator:
     """Seed the global stream, behind every random draw given no `generator=` (rand, randn,
     nn.init, dropout, ...); returns `default_generator`, as PyTorch does. Negative seeds wrap
-    modulo 2**64, as in PyTorch."""
+    modulo 2**64, as in PyTorch.
+
+    Args:
+        seed: an int.
+
+    Returns:
+        `am.default_generator`, the global stream.
+    """
     return default_generator.manual_seed(_random.check_seed(seed, "manual_seed"))
 
 
@@ -123,7 +142,11 @@ def get_rng_state() -> Tensor:
 
 
 def set_rng_state(new_state: Tensor) -> None:
-    """Restore the global stream's state from `get_rng_state`."""
+    """Restore the global stream's state from `get_rng_state`.
+
+    Args:
+        new_state: a state returned by `get_rng_state`.
+    """
     default_generator.set_state(new_state)
 
 
@@ -215,7 +238,31 @@ def _sampled(sample: np.ndarray, params: Sequence[Any], requires_grad: bool = Fa
 # ---- from data --------------------------------------------------------------------------------
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, *, device: Any = None,
            pin_memory: bool = False) -> Tensor:
-    """A new tensor holding a copy of `data` (see `Tensor` for the dtype policy)."""
+    """A new tensor holding a copy of `data`, as `torch.tensor`.
+
+    Args:
+        data: a number, a (nested) list or tuple, an ndarray or a Tensor. Python floats become
+            the default dtype (float32), Python ints int64 and bools bool; an ndarray keeps its
+            dtype.
+        requires_grad: record operations on the result, so that `backward()` fills its `.grad`
+            (floating-point dtypes only).
+        dtype: the dtype of the result (e.g. `am.float64`), instead of the one inferred.
+        device: only the CPU ("cpu", or None).
+        pin_memory: accepted for PyTorch's signature; must be False.
+
+    Returns:
+        A leaf tensor of `data`'s shape, with its own copy of the values.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.tensor([[1, 2], [3, 4]])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> am.tensor([1.0, 2.0], requires_grad=True)
+        tensor([1., 2.], requires_grad=True)
+        >>> am.tensor([0.5], dtype=am.float64)
+        tensor([0.5000], dtype=float64)
+    """
     check_creation("tensor", device, None, pin_memory)
     if isinstance(data, (list, tuple)) and data:
         data, dtype = _unwrap_tensor_elements(data, dtype)
@@ -227,7 +274,13 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """`data` as a tensor without a copy when possible, as `torch.as_tensor`: a Tensor of that
     dtype is returned itself (another dtype: `data.to(dtype)`, differentiable), an ndarray of
     that dtype is shared (a write through either is seen in the other); anything else copied
-    as `am.tensor` would."""
+    as `am.tensor` would.
+
+    Args:
+        data: a Tensor, an ndarray, a number or a (nested) list.
+        dtype: the dtype (default: data's own, or the one `am.tensor` infers).
+        device: only the CPU ("cpu", or None).
+    """
     check_device(device, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
@@ -239,7 +292,20 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
 def from_numpy(ndarray: np.ndarray) -> Tensor:
     """A tensor sharing `ndarray`'s memory and dtype, as `torch.from_numpy`: a write through
     either is seen in the other (writes through the array bypass the version counter that
-    backward checks, as `.data` does)."""
+    backward checks, as `.data` does).
+
+    Args:
+        ndarray: a NumPy array of a bool, integer or floating dtype.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd_mini as am
+        >>> a = np.zeros(3)
+        >>> t = am.from_numpy(a)
+        >>> a[0] = 5.0
+        >>> t
+        tensor([5., 0., 0.], dtype=float64)
+    """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(ndarray).__name__})")
     if ndarray.dtype.kind not in "biuf":
@@ -255,7 +321,25 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 # ---- filled -----------------------------------------------------------------------------------
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None,
           layout: Any = None, pin_memory: bool = False) -> Tensor:
-    """A tensor of zeros (the default float dtype unless `dtype`)."""
+    """A tensor filled with zeros.
+
+    Args:
+        *size: the shape: ints, or one tuple or list of ints.
+        dtype: the dtype (default: the default float dtype, `am.get_default_dtype()`).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature (None or strided).
+        pin_memory: accepted for PyTorch's signature; must be False.
+
+    Returns:
+        A leaf tensor of shape `size`.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.zeros(2, 3, dtype=am.int64)
+        tensor([[0, 0, 0],
+                [0, 0, 0]])
+    """
     check_creation("zeros", device, layout, pin_memory)
     shape, dt = _shape(size, "zeros"), _dtype(dtype, "zeros")
     return _new(_allocate("zeros", shape, dt, lambda: np.zeros(shape, dtype=dt)), requires_grad)
@@ -263,7 +347,24 @@ def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None,
          layout: Any = None, pin_memory: bool = False) -> Tensor:
-    """A tensor of ones (the default float dtype unless `dtype`)."""
+    """A tensor filled with ones.
+
+    Args:
+        *size: the shape: ints, or one tuple or list of ints.
+        dtype: the dtype (default: the default float dtype, `am.get_default_dtype()`).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature (None or strided).
+        pin_memory: accepted for PyTorch's signature; must be False.
+
+    Returns:
+        A leaf tensor of shape `size`.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.ones((2,))
+        tensor([1., 1.])
+    """
     check_creation("ones", device, layout, pin_memory)
     shape, dt = _shape(size, "ones"), _dtype(dtype, "ones")
     return _new(_allocate("ones", shape, dt, lambda: np.ones(shape, dtype=dt)), requires_grad)
@@ -271,7 +372,19 @@ def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any
 
 def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None,
           layout: Any = None, pin_memory: bool = False) -> Tensor:
-    """A tensor of uninitialised values."""
+    """A tensor of uninitialised values (whatever the memory held).
+
+    Args:
+        *size: the shape: ints, or one tuple or list of ints.
+        dtype: the dtype (default: the default float dtype, `am.get_default_dtype()`).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature (None or strided).
+        pin_memory: accepted for PyTorch's signature; must be False.
+
+    Returns:
+        A leaf tensor of shape `size`.
+    """
     check_creation("empty", device, layout, pin_memory)
     shape, dt = _shape(size, "empty"), _dtype(dtype, "empty")
     return _new(_allocate("empty", shape, dt, lambda: np.empty(shape, dtype=dt)), requires_grad)
@@ -280,7 +393,26 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
 def full(size: Sequence[int], fill_value: float, dtype: Any = None,
          requires_grad: bool = False, *, device: Any = None, layout: Any = None,
          pin_memory: bool = False) -> Tensor:
-    """A tensor of `size` filled with `fill_value`."""
+    """A tensor of shape `size` filled with `fill_value`.
+
+    Args:
+        size: the shape, a tuple or list of ints.
+        fill_value: the value; without `dtype` it sets the dtype, as in PyTorch (an int gives
+            int64, a bool bool, a float the default float dtype).
+        dtype: the dtype, instead of the one `fill_value` gives.
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        pin_memory: accepted for PyTorch's signature; must be False.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.full((2, 2), 7)
+        tensor([[7, 7],
+                [7, 7]])
+        >>> am.full((2,), 0.5)
+        tensor([0.5000, 0.5000])
+    """
     check_creation("full", device, layout, pin_memory)
     value = fill_value.data if isinstance(fill_value, Tensor) else \
         _dtypes.numeric_value(fill_value, "full")
@@ -293,7 +425,21 @@ def full(size: Sequence[int], fill_value: float, dtype: Any = None,
 
 def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False, *, device: Any = None,
                layout: Any = None, memory_format: Any = None) -> Tensor:
-    """Zeros of t's shape and (unless `dtype`) dtype."""
+    """Zeros of t's shape and (unless `dtype`) dtype.
+
+    Args:
+        t: a Tensor (or an array) whose shape, and dtype, the result takes.
+        dtype: the dtype (default: the input's).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        memory_format: accepted for PyTorch's signature.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.zeros_like(am.tensor([1, 2, 3]))
+        tensor([0, 0, 0])
+    """
     check_creation("zeros_like", device, layout)
     base = _like_base(t, "zeros_like")
     return _new(np.zeros(base.shape, dtype=_like_dtype(base, dtype, "zeros_like")), requires_grad)
@@ -301,7 +447,16 @@ def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False, *, device
 
 def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False, *, device: Any = None,
               layout: Any = None, memory_format: Any = None) -> Tensor:
-    """Ones of t's shape and (unless `dtype`) dtype."""
+    """Ones of t's shape and (unless `dtype`) dtype.
+
+    Args:
+        t: a Tensor (or an array) whose shape, and dtype, the result takes.
+        dtype: the dtype (default: the input's).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        memory_format: accepted for PyTorch's signature.
+    """
     check_creation("ones_like", device, layout)
     base = _like_base(t, "ones_like")
     return _new(np.ones(base.shape, dtype=_like_dtype(base, dtype, "ones_like")), requires_grad)
@@ -309,7 +464,16 @@ def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False, *, device:
 
 def empty_like(input: Any, *, dtype: Any = None, requires_grad: bool = False,
                device: Any = None, layout: Any = None, memory_format: Any = None) -> Tensor:
-    """Uninitialised values of input's shape and (unless `dtype`) dtype."""
+    """Uninitialised values of input's shape and (unless `dtype`) dtype.
+
+    Args:
+        input: a Tensor (or an array) whose shape, and dtype, the result takes.
+        dtype: the dtype (default: the input's).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        memory_format: accepted for PyTorch's signature.
+    """
     check_creation("empty_like", device, layout)
     base = _like_base(input, "empty_like")
     return _new(np.empty(base.shape, dtype=_like_dtype(base, dtype, "empty_like")), requires_grad)
@@ -318,7 +482,17 @@ def empty_like(input: Any, *, dtype: Any = None, requires_grad: bool = False,
 def full_like(input: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False,
               device: Any = None, layout: Any = None, memory_format: Any = None) -> Tensor:
     """`fill_value` in input's shape and (unless `dtype`) dtype (converted as PyTorch does:
-    2.7 in an int64 tensor is 2)."""
+    2.7 in an int64 tensor is 2).
+
+    Args:
+        input: a Tensor (or an array) whose shape, and dtype, the result takes.
+        fill_value: the value.
+        dtype: the dtype (default: the input's).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        memory_format: accepted for PyTorch's signature.
+    """
     check_creation("full_like", device, layout)
     base = _like_base(input, "full_like")
     value = _real(fill_value, "full_like", "fill_value")
@@ -332,7 +506,30 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: Any =
            requires_grad: bool = False, *, device: Any = None, layout: Any = None,
            pin_memory: bool = False) -> Tensor:
     """Evenly spaced values in [start, end): int64 for int arguments (as PyTorch), otherwise the
-    default float dtype."""
+    default float dtype.
+
+    `arange(end)` counts from 0.
+
+    Args:
+        start: the first value (or `end`, when `end` is left out).
+        end: the bound, excluded.
+        step: the spacing (negative counts down; not zero).
+        dtype: the dtype, instead of the one the arguments give.
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        pin_memory: accepted for PyTorch's signature; must be False.
+
+    Returns:
+        A 1-D tensor of ceil((end - start) / step) values.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.arange(5)
+        tensor([0, 1, 2, 3, 4])
+        >>> am.arange(0, 1, 0.25)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500])
+    """
     check_creation("arange", device, layout, pin_memory)
     if end is None:
         start, end = 0, start
@@ -373,7 +570,22 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
     """`steps` values evenly spaced from start to end, both included, in the default float dtype
     unless `dtype`. Computed as PyTorch does: step = (end - start) / (steps - 1) in the dtype
     (in float64 for integer dtypes, then truncated), the first half counted up from start and
-    the second half down from end, so both ends are exact."""
+    the second half down from end, so both ends are exact.
+
+    Args:
+        start: the first value.
+        end: the last value.
+        steps: the number of values (>= 0).
+        dtype: the dtype (default: the default float dtype).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        requires_grad: record operations on the result (floating-point dtypes only).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.linspace(0, 1, 5)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     check_creation("linspace", device, layout)
     a, b = _real(start, "linspace", "start"), _real(end, "linspace", "end")
     n, dt = _steps(steps, "linspace"), _range_dtype(dtype, "linspace")
@@ -398,7 +610,18 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype:
              device: Any = None, layout: Any = None, requires_grad: bool = False) -> Tensor:
     """`steps` values base**x for x evenly spaced from start to end (both included), in the
     default float dtype unless `dtype` (computed in float64 as PyTorch does, then converted;
-    truncated for integer dtypes)."""
+    truncated for integer dtypes).
+
+    Args:
+        start: the first exponent.
+        end: the last exponent.
+        steps: the number of values (>= 0).
+        base: the base of the powers.
+        dtype: the dtype (default: the default float dtype).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        requires_grad: record operations on the result (floating-point dtypes only).
+    """
     check_creation("logspace", device, layout)
     a, b = _real(start, "logspace", "start"), _real(end, "logspace", "end")
     n, dt = _steps(steps, "logspace"), _range_dtype(dtype, "logspace")
@@ -421,7 +644,23 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype:
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, *,
         device: Any = None, layout: Any = None, pin_memory: bool = False) -> Tensor:
-    """The n x m identity matrix (m = n by default)."""
+    """The n x m identity matrix (m = n by default).
+
+    Args:
+        n: the number of rows.
+        m: the number of columns (default n).
+        dtype: the dtype (default: the default float dtype, `am.get_default_dtype()`).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature (None or strided).
+        pin_memory: accepted for PyTorch's signature; must be False.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.eye(2, 3)
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     check_creation("eye", device, layout, pin_memory)
     shape = _shape((n, n if m is None else m), "eye")
     dt = _dtype(dtype, "eye")
@@ -432,7 +671,25 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None,
          requires_grad: bool = False, device: Any = None, layout: Any = None,
          pin_memory: bool = False) -> Tensor:
-    """Uniform samples in [0, 1), from `generator` or the global stream (`manual_seed`)."""
+    """Uniform samples in [0, 1), from `generator` or the global stream (`manual_seed`).
+
+    Args:
+        *size: the shape: ints, or one tuple or list of ints.
+        generator: the `am.Generator` to draw from (default: the global stream).
+        dtype: the dtype (default: the default float dtype; a floating dtype).
+        requires_grad: record operations on the result.
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature (None or strided).
+        pin_memory: accepted for PyTorch's signature; must be False.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> _ = am.manual_seed(0)
+        >>> a = am.rand(3)
+        >>> _ = am.manual_seed(0)
+        >>> am.equal(a, am.rand(3))  # the same seed gives the same numbers
+        True
+    """
     check_creation("rand", device, layout, pin_memory)
     shape, d = _shape(size, "rand"), _dtype(dtype, "rand")
     _random.check_float_dtype(d, "rand")
@@ -444,7 +701,23 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None,
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None,
           requires_grad: bool = False, device: Any = None, layout: Any = None,
           pin_memory: bool = False) -> Tensor:
-    """Standard normal samples, from `generator` or the global stream (`manual_seed`)."""
+    """Samples of the standard normal distribution (mean 0, variance 1).
+
+    Args:
+        *size: the shape: ints, or one tuple or list of ints.
+        generator: the `am.Generator` to draw from (default: the global stream, seeded by
+            `am.manual_seed`).
+        dtype: the dtype (default: the default float dtype; a floating dtype).
+        requires_grad: record operations on the result.
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature (None or strided).
+        pin_memory: accepted for PyTorch's signature; must be False.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.randn(2, 3).shape
+        (2, 3)
+    """
     check_creation("randn", device, layout, pin_memory)
     shape, d = _shape(size, "randn"), _dtype(dtype, "randn")
     _random.check_float_dtype(d, "randn")
@@ -456,7 +729,17 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None,
 def rand_like(input: Any, *, generator: Generator | None = None, dtype: Any = None,
               requires_grad: bool = False, device: Any = None, layout: Any = None,
               memory_format: Any = None) -> Tensor:
-    """Uniform samples in [0, 1) of input's shape and (unless `dtype`) dtype, a floating one."""
+    """Uniform samples in [0, 1) of input's shape and (unless `dtype`) dtype, a floating one.
+
+    Args:
+        input: a Tensor (or an array) whose shape, and dtype, the result takes.
+        generator: the `am.Generator` to draw from (default: the global stream).
+        dtype: a floating dtype (default: the input's).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        memory_format: accepted for PyTorch's signature.
+    """
     check_creation("rand_like", device, layout)
     base = _like_base(input, "rand_like")
     return rand(base.shape, generator=generator, requires_grad=requires_grad,
@@ -466,7 +749,17 @@ def rand_like(input: Any, *, generator: Generator | None = None, dtype: Any = No
 def randn_like(input: Any, *, generator: Generator | None = None, dtype: Any = None,
                requires_grad: bool = False, device: Any = None, layout: Any = None,
                memory_format: Any = None) -> Tensor:
-    """Standard normal samples of input's shape and (unless `dtype`) dtype, a floating one."""
+    """Standard normal samples of input's shape and (unless `dtype`) dtype, a floating one.
+
+    Args:
+        input: a Tensor (or an array) whose shape, and dtype, the result takes.
+        generator: the `am.Generator` to draw from (default: the global stream).
+        dtype: a floating dtype (default: the input's).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        memory_format: accepted for PyTorch's signature.
+    """
     check_creation("randn_like", device, layout)
     base = _like_base(input, "randn_like")
     return randn(base.shape, generator=generator, requires_grad=requires_grad,
@@ -499,7 +792,25 @@ def randint(low: int | None = None, high: Any = None, size: Sequence[int] | None
             generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
             device: Any = None, layout: Any = None, pin_memory: bool = False) -> Tensor:
     """Integers drawn uniformly from [low, high) (low = 0 when left out), int64 unless `dtype`:
-    `randint(high, size)`, `randint(low, high, size)`, `randint(high=h, size=s)`."""
+    `randint(high, size)`, `randint(low, high, size)`, `randint(high=h, size=s)`.
+
+    Args:
+        low: the smallest value (default 0).
+        high: the bound, excluded.
+        size: the shape, a tuple of ints.
+        generator: the `am.Generator` to draw from (default: the global stream).
+        dtype: the dtype (default int64).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        pin_memory: accepted for PyTorch's signature; must be False.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> x = am.randint(0, 10, (2, 3))
+        >>> x.shape, x.dtype
+        ((2, 3), dtype('int64'))
+    """
     check_creation("randint", device, layout, pin_memory)
     if size is None and high is not None:
         low, high, size = 0, low, high  # randint(high, size)
@@ -530,7 +841,17 @@ def randint(low: int | None = None, high: Any = None, size: Sequence[int] | None
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,
              requires_grad: bool = False, device: Any = None, layout: Any = None,
              pin_memory: bool = False) -> Tensor:
-    """A random permutation of 0, ..., n - 1 (int64 unless `dtype`)."""
+    """A random permutation of 0, ..., n - 1 (int64 unless `dtype`).
+
+    Args:
+        n: the number of values.
+        generator: the `am.Generator` to draw from (default: the global stream).
+        dtype: an integer or floating dtype (default int64).
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        pin_memory: accepted for PyTorch's signature; must be False.
+    """
     check_creation("randperm", device, layout, pin_memory)
     count = _int(n, "randperm", "n")
     if count < 0:
@@ -553,7 +874,14 @@ def multinomial(input: Any, num_samples: int, replacement: bool = False, *,
                 generator: Generator | None = None) -> Tensor:
     """Category indices drawn with probabilities proportional to each row of `input` (1-D or 2-D
     non-negative float weights; rows need not sum to 1), int64 of shape (num_samples,) or
-    (rows, num_samples). Without replacement an index appears at most once per row."""
+    (rows, num_samples). Without replacement an index appears at most once per row.
+
+    Args:
+        input: the weights, shape (K,) or (rows, K).
+        num_samples: the number of draws per row.
+        replacement: draw with replacement (without: num_samples <= the nonzero weights).
+        generator: the `am.Generator` to draw from (default: the global stream).
+    """
     x = ops.tensor_arg(input, "multinomial")
     return Tensor._make(_random.multinomial(x.data, num_samples, replacement, generator))
 
@@ -575,7 +903,19 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Sequence[int] | None = None, *
     - `normal(mean, std, size)`: numbers, with `size` (the default float dtype unless `dtype`).
 
     A result of tensors that require grad is connected to them with a zero gradient (as
-    PyTorch: the sample is not reparameterised; write mean + std * am.randn(...) for that)."""
+    PyTorch: the sample is not reparameterised; write mean + std * am.randn(...) for that).
+
+    Args:
+        mean: a number or a tensor of means.
+        std: a number or a tensor of standard deviations (>= 0).
+        size: the shape, when mean and std are numbers.
+        generator: the `am.Generator` to draw from (default: the global stream).
+        dtype: the dtype, when mean and std are numbers.
+        requires_grad: record operations on the result (floating-point dtypes only).
+        device: only the CPU ("cpu", or None).
+        layout: accepted for PyTorch's signature.
+        pin_memory: accepted for PyTorch's signature; must be False.
+    """
     check_creation("normal", device, layout, pin_memory)
     m, s = _float_param(mean, "normal", "mean"), _float_param(std, "normal", "std")
     rng = _random.numpy_generator(generator, "normal")
@@ -617,7 +957,13 @@ def bernoulli(input: Any, p: float | None = None, *,
               generator: Generator | None = None) -> Tensor:
     """1 with probability `input` (elementwise, in [0, 1]), else 0, in input's dtype (a floating
     one); `bernoulli(input, p)`: with probability p everywhere, in input's shape and dtype. A
-    result of an input that requires grad is connected to it with a zero gradient, as PyTorch."""
+    result of an input that requires grad is connected to it with a zero gradient, as PyTorch.
+
+    Args:
+        input: the probabilities, a floating-point tensor with values in [0, 1].
+        p: one probability for every element instead (then input gives only shape and dtype).
+        generator: the `am.Generator` to draw from (default: the global stream).
+    """
     x = ops.tensor_arg(input, "bernoulli")
     if p is None:
         if x.data.dtype.kind != "f":

@@ -102,7 +102,21 @@ def value_and_grad(f: Callable[..., Tensor], argnums: Argnums = 0) -> Callable[.
     module's doc): only along f's use of that argument, never through closures over it. The
     value and the gradient require grad only when they depend on a tensor that required grad
     before the call (so an outer transform or `.backward()` can differentiate them); otherwise
-    they are detached."""
+    they are detached.
+
+    Args:
+        f: a function of tensors returning a one-element tensor.
+        argnums: the index of the argument to differentiate, or a tuple of indices.
+
+    Returns:
+        A function of the same arguments as f, returning `(value, gradient)`; each gradient is
+        shaped like its argument.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.func.value_and_grad(lambda x: (x ** 3).sum())(am.tensor([1.0, 2.0]))
+        (tensor(9.), tensor([ 3., 12.]))
+    """
 
     def wrapper(*args: Any) -> tuple:
         with enable_grad():
@@ -127,7 +141,23 @@ def grad(f: Callable[..., Tensor], argnums: Argnums = 0) -> Callable[..., Any]:
 
     The result requires grad when it depends on a tensor that required grad before the call,
     so `grad(grad(f))` and a `.backward()` through it work; for plain inputs it is detached. A
-    constant first derivative gives a zero second derivative, not an error."""
+    constant first derivative gives a zero second derivative, not an error.
+
+    Args:
+        f: a function of tensors returning a one-element tensor.
+        argnums: the index of the argument to differentiate, or a tuple of indices.
+
+    Returns:
+        A function of the same arguments as f returning the gradient, shaped like the argument
+        (a tuple of gradients when argnums is a tuple).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.func.grad(lambda x: (x ** 3).sum())(am.tensor([1.0, 2.0]))
+        tensor([ 3., 12.])
+        >>> am.func.grad(am.func.grad(lambda x: x ** 3))(am.tensor(2.0))  # 6 x
+        tensor(12.)
+    """
     vg = value_and_grad(f, argnums)
     return lambda *args: vg(*args)[1]
 
@@ -138,7 +168,22 @@ def vjp(f: Callable[..., Tensor], *primals: Tensor) -> tuple[Tensor, Callable[[T
     J is taken with respect to a fresh alias of each primal (see the module's doc). The output
     and the products require grad only when they depend on a tensor that required grad before
     the call (a primal, a closure of f, or v); otherwise they are detached. vjp_fn can be
-    called several times."""
+    called several times.
+
+    Args:
+        f: a function of tensors returning a tensor.
+        *primals: the arguments to evaluate f at.
+
+    Returns:
+        `(output, vjp_fn)`: `vjp_fn(v)`, with v shaped like the output, returns a tuple with
+        one product per primal, shaped like it.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> out, vjp_fn = am.func.vjp(lambda x: x ** 2, am.tensor([1.0, 2.0]))
+        >>> vjp_fn(am.ones(2))
+        (tensor([2., 4.]),)
+    """
     with enable_grad():
         new, nums, own = _prepare_args(primals, tuple(range(len(primals))))
         out = f(*new)
@@ -162,7 +207,22 @@ def jacobian(f: Callable[..., Tensor], argnums: Argnums = 0) -> Callable[..., An
 
     Taken with respect to a fresh alias of each differentiated argument (see the module's doc);
     it requires grad only when it depends on a tensor that required grad before the call (so
-    `jacobian(grad(f))`, which is `hessian`, nests), and is detached otherwise."""
+    `jacobian(grad(f))`, which is `hessian`, nests), and is detached otherwise.
+
+    Args:
+        f: a function of tensors returning a tensor.
+        argnums: the index of the argument to differentiate, or a tuple of indices.
+
+    Returns:
+        A function of the same arguments as f returning the Jacobian (a tuple of them when
+        argnums is a tuple).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.func.jacobian(lambda x: x ** 2)(am.tensor([1.0, 2.0]))
+        tensor([[2., 0.],
+                [0., 4.]])
+    """
 
     def wrapper(*args: Any) -> Any:
         with enable_grad():
@@ -197,5 +257,20 @@ def jacobian(f: Callable[..., Tensor], argnums: Argnums = 0) -> Callable[..., An
 def hessian(f: Callable[..., Tensor], argnums: int = 0) -> Callable[..., Tensor]:
     """The Hessian of scalar-valued f: the Jacobian of its gradient, each with respect to a fresh
     alias of the argument. It requires grad only when f depends on a tensor that required grad
-    before the call (then it can be backpropagated to it); for plain inputs it has no graph."""
+    before the call (then it can be backpropagated to it); for plain inputs it has no graph.
+
+    Args:
+        f: a function of tensors returning a one-element tensor.
+        argnums: the index of the argument to differentiate.
+
+    Returns:
+        A function of the same arguments as f returning the Hessian, of shape
+        `x.shape + x.shape`.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.func.hessian(lambda x: (x ** 3).sum())(am.tensor([1.0, 2.0]))
+        tensor([[ 6.,  0.],
+                [ 0., 12.]])
+    """
     return jacobian(grad(f, argnums), argnums)

@@ -412,7 +412,9 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: floa
             A float32 (or float16) input draws a UserWarning: finite differences in float32 are
             too coarse, so the check runs in float64.
         eps: finite-difference step.
-        atol, rtol: an entry passes when |analytic - numeric| <= atol + rtol * |numeric|.
+        atol: absolute tolerance: an entry passes when |analytic - numeric| <= atol + rtol *
+            |numeric|.
+        rtol: relative tolerance (see atol).
         raise_exception: raise GradcheckError on failure (else return False).
         fast_mode: compare random projections u^T J v instead of whole Jacobians (large inputs).
         seed: for the random vectors.
@@ -422,6 +424,15 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: floa
 
     Returns:
         True when every entry is within tolerance.
+
+    Raises:
+        GradcheckError: when an entry is out of tolerance and `raise_exception` is True.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> x = am.randn(3, dtype=am.float64, requires_grad=True)
+        >>> am.gradcheck(lambda t: (t.sin() * t).sum(), (x,))
+        True
     """
     return _gradcheck(fn, inputs, eps, atol, rtol, raise_exception, fast_mode, seed, check_dtypes)
 
@@ -503,6 +514,27 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Sequence[Te
     them); the cotangents of the second-order check are random as well. float32 inputs and
     `check_dtypes` are handled as in `gradcheck` (the dtype comparison covers the gradients and
     their derivatives too).
+
+    Args:
+        fn: takes the inputs, returns a Tensor or a tuple of Tensors.
+        inputs: a Tensor or a sequence, as for `gradcheck`.
+        grad_outputs: the upstream vectors v, one per output (random when None).
+        eps: finite-difference step.
+        atol: absolute tolerance.
+        rtol: relative tolerance.
+        raise_exception: raise GradcheckError on failure (else return False).
+        fast_mode: compare random projections instead of whole Jacobians.
+        seed: for the random vectors.
+        check_dtypes: also compare the inputs' own dtypes with the float64 path.
+
+    Returns:
+        True when every entry is within tolerance.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> x = am.randn(3, dtype=am.float64, requires_grad=True)
+        >>> am.gradgradcheck(lambda t: (t.tanh() ** 2).sum(), (x,))
+        True
     """
     return _gradgradcheck(fn, inputs, grad_outputs, eps, atol, rtol, raise_exception, fast_mode,
                           seed, check_dtypes)

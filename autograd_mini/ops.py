@@ -196,7 +196,24 @@ def _agree(a: Any, b: Any) -> bool:
 # The four operators call their primitive directly rather than through `_binary`: one Python call
 # less on the path every +, -, * and / takes, forward and inside every VJP.
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    """input + alpha * other with broadcasting and PyTorch's type promotion (torch.add)."""
+    """input + alpha * other with broadcasting and PyTorch's type promotion (torch.add).
+
+    Args:
+        input: a tensor or a number.
+        other: a tensor or a number, broadcastable with input.
+        alpha: the multiplier of other.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.add(am.tensor([[1, 2], [3, 4]]), 10, alpha=2)
+        tensor([[21, 22],
+                [23, 24]])
+        >>> am.tensor([1, 2]) + am.tensor([0.5])  # int and float: float
+        tensor([1.5000, 2.5000])
+    """
     return _add(input, other if alpha == 1 else mul(other, alpha))
 
 
@@ -214,7 +231,16 @@ def _add(a: Any, b: Any) -> Tensor:
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    """input - alpha * other with broadcasting and PyTorch's type promotion (torch.sub)."""
+    """input - alpha * other with broadcasting and PyTorch's type promotion (torch.sub).
+
+    Args:
+        input: a tensor or a number.
+        other: a tensor or a number, broadcastable with input.
+        alpha: the multiplier of other.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     return _sub(input, other if alpha == 1 else mul(other, alpha))
 
 
@@ -232,7 +258,15 @@ def _sub(a: Any, b: Any) -> Tensor:
 
 
 def mul(a: Any, b: Any) -> Tensor:
-    """a * b with broadcasting and PyTorch's type promotion."""
+    """a * b with broadcasting and PyTorch's type promotion.
+
+    Args:
+        a: a tensor or a number.
+        b: a tensor or a number, broadcastable with a.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     try:
         if (type(a) is not Tensor or type(b) is not Tensor or a.data.dtype is not b.data.dtype) \
                 and not _agree(a, b):  # (the first test inline: two tensors of one dtype)
@@ -246,7 +280,20 @@ def mul(a: Any, b: Any) -> Tensor:
 def div(a: Any, b: Any, *, rounding_mode: str | None = None) -> Tensor:
     """a / b with broadcasting: true division, as PyTorch (integers give the default float dtype).
     `rounding_mode="trunc"` or `"floor"` rounds the quotient (integers then stay integers, and
-    the gradient is zero, as PyTorch's)."""
+    the gradient is zero, as PyTorch's).
+
+    Args:
+        a: the dividend, a tensor or a number.
+        b: the divisor, a tensor or a number, broadcastable with a.
+        rounding_mode: None (true division), "trunc" or "floor".
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.div(am.tensor([5, 7]), 2)
+        tensor([2.5000, 3.5000])
+        >>> am.div(am.tensor([5, 7]), 2, rounding_mode="floor")
+        tensor([2, 3])
+    """
     if rounding_mode is not None:
         return _rounded_div(a, b, rounding_mode)
     try:
@@ -259,12 +306,28 @@ def div(a: Any, b: Any, *, rounding_mode: str | None = None) -> Tensor:
 
 
 def neg(a: Tensor) -> Tensor:
+    """-a, elementwise (`-tensor`); refused on a bool tensor, as PyTorch.
+
+    Args:
+        a: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of a's shape and dtype.
+    """
     a = a if isinstance(a, Tensor) else tensor_arg(a, "neg")
     return apply1(P.Neg, a)
 
 
 def pow(a: Any, exponent: Any) -> Tensor:
-    """a ** exponent. A number exponent uses a cheaper primitive; x**0 has gradient 0."""
+    """a ** exponent. A number exponent uses a cheaper primitive; x**0 has gradient 0.
+
+    Args:
+        a: the base, a tensor or a number.
+        exponent: a tensor or a number, broadcastable with a.
+
+    Returns:
+        A tensor of the broadcast shape.
+    """
     if isinstance(exponent, (int, float)) and not isinstance(exponent, bool) and \
             isinstance(a, Tensor):
         if isinstance(exponent, float) and a.data.dtype.kind != "f":
@@ -274,7 +337,25 @@ def pow(a: Any, exponent: Any) -> Tensor:
 
 
 def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product with NumPy's rules (1-D promotion, broadcast batch dimensions)."""
+    """Matrix product with NumPy's rules (1-D promotion, broadcast batch dimensions); `a @ b`.
+
+    Args:
+        a: a tensor of shape (*, n, k), or (k,).
+        b: a tensor of shape (*, k, m), or (k,).
+
+    Returns:
+        The product, of shape (*, n, m), the batch dimensions broadcast (a 1-D operand's
+        dimension dropped).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> x = am.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> am.matmul(x, x)
+        tensor([[ 7., 10.],
+                [15., 22.]])
+        >>> (am.randn(5, 2, 3) @ am.randn(3, 4)).shape
+        (5, 2, 4)
+    """
     sa, sb = shape_of(a, "matmul"), shape_of(b, "matmul")
     if len(sa) == 0 or len(sb) == 0:
         raise ShapeError(f"matmul: both operands need at least 1 dimension, got shapes {sa} "
@@ -354,6 +435,26 @@ def _rounded_div(a: Any, b: Any, rounding_mode: Any) -> Tensor:
 
 # ---- elementwise functions ------------------------------------------------------------------
 def exp(x: Tensor) -> Tensor:
+    """The exponential of each element, e ** x.
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape; its gradient is exp(x) itself.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> x = am.tensor([0.0, 1.0], requires_grad=True)
+        >>> y = am.exp(x)
+        >>> y
+        tensor([1.0000, 2.7183], grad_fn=<ExpBackward>)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([1.0000, 2.7183])
+    """
     x = x if isinstance(x, Tensor) else tensor_arg(x, "exp")
     if x.data.dtype.kind != "f":
         x = _float_input(x)
@@ -361,6 +462,17 @@ def exp(x: Tensor) -> Tensor:
 
 
 def log(x: Tensor) -> Tensor:
+    """The natural logarithm of each element.
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+    log(0) is -inf; a negative element gives NaN.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+    """
     x = x if isinstance(x, Tensor) else tensor_arg(x, "log")
     if x.data.dtype.kind != "f":
         x = _float_input(x)
@@ -368,6 +480,16 @@ def log(x: Tensor) -> Tensor:
 
 
 def log1p(x: Tensor) -> Tensor:
+    """log(1 + x) of each element, accurate for small x.
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+    """
     x = x if isinstance(x, Tensor) else tensor_arg(x, "log1p")
     if x.data.dtype.kind != "f":
         x = _float_input(x)
@@ -375,6 +497,21 @@ def log1p(x: Tensor) -> Tensor:
 
 
 def sqrt(x: Tensor) -> Tensor:
+    """The square root of each element (NaN for negative elements).
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.sqrt(am.tensor([4, 9]))
+        tensor([2., 3.])
+    """
     x = x if isinstance(x, Tensor) else tensor_arg(x, "sqrt")
     if x.data.dtype.kind != "f":
         x = _float_input(x)
@@ -388,6 +525,16 @@ def abs(x: Tensor) -> Tensor:
 
 
 def sin(x: Tensor) -> Tensor:
+    """The sine (in radians) of each element.
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+    """
     x = x if isinstance(x, Tensor) else tensor_arg(x, "sin")
     if x.data.dtype.kind != "f":
         x = _float_input(x)
@@ -395,6 +542,16 @@ def sin(x: Tensor) -> Tensor:
 
 
 def cos(x: Tensor) -> Tensor:
+    """The cosine (in radians) of each element.
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+    """
     x = x if isinstance(x, Tensor) else tensor_arg(x, "cos")
     if x.data.dtype.kind != "f":
         x = _float_input(x)
@@ -402,6 +559,16 @@ def cos(x: Tensor) -> Tensor:
 
 
 def tanh(x: Tensor) -> Tensor:
+    """The hyperbolic tangent of each element.
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+    """
     x = x if isinstance(x, Tensor) else tensor_arg(x, "tanh")
     if x.data.dtype.kind != "f":
         x = _float_input(x)
@@ -475,7 +642,21 @@ def where(condition: Any) -> tuple[Tensor, ...]: ...
 def where(condition: Any, a: Any, b: Any) -> Tensor: ...
 def where(condition: Any, a: Any = None, b: Any = None) -> Any:
     """Elementwise choice: a where condition is true, else b. The condition carries no gradient.
-    With the condition alone: nonzero(condition, as_tuple=True), as PyTorch."""
+    With the condition alone: nonzero(condition, as_tuple=True), as PyTorch.
+
+    Args:
+        condition: a bool tensor.
+        a: the values where condition is True (a tensor or a number).
+        b: the values where it is False (a tensor or a number).
+
+    Returns:
+        A tensor of the broadcast shape of condition, a and b.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.where(am.tensor([True, False]), am.tensor([1.0, 2.0]), 0.0)
+        tensor([1., 0.])
+    """
     if a is None and b is None:
         return where_nonzero(condition)
     cond = _data(condition)
@@ -652,6 +833,26 @@ def sum(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor
     """Sum over `dim` (int, tuple, negative, or None for all; `axis`/`keepdims` also accepted).
 
     An empty tuple reduces nothing, as in NumPy.
+
+    Args:
+        x: the tensor.
+        dim: the dimension or dimensions to reduce (None: all).
+        keepdim: keep the reduced dimensions, with size 1.
+        **kw: `dtype=` (the dtype to sum in), or NumPy's `axis=`/`keepdims=`.
+
+    Returns:
+        The sums: x's shape without the reduced dimensions (with size 1 when keepdim).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> x = am.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> am.sum(x)
+        tensor(10.)
+        >>> x.sum(dim=0)
+        tensor([4., 6.])
+        >>> x.sum(1, keepdim=True)
+        tensor([[3.],
+                [7.]])
     """
     x = tensor_arg(x, "sum")
     if kw:
@@ -680,7 +881,22 @@ def _count(x: Tensor, axis: tuple | None) -> int:
 
 
 def mean(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
-    """Mean over `dim`. The mean of an empty selection is NaN, silently, as in PyTorch."""
+    """Mean over `dim`. The mean of an empty selection is NaN, silently, as in PyTorch.
+
+    Args:
+        x: a floating-point tensor.
+        dim: the dimension or dimensions to reduce (None: all).
+        keepdim: keep the reduced dimensions, with size 1.
+        **kw: `dtype=`, or NumPy's `axis=`/`keepdims=`.
+
+    Returns:
+        The means: x's shape without the reduced dimensions (with size 1 when keepdim).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.mean(am.tensor([[1.0, 2.0], [3.0, 4.0]]), dim=1)
+        tensor([1.5000, 3.5000])
+    """
     x = tensor_arg(x, "mean")
     if kw:
         x = _in_reduction_dtype(x, kw, "mean")
@@ -771,6 +987,19 @@ def max(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Any:
 
     As in PyTorch, `x.max(dim)` with an int `dim` returns `(values, indices)`; with NumPy's
     `axis=` (or a tuple, or no axis) it returns the values only.
+
+    Args:
+        x: the tensor.
+        dim: the dimension to reduce (None: all).
+        keepdim: keep the reduced dimension, with size 1.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> t = am.tensor([[1.0, 5.0], [4.0, 2.0]])
+        >>> am.max(t)
+        tensor(5.)
+        >>> am.max(t, 1)
+        MaxResult(values=tensor([5., 4.]), indices=tensor([1, 0]))
     """
     x = tensor_arg(x, "max")
     return _extremum(P.Max, argmax, "max", x, dim, keepdim, kw)
@@ -859,7 +1088,20 @@ def _shape_args(shape: tuple, name: str) -> tuple:
 
 def reshape(x: Tensor, *shape: Any) -> Tensor:
     """Same elements in a new shape; one entry may be -1. A view of x (shares its memory) when
-    NumPy can reshape without a copy, as PyTorch's `reshape`; else a copy."""
+    NumPy can reshape without a copy, as PyTorch's `reshape`; else a copy.
+
+    Args:
+        x: the tensor.
+        *shape: the new shape: ints, or one tuple of ints, with as many elements as x.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.reshape(am.arange(6), (2, 3))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> am.arange(6).reshape(3, -1).shape
+        (3, 2)
+    """
     x = tensor_arg(x, "reshape")
     new = _shape_args(shape, "reshape")
     try:
@@ -988,7 +1230,18 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def cat(tensors: Sequence[Any], dim: int = 0, **kw: Any) -> Tensor:
-    """Join tensors along an existing axis (`axis=` also accepted)."""
+    """Join tensors along an existing axis (`axis=` also accepted).
+
+    Args:
+        tensors: a sequence of tensors with the same shape except along dim.
+        dim: the dimension to join along.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> x, y = am.zeros(2, 3), am.ones(2, 3)
+        >>> am.cat([x, y]).shape, am.cat([x, y], dim=1).shape
+        ((4, 3), (2, 6))
+    """
     if "axis" in kw:
         dim = kw.pop("axis")
     if kw:
@@ -1012,7 +1265,17 @@ concatenate = cat
 
 
 def stack(tensors: Sequence[Any], dim: int = 0, **kw: Any) -> Tensor:
-    """Join tensors of the same shape along a new axis."""
+    """Join tensors of the same shape along a new axis.
+
+    Args:
+        tensors: a sequence of tensors of one shape.
+        dim: the position of the new dimension.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.stack([am.zeros(2, 3), am.ones(2, 3)]).shape
+        (2, 2, 3)
+    """
     if "axis" in kw:
         dim = kw.pop("axis")
     if isinstance(tensors, Tensor) or not len(tensors):
@@ -1560,7 +1823,7 @@ def _check_gather_shapes(x: Tensor, idx: np.ndarray, axis: int, name: str,
 
 
 def gather(input: Tensor, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
-    """out[i][j][k] = input[i][index[i][j][k]][k] (dim 1), as torch.gather: `index` has input's
+    """`out[i][j][k] = input[i][index[i][j][k]][k]` (dim 1), as torch.gather: `index` has input's
     number of dimensions and is no larger than it apart from `dim`; its values lie in
     [0, size of dim). The gradient adds up at repeated indices."""
     x = tensor_arg(input, "gather")
@@ -1707,7 +1970,7 @@ def _scatter_args(x: Any, dim: Any, index: Any, src: Any, value: Any, name: str)
 
 def scatter(input: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None,
             reduce: str | None = None) -> Tensor:
-    """A copy of input with out[i][index[i][j]] = src[i][j] (dim 1), as torch.scatter (`src` a
+    """A copy of input with `out[i][index[i][j]] = src[i][j]` (dim 1), as torch.scatter (`src` a
     tensor, or a number: `value`). With repeated indices one of the writes wins (which one is
     unspecified in PyTorch too); the gradient is exact for distinct indices."""
     if reduce is not None:
@@ -1722,7 +1985,7 @@ def scatter(input: Tensor, dim: int, index: Any, src: Any = None, *, value: Any 
 
 
 def scatter_add(input: Tensor, dim: int, index: Any, src: Any) -> Tensor:
-    """input with src[i][j] added at out[i][index[i][j]] (dim 1); repeated indices add up."""
+    """input with `src[i][j]` added at `out[i][index[i][j]]` (dim 1); repeated indices add up."""
     x, where_, vals = _scatter_args(input, dim, index, src, None, "scatter_add")
     return _add(x, P.ScatterAdd.apply(vals, index=where_, shape=x.shape))
 
@@ -2245,6 +2508,16 @@ def log10(x: Any) -> Tensor:
 
 
 def tan(x: Any) -> Tensor:
+    """The tangent (in radians) of each element.
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+    """
     return _unary_float(P.Tan, "tan", x)
 
 
@@ -2259,18 +2532,58 @@ def acos(x: Any) -> Tensor:
 
 
 def atan(x: Any) -> Tensor:
+    """The inverse tangent of each element, in (-pi/2, pi/2).
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+    """
     return _unary_float(P.Atan, "atan", x)
 
 
 def sinh(x: Any) -> Tensor:
+    """The hyperbolic sine of each element.
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+    """
     return _unary_float(P.Sinh, "sinh", x)
 
 
 def cosh(x: Any) -> Tensor:
+    """The hyperbolic cosine of each element.
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+    """
     return _unary_float(P.Cosh, "cosh", x)
 
 
 def asinh(x: Any) -> Tensor:
+    """The inverse hyperbolic sine of each element.
+
+    Integer and bool inputs are computed in the default float dtype, as PyTorch.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape.
+    """
     return _unary_float(P.Asinh, "asinh", x)
 
 

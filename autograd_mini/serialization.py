@@ -158,6 +158,19 @@ def save(obj: Any, f: str | os.PathLike[str] | BinaryIO) -> None:
         TypeError: obj holds something that cannot be saved without pickling.
         OSError: the path is not a regular file (IsADirectoryError for a directory), or
             writing failed.
+
+    Examples:
+        >>> import os, tempfile
+        >>> import autograd_mini as am
+        >>> model = am.nn.Linear(3, 2)
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     path = os.path.join(d, "model.amt")
+        ...     am.save(model.state_dict(), path)
+        ...     state = am.load(path)
+        >>> sorted(state)
+        ['bias', 'weight']
+        >>> model.load_state_dict(state)
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
     """
     import json
 
@@ -436,6 +449,15 @@ def load(f: str | os.PathLike[str] | BinaryIO, *, weights_only: bool = True) -> 
         SerializationError: the file is truncated, malformed, or not an autograd_mini archive
             (including pickled data, object arrays, compressed or unexpected members).
         FileNotFoundError: the path does not exist.
+
+    Examples:
+        >>> import io
+        >>> import autograd_mini as am
+        >>> buffer = io.BytesIO()
+        >>> am.save({"w": am.tensor([1.0, 2.0]), "epoch": 3}, buffer)
+        >>> _ = buffer.seek(0)
+        >>> am.load(buffer)
+        {'w': tensor([1., 2.]), 'epoch': 3}
     """
     if weights_only is not True:
         raise ValueError("load: weights_only=False is not supported; autograd_mini files never "

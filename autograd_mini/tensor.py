@@ -40,6 +40,20 @@ class Tensor:
         requires_grad: record operations on this tensor so `.backward()` can fill `.grad`.
             Only floating-point tensors can require grad.
         dtype: optional dtype to convert to.
+        name: an optional label, shown in the repr and in drawn graphs (`am.viz`).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> x = am.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        >>> x.shape, x.dtype, x.requires_grad
+        ((2, 2), dtype('float32'), True)
+        >>> y = (x * x).sum()
+        >>> y
+        tensor(30., grad_fn=<SumBackward>)
+        >>> y.backward()
+        >>> x.grad
+        tensor([[2., 4.],
+                [6., 8.]])
     """
 
     # What every tensor sets is a slot; the rest are class defaults, which a tensor stores (in
@@ -143,14 +157,17 @@ class Tensor:
 
     @property
     def shape(self) -> Shape:
+        """The size of each dimension: a tuple of ints (PyTorch's `torch.Size`)."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions."""
         return self.data.ndim
 
     @property
     def dtype(self) -> np.dtype:
+        """The element type (a NumPy dtype, equal to `am.float32` and the like)."""
         return self.data.dtype
 
     @property
@@ -179,9 +196,11 @@ class Tensor:
         return self.data.shape[axis]
 
     def numel(self) -> int:
+        """The number of elements."""
         return int(self.data.size)
 
     def dim(self) -> int:
+        """The number of dimensions (as `ndim`)."""
         return self.data.ndim
 
     def numpy(self) -> np.ndarray:
@@ -192,12 +211,29 @@ class Tensor:
         return self.data
 
     def item(self) -> float | int | bool:
+        """The value of a one-element tensor as a Python number.
+
+        Raises:
+            ValueError: when the tensor has more than one element.
+
+        Examples:
+            >>> import autograd_mini as am
+            >>> am.tensor([2.5]).item()
+            2.5
+        """
         if self.data.size != 1:
             raise ValueError(f"item(): only a tensor with one element can be converted to a "
                              f"Python number, got shape {self.data.shape}")
         return self.data.item()
 
     def tolist(self) -> Any:
+        """The values as (nested) Python lists of numbers; a 0-d tensor gives a number.
+
+        Examples:
+            >>> import autograd_mini as am
+            >>> am.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+        """
         return self.data.tolist()
 
     def __float__(self) -> float:
@@ -303,6 +339,17 @@ class Tensor:
             inputs: a Tensor or a sequence of Tensors: accumulate only into these.
             retain_grads: keep every interior gradient on its graph node, for drawing the graph
                 with `am.viz.draw(..., show_grads=True)`.
+
+        Examples:
+            >>> import autograd_mini as am
+            >>> x = am.tensor([2.0, 3.0], requires_grad=True)
+            >>> y = (x ** 2).sum()
+            >>> y.backward()  # dy/dx = 2 x
+            >>> x.grad
+            tensor([4., 6.])
+            >>> (x ** 2).backward(am.tensor([1.0, 0.5]))  # a non-scalar needs its upstream gradient
+            >>> x.grad  # gradients accumulate
+            tensor([8., 9.])
         """
         ops.backward([self], None if gradient is None else [gradient],
                      retain_graph, create_graph, inputs, retain_grads)
@@ -460,21 +507,27 @@ class Tensor:
     type = to
 
     def float(self) -> Tensor:
+        """This tensor in float32, `self.to(am.float32)` (differentiable; self when already float32)."""
         return ops.cast(self, np.float32)
 
     def double(self) -> Tensor:
+        """This tensor in float64, `self.to(am.float64)` (differentiable; self when already float64)."""
         return ops.cast(self, np.float64)
 
     def half(self) -> Tensor:
+        """This tensor in float16, `self.to(am.float16)` (differentiable; self when already float16)."""
         return ops.cast(self, np.float16)
 
     def long(self) -> Tensor:
+        """This tensor in int64, `self.to(am.int64)` (no gradient; self when already int64)."""
         return ops.cast(self, np.int64)
 
     def int(self) -> Tensor:
+        """This tensor in int32, `self.to(am.int32)` (no gradient; self when already int32)."""
         return ops.cast(self, np.int32)
 
     def bool(self) -> Tensor:
+        """This tensor in bool, `self.to(am.bool)` (no gradient; self when already bool)."""
         return ops.cast(self, np.bool_)
 
     def clone(self, memory_format: Any = None) -> Tensor:
@@ -490,6 +543,7 @@ class Tensor:
         return ops.inplace(self, "copy_", src)
 
     def zero_(self) -> Tensor:
+        """Fill the tensor with zeros, in place; returns self."""
         return ops.inplace(self, "copy_", 0.0)
 
     def add_(self, other: Any, alpha: Any = 1) -> Tensor:
@@ -533,6 +587,7 @@ class Tensor:
         return ops.relu_(self)
 
     def fill_(self, value: float) -> Tensor:
+        """Fill the tensor with `value`, in place; returns self."""
         return ops.inplace(self, "copy_", value)
 
     def sum_to_size(self, *shape: Any) -> Tensor:
@@ -721,39 +776,66 @@ class Tensor:
 
     # -- methods: each is the `am.` function of the same name ---------------------------------
     def sum(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        """The sum over `dim` (all elements when None). See [am.sum][autograd_mini.sum]."""
         return ops.sum(self, dim, keepdim, **kw)
 
     def mean(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        """The mean over `dim` (all elements when None). See [am.mean][autograd_mini.mean]."""
         return ops.mean(self, dim, keepdim, **kw)
 
     def var(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        """The variance over `dim` (Bessel-corrected by default). See [am.var][autograd_mini.var]."""
         return ops.var(self, dim, keepdim, **kw)
 
     def std(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        """The standard deviation over `dim` (Bessel-corrected by default). See
+        [am.std][autograd_mini.std].
+        """
         return ops.std(self, dim, keepdim, **kw)
 
     def prod(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        """The product over `dim` (all elements when None). See [am.prod][autograd_mini.prod]."""
         return ops.prod(self, dim, keepdim, **kw)
 
     def max(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        """The maximum of all elements, or (values, indices) along `dim`. See
+        [am.max][autograd_mini.max].
+        """
         return ops.max(self, dim, keepdim, **kw)
 
     def min(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        """The minimum of all elements, or (values, indices) along `dim`. See
+        [am.min][autograd_mini.min].
+        """
         return ops.min(self, dim, keepdim, **kw)
 
     def argmax(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        """The index of the first maximum (of the flattened tensor, or along `dim`). See
+        [am.argmax][autograd_mini.argmax].
+        """
         return ops.argmax(self, dim, keepdim, **kw)
 
     def argmin(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        """The index of the first minimum (of the flattened tensor, or along `dim`). See
+        [am.argmin][autograd_mini.argmin].
+        """
         return ops.argmin(self, dim, keepdim, **kw)
 
     def logsumexp(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        """log(sum(exp(self))) over `dim`, computed stably. See [am.logsumexp][autograd_mini.logsumexp].
+        """
         return ops.logsumexp(self, dim, keepdim, **kw)
 
     def softmax(self, dim: Any = -1, **kw: Any) -> Tensor:
+        """Softmax along `dim`: exp(self) normalised to sum to one. See
+        [am.softmax][autograd_mini.softmax].
+        """
         return ops.softmax(self, dim, **kw)
 
     def log_softmax(self, dim: Any = -1, **kw: Any) -> Tensor:
+        """The logarithm of softmax along `dim`, computed stably. See
+        [am.log_softmax][autograd_mini.log_softmax].
+        """
         return ops.log_softmax(self, dim, **kw)
 
     def any(self, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Tensor:
@@ -765,130 +847,197 @@ class Tensor:
         return ops.all(self, dim, keepdim, **kw)
 
     def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        """Elementwise true division (`/`), or rounded with `rounding_mode`. See
+        [am.div][autograd_mini.div].
+        """
         return ops.div(self, other, rounding_mode=rounding_mode)
 
     def remainder(self, other: Any) -> Tensor:
+        """Elementwise remainder with the sign of the divisor (Python's %). See
+        [am.remainder][autograd_mini.remainder].
+        """
         return ops.remainder(self, other)
 
     def fmod(self, other: Any) -> Tensor:
+        """Elementwise remainder with the sign of the dividend (C's fmod). See
+        [am.fmod][autograd_mini.fmod].
+        """
         return ops.fmod(self, other)
 
     def bitwise_and(self, other: Any) -> Tensor:
+        """Elementwise bitwise AND (`&`). See [am.bitwise_and][autograd_mini.bitwise_and]."""
         return ops.bitwise_and(self, other)
 
     def bitwise_or(self, other: Any) -> Tensor:
+        """Elementwise bitwise OR (`|`). See [am.bitwise_or][autograd_mini.bitwise_or]."""
         return ops.bitwise_or(self, other)
 
     def bitwise_xor(self, other: Any) -> Tensor:
+        """Elementwise bitwise XOR (`^`). See [am.bitwise_xor][autograd_mini.bitwise_xor]."""
         return ops.bitwise_xor(self, other)
 
     def bitwise_not(self) -> Tensor:
+        """Elementwise bitwise NOT (`~`). See [am.bitwise_not][autograd_mini.bitwise_not]."""
         return ops.bitwise_not(self)
 
     def logical_and(self, other: Any) -> Tensor:
+        """Elementwise logical AND: a bool tensor. See [am.logical_and][autograd_mini.logical_and]."""
         return ops.logical_and(self, other)
 
     def logical_or(self, other: Any) -> Tensor:
+        """Elementwise logical OR: a bool tensor. See [am.logical_or][autograd_mini.logical_or]."""
         return ops.logical_or(self, other)
 
     def logical_xor(self, other: Any) -> Tensor:
+        """Elementwise logical XOR: a bool tensor. See [am.logical_xor][autograd_mini.logical_xor]."""
         return ops.logical_xor(self, other)
 
     def logical_not(self) -> Tensor:
+        """Elementwise logical NOT: a bool tensor. See [am.logical_not][autograd_mini.logical_not]."""
         return ops.logical_not(self)
 
     def isclose(self, other: Any, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08,
                 equal_nan: builtins.bool = False) -> Tensor:
+        """Elementwise |self - other| <= atol + rtol * |other|: a bool tensor. See
+        [am.isclose][autograd_mini.isclose].
+        """
         return ops.isclose(self, other, rtol, atol, equal_nan)
 
     def allclose(self, other: Any, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08,
                  equal_nan: builtins.bool = False) -> builtins.bool:
+        """Whether every element is close to `other`'s: a Python bool. See
+        [am.allclose][autograd_mini.allclose].
+        """
         return ops.allclose(self, other, rtol, atol, equal_nan)
 
     def equal(self, other: Any) -> builtins.bool:
+        """Whether `other` has the same shape and values: a Python bool. See
+        [am.equal][autograd_mini.equal].
+        """
         return ops.equal(self, other)
 
     def exp(self) -> Tensor:
+        """Elementwise exponential. See [am.exp][autograd_mini.exp]."""
         return ops.exp(self)
 
     def log(self) -> Tensor:
+        """Elementwise natural logarithm. See [am.log][autograd_mini.log]."""
         return ops.log(self)
 
     def log1p(self) -> Tensor:
+        """Elementwise log(1 + self), accurate for small values. See [am.log1p][autograd_mini.log1p]."""
         return ops.log1p(self)
 
     def sqrt(self) -> Tensor:
+        """Elementwise square root. See [am.sqrt][autograd_mini.sqrt]."""
         return ops.sqrt(self)
 
     def abs(self) -> Tensor:
+        """Elementwise absolute value. See [am.abs][autograd_mini.abs]."""
         return ops.abs(self)
 
     def sin(self) -> Tensor:
+        """Elementwise sine. See [am.sin][autograd_mini.sin]."""
         return ops.sin(self)
 
     def cos(self) -> Tensor:
+        """Elementwise cosine. See [am.cos][autograd_mini.cos]."""
         return ops.cos(self)
 
     def tanh(self) -> Tensor:
+        """Elementwise hyperbolic tangent. See [am.tanh][autograd_mini.tanh]."""
         return ops.tanh(self)
 
     def sigmoid(self) -> Tensor:
+        """Elementwise logistic sigmoid, 1 / (1 + exp(-self)). See [am.sigmoid][autograd_mini.sigmoid].
+        """
         return ops.sigmoid(self)
 
     def relu(self) -> Tensor:
+        """Elementwise max(self, 0). See [am.relu][autograd_mini.relu]."""
         return ops.relu(self)
 
     def sign(self) -> Tensor:
+        """Elementwise sign: -1, 0 or 1. See [am.sign][autograd_mini.sign]."""
         return ops.sign(self)
 
     def clip(self, min: Any = None, max: Any = None) -> Tensor:
+        """Clamp each element into [min, max] (`clamp` is the same method). See
+        [am.clip][autograd_mini.clip].
+        """
         return ops.clip(self, min, max)
 
     clamp = clip
 
     def pow(self, exponent: Any) -> Tensor:
+        """Elementwise self ** exponent. See [am.pow][autograd_mini.pow]."""
         return ops.pow(self, exponent)
 
     def maximum(self, other: Any) -> Tensor:
+        """Elementwise maximum with `other`. See [am.maximum][autograd_mini.maximum]."""
         return ops.maximum(self, other)
 
     def minimum(self, other: Any) -> Tensor:
+        """Elementwise minimum with `other`. See [am.minimum][autograd_mini.minimum]."""
         return ops.minimum(self, other)
 
     def matmul(self, other: Any) -> Tensor:
+        """Matrix product (`@`), with NumPy's broadcasting rules. See [am.matmul][autograd_mini.matmul].
+        """
         return ops.matmul(self, other)
 
     def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (one entry may be -1). See
+        [am.reshape][autograd_mini.reshape].
+        """
         return ops.reshape(self, *shape)
 
     def view(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (one entry may be -1), sharing memory. See
+        [am.view][autograd_mini.view].
+        """
         return ops.reshape(self, *shape)
 
     def transpose(self, dim0: int = 0, dim1: int = 1) -> Tensor:
+        """Swap dimensions `dim0` and `dim1` (a view). See [am.transpose][autograd_mini.transpose]."""
         return ops.transpose(self, dim0, dim1)
 
     def permute(self, *dims: Any) -> Tensor:
+        """The dimensions reordered as `dims` (a view). See [am.permute][autograd_mini.permute]."""
         return ops.permute(self, *dims)
 
     def squeeze(self, dim: Any = None, **kw: Any) -> Tensor:
+        """Remove dimensions of size 1 (all, or those in `dim`). See [am.squeeze][autograd_mini.squeeze].
+        """
         return ops.squeeze(self, dim, **kw)
 
     def unsqueeze(self, dim: int) -> Tensor:
+        """Insert a dimension of size 1 at `dim` (a view). See [am.unsqueeze][autograd_mini.unsqueeze].
+        """
         return ops.unsqueeze(self, dim)
 
     def expand(self, *shape: Any) -> Tensor:
+        """A read-only view broadcast to `shape` (-1 keeps a dimension's size). See
+        [am.expand][autograd_mini.expand].
+        """
         return ops.expand(self, *shape)
 
     def broadcast_to(self, shape: Sequence[int]) -> Tensor:
+        """A read-only view broadcast to `shape`. See [am.broadcast_to][autograd_mini.broadcast_to]."""
         return ops.broadcast_to(self, shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge the dimensions start_dim..end_dim into one. See [am.flatten][autograd_mini.flatten]."""
         return ops.flatten(self, start_dim, end_dim)
 
     def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
+        """Constant padding, with NumPy's `pad_width`. See [am.pad][autograd_mini.pad]."""
         return ops.pad(self, pad_width, value)
 
     def split(self, split_size_or_sections: Any, dim: int = 0, **kw: Any) -> list[Tensor]:
+        """Split into pieces of `split_size_or_sections` along `dim` (views). See
+        [am.split][autograd_mini.split].
+        """
         return ops.split(self, split_size_or_sections, dim, **kw)
 
     # -- PyTorch's small conveniences: sizes, 2-D/3-D products, layout, shapes of others -------
@@ -989,161 +1138,272 @@ class Tensor:
 
     # ---- selection, ordering and rearranging (see ops) ----------------------------------------
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """A copy with `value` where the boolean `mask` is True. See
+        [am.masked_fill][autograd_mini.masked_fill].
+        """
         return ops.masked_fill(self, mask, value)
 
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        """In-place [masked_fill][autograd_mini.Tensor.masked_fill]: writes into this tensor and returns
+        it.
+        """
         return ops.masked_fill_(self, mask, value)
 
     def tril(self, diagonal: builtins.int = 0) -> Tensor:
+        """The lower triangle of the last two dimensions, zeros above. See [am.tril][autograd_mini.tril].
+        """
         return ops.tril(self, diagonal)
 
     def triu(self, diagonal: builtins.int = 0) -> Tensor:
+        """The upper triangle of the last two dimensions, zeros below. See [am.triu][autograd_mini.triu].
+        """
         return ops.triu(self, diagonal)
 
     def gather(self, dim: builtins.int, index: Any, **kw: Any) -> Tensor:
+        """Values along `dim` at the positions in `index`. See [am.gather][autograd_mini.gather]."""
         return ops.gather(self, dim, index, **kw)
 
     def scatter(self, dim: builtins.int, index: Any, src: Any = None, **kw: Any) -> Tensor:
+        """A copy with `src` (or `value`) written at `index` along `dim`. See
+        [am.scatter][autograd_mini.scatter].
+        """
         return ops.scatter(self, dim, index, src, **kw)
 
     def scatter_(self, dim: builtins.int, index: Any, src: Any = None, **kw: Any) -> Tensor:
+        """In-place [scatter][autograd_mini.Tensor.scatter]: writes into this tensor and returns it."""
         return ops.scatter_(self, dim, index, src, **kw)
 
     def scatter_add(self, dim: builtins.int, index: Any, src: Any) -> Tensor:
+        """A copy with `src` added at `index` along `dim` (repeats add up). See
+        [am.scatter_add][autograd_mini.scatter_add].
+        """
         return ops.scatter_add(self, dim, index, src)
 
     def scatter_add_(self, dim: builtins.int, index: Any, src: Any) -> Tensor:
+        """In-place [scatter_add][autograd_mini.Tensor.scatter_add]: writes into this tensor and returns
+        it.
+        """
         return ops.scatter_add_(self, dim, index, src)
 
     def scatter_reduce(self, dim: builtins.int, index: Any, src: Any, reduce: str,
                        **kw: Any) -> Tensor:
+        """A copy with `src` reduced into the positions `index` along `dim`. See
+        [am.scatter_reduce][autograd_mini.scatter_reduce].
+        """
         return ops.scatter_reduce(self, dim, index, src, reduce, **kw)
 
     def index_select(self, dim: builtins.int, index: Any) -> Tensor:
+        """The slices at `index` along `dim` (a copy). See [am.index_select][autograd_mini.index_select].
+        """
         return ops.index_select(self, dim, index)
 
     def take_along_dim(self, indices: Any, dim: Any = None) -> Tensor:
+        """Values at `indices` along `dim`, after broadcasting. See
+        [am.take_along_dim][autograd_mini.take_along_dim].
+        """
         return ops.take_along_dim(self, indices, dim)
 
     def sort(self, dim: builtins.int = -1, descending: builtins.bool = False, **kw: Any) -> Any:
+        """(values, indices) sorted along `dim` (stable). See [am.sort][autograd_mini.sort]."""
         return ops.sort(self, dim, descending, **kw)
 
     def argsort(self, dim: builtins.int = -1, descending: builtins.bool = False,
                 **kw: Any) -> Tensor:
+        """The indices that sort the tensor along `dim` (stable). See
+        [am.argsort][autograd_mini.argsort].
+        """
         return ops.argsort(self, dim, descending, **kw)
 
     def topk(self, k: builtins.int, dim: builtins.int = -1, largest: builtins.bool = True,
              sorted: builtins.bool = True, **kw: Any) -> Any:
+        """(values, indices) of the k largest (or smallest) elements along `dim`. See
+        [am.topk][autograd_mini.topk].
+        """
         return ops.topk(self, k, dim, largest, sorted, **kw)
 
     def kthvalue(self, k: builtins.int, dim: builtins.int = -1, keepdim: builtins.bool = False,
                  **kw: Any) -> Any:
+        """(values, indices) of the k-th smallest element along `dim`. See
+        [am.kthvalue][autograd_mini.kthvalue].
+        """
         return ops.kthvalue(self, k, dim, keepdim, **kw)
 
     def flip(self, *dims: Any) -> Tensor:
+        """The elements in reverse order along `dims` (a copy). See [am.flip][autograd_mini.flip]."""
         return ops.flip(self, *dims)
 
     def fliplr(self) -> Tensor:
+        """Reverse the order along dimension 1. See [am.fliplr][autograd_mini.fliplr]."""
         return ops.fliplr(self)
 
     def flipud(self) -> Tensor:
+        """Reverse the order along dimension 0. See [am.flipud][autograd_mini.flipud]."""
         return ops.flipud(self)
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        """Shift the elements cyclically along `dims`. See [am.roll][autograd_mini.roll]."""
         return ops.roll(self, shifts, dims)
 
     def repeat(self, *sizes: Any) -> Tensor:
+        """The tensor tiled `sizes` times along each dimension (a copy), as PyTorch's `Tensor.repeat`."""
         return ops.repeat(self, *sizes)
 
     def tile(self, *dims: Any) -> Tensor:
+        """Repeat the tensor `dims` times along each dimension. See [am.tile][autograd_mini.tile]."""
         return ops.tile(self, dims[0] if len(dims) == 1 else dims)
 
     def repeat_interleave(self, repeats: Any, dim: Any = None, **kw: Any) -> Tensor:
+        """Each element (or slice along `dim`) repeated `repeats` times. See
+        [am.repeat_interleave][autograd_mini.repeat_interleave].
+        """
         return ops.repeat_interleave(self, repeats, dim, **kw)
 
     def chunk(self, chunks: builtins.int, dim: builtins.int = 0) -> tuple:
+        """Split into `chunks` views of (nearly) equal size along `dim`. See
+        [am.chunk][autograd_mini.chunk].
+        """
         return ops.chunk(self, chunks, dim)
 
     def unbind(self, dim: builtins.int = 0) -> tuple:
+        """The slices along `dim`, each without that dimension. See [am.unbind][autograd_mini.unbind]."""
         return ops.unbind(self, dim)
 
     def narrow(self, dim: builtins.int, start: Any, length: builtins.int) -> Tensor:
+        """The slice start:start + length along `dim` (a view). See [am.narrow][autograd_mini.narrow]."""
         return ops.narrow(self, dim, start, length)
 
     def movedim(self, source: Any, destination: Any) -> Tensor:
+        """Move the dimensions `source` to `destination` (a view). See
+        [am.movedim][autograd_mini.movedim].
+        """
         return ops.movedim(self, source, destination)
 
     def moveaxis(self, source: Any, destination: Any) -> Tensor:
+        """Move the dimensions `source` to `destination` (a view). See
+        [am.moveaxis][autograd_mini.moveaxis].
+        """
         return ops.movedim(self, source, destination)
 
     def swapaxes(self, axis0: builtins.int, axis1: builtins.int) -> Tensor:
+        """Swap two dimensions (a view). See [am.swapaxes][autograd_mini.swapaxes]."""
         return ops.swapaxes(self, axis0, axis1)
 
     def swapdims(self, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        """Swap two dimensions (a view). See [am.swapdims][autograd_mini.swapdims]."""
         return ops.swapaxes(self, dim0, dim1)
 
     def unflatten(self, dim: builtins.int, sizes: Any) -> Tensor:
+        """Split dimension `dim` into `sizes`. See [am.unflatten][autograd_mini.unflatten]."""
         return ops.unflatten(self, dim, sizes)
 
     def index_add(self, dim: builtins.int, index: Any, source: Any, **kw: Any) -> Tensor:
+        """A copy with `source`'s slices added at `index` along `dim`. See
+        [am.index_add][autograd_mini.index_add].
+        """
         return ops.index_add(self, dim, index, source, **kw)
 
     def index_add_(self, dim: builtins.int, index: Any, source: Any, **kw: Any) -> Tensor:
+        """In-place [index_add][autograd_mini.Tensor.index_add]: writes into this tensor and returns it.
+        """
         return ops.index_add_(self, dim, index, source, **kw)
 
     def index_copy(self, dim: builtins.int, index: Any, source: Any) -> Tensor:
+        """A copy with `source`'s slices written at `index` along `dim`. See
+        [am.index_copy][autograd_mini.index_copy].
+        """
         return ops.index_copy(self, dim, index, source)
 
     def index_copy_(self, dim: builtins.int, index: Any, source: Any) -> Tensor:
+        """In-place [index_copy][autograd_mini.Tensor.index_copy]: writes into this tensor and returns
+        it.
+        """
         return ops.index_copy_(self, dim, index, source)
 
     def index_fill(self, dim: builtins.int, index: Any, value: Any) -> Tensor:
+        """A copy with `value` written in the slices at `index` along `dim`. See
+        [am.index_fill][autograd_mini.index_fill].
+        """
         return ops.index_fill(self, dim, index, value)
 
     def index_fill_(self, dim: builtins.int, index: Any, value: Any) -> Tensor:
+        """In-place [index_fill][autograd_mini.Tensor.index_fill]: writes into this tensor and returns
+        it.
+        """
         return ops.index_fill_(self, dim, index, value)
 
     def scatter_reduce_(self, dim: builtins.int, index: Any, src: Any, reduce: str,
                         **kw: Any) -> Tensor:
+        """In-place [scatter_reduce][autograd_mini.Tensor.scatter_reduce]: writes into this tensor and
+        returns it.
+        """
         return ops.scatter_reduce_(self, dim, index, src, reduce, **kw)
 
     def take(self, index: Any) -> Tensor:
+        """The elements of the flattened tensor at `index`. See [am.take][autograd_mini.take]."""
         return ops.take(self, index)
 
     def masked_select(self, mask: Any) -> Tensor:
+        """The elements where `mask` is True, as a 1-D tensor. See
+        [am.masked_select][autograd_mini.masked_select].
+        """
         return ops.masked_select(self, mask)
 
     def masked_scatter(self, mask: Any, source: Any) -> Tensor:
+        """A copy with `source`'s elements written, in order, where `mask` is True. See
+        [am.masked_scatter][autograd_mini.masked_scatter].
+        """
         return ops.masked_scatter(self, mask, source)
 
     def masked_scatter_(self, mask: Any, source: Any) -> Tensor:
+        """In-place [masked_scatter][autograd_mini.Tensor.masked_scatter]: writes into this tensor and
+        returns it.
+        """
         return ops.masked_scatter_(self, mask, source)
 
     def nonzero(self, *, as_tuple: builtins.bool = False) -> Any:
+        """The indices of the nonzero elements. See [am.nonzero][autograd_mini.nonzero]."""
         return ops.nonzero(self, as_tuple=as_tuple)
 
     def argwhere(self) -> Tensor:
+        """The indices of the nonzero elements, shape (count, ndim). See
+        [am.argwhere][autograd_mini.argwhere].
+        """
         return ops.argwhere(self)
 
     def unique(self, sorted: builtins.bool = True, return_inverse: builtins.bool = False,
                return_counts: builtins.bool = False, dim: Any = None) -> Any:
+        """The distinct elements, sorted, with optional inverse indices and counts. See
+        [am.unique][autograd_mini.unique].
+        """
         return ops.unique(self, sorted, return_inverse, return_counts, dim)
 
     def where(self, condition: Any, other: Any) -> Tensor:
+        """Elementwise `self` where `condition` is True, else `other`. See
+        [am.where][autograd_mini.where].
+        """
         return ops.where(condition, self, other)
 
     def diagonal(self, offset: builtins.int = 0, dim1: builtins.int = 0,
                  dim2: builtins.int = 1) -> Tensor:
+        """The diagonal `offset` of the planes (dim1, dim2), as a view. See
+        [am.diagonal][autograd_mini.diagonal].
+        """
         return ops.diagonal(self, offset, dim1, dim2)
 
     def diag(self, diagonal: builtins.int = 0) -> Tensor:
+        """A 1-D tensor as a diagonal matrix, or a matrix's diagonal. See [am.diag][autograd_mini.diag].
+        """
         return ops.diag(self, diagonal)
 
     def diag_embed(self, offset: builtins.int = 0, dim1: builtins.int = -2,
                    dim2: builtins.int = -1) -> Tensor:
+        """A tensor whose (dim1, dim2) diagonals hold the last dimension of self. See
+        [am.diag_embed][autograd_mini.diag_embed].
+        """
         return ops.diag_embed(self, offset, dim1, dim2)
 
     def trace(self) -> Tensor:
+        """The sum of a matrix's main diagonal. See [am.trace][autograd_mini.trace]."""
         return ops.trace(self)
 
     def det(self) -> Tensor:
@@ -1155,177 +1415,255 @@ class Tensor:
         return ops.inverse(self)
 
     def outer(self, vec2: Any) -> Tensor:
+        """The outer product with the 1-D tensor `vec2`. See [am.outer][autograd_mini.outer]."""
         return ops.outer(self, vec2)
 
     def inner(self, other: Any) -> Tensor:
+        """The inner product over the last dimensions. See [am.inner][autograd_mini.inner]."""
         return ops.inner(self, other)
 
     def kron(self, other: Any) -> Tensor:
+        """The Kronecker product with `other`. See [am.kron][autograd_mini.kron]."""
         return ops.kron(self, other)
 
     def cross(self, other: Any, dim: Any = None) -> Tensor:
+        """The cross product of 3-vectors along `dim`. See [am.cross][autograd_mini.cross]."""
         return ops.cross(self, other, dim)
 
     def addmm(self, mat1: Any, mat2: Any, **kw: Any) -> Tensor:
+        """beta * self + alpha * (mat1 @ mat2), for matrices. See [am.addmm][autograd_mini.addmm]."""
         return ops.addmm(self, mat1, mat2, **kw)
 
     def baddbmm(self, batch1: Any, batch2: Any, **kw: Any) -> Tensor:
+        """beta * self + alpha * (batch1 @ batch2), for batches of matrices. See
+        [am.baddbmm][autograd_mini.baddbmm].
+        """
         return ops.baddbmm(self, batch1, batch2, **kw)
 
     # -- PyTorch's math ops: more elementwise functions, scans, statistics, norms ---------
     def square(self) -> Tensor:
+        """Elementwise self * self. See [am.square][autograd_mini.square]."""
         return ops.square(self)
 
     def rsqrt(self) -> Tensor:
+        """Elementwise 1 / sqrt(self). See [am.rsqrt][autograd_mini.rsqrt]."""
         return ops.rsqrt(self)
 
     def reciprocal(self) -> Tensor:
+        """Elementwise 1 / self. See [am.reciprocal][autograd_mini.reciprocal]."""
         return ops.reciprocal(self)
 
     def exp2(self) -> Tensor:
+        """Elementwise 2 ** self. See [am.exp2][autograd_mini.exp2]."""
         return ops.exp2(self)
 
     def expm1(self) -> Tensor:
+        """Elementwise exp(self) - 1, accurate for small values. See [am.expm1][autograd_mini.expm1]."""
         return ops.expm1(self)
 
     def log2(self) -> Tensor:
+        """Elementwise base-2 logarithm. See [am.log2][autograd_mini.log2]."""
         return ops.log2(self)
 
     def log10(self) -> Tensor:
+        """Elementwise base-10 logarithm. See [am.log10][autograd_mini.log10]."""
         return ops.log10(self)
 
     def tan(self) -> Tensor:
+        """Elementwise tangent. See [am.tan][autograd_mini.tan]."""
         return ops.tan(self)
 
     def asin(self) -> Tensor:
+        """Elementwise inverse sine. See [am.asin][autograd_mini.asin]."""
         return ops.asin(self)
 
     def acos(self) -> Tensor:
+        """Elementwise inverse cosine. See [am.acos][autograd_mini.acos]."""
         return ops.acos(self)
 
     def atan(self) -> Tensor:
+        """Elementwise inverse tangent. See [am.atan][autograd_mini.atan]."""
         return ops.atan(self)
 
     def sinh(self) -> Tensor:
+        """Elementwise hyperbolic sine. See [am.sinh][autograd_mini.sinh]."""
         return ops.sinh(self)
 
     def cosh(self) -> Tensor:
+        """Elementwise hyperbolic cosine. See [am.cosh][autograd_mini.cosh]."""
         return ops.cosh(self)
 
     def asinh(self) -> Tensor:
+        """Elementwise inverse hyperbolic sine. See [am.asinh][autograd_mini.asinh]."""
         return ops.asinh(self)
 
     def acosh(self) -> Tensor:
+        """Elementwise inverse hyperbolic cosine. See [am.acosh][autograd_mini.acosh]."""
         return ops.acosh(self)
 
     def atanh(self) -> Tensor:
+        """Elementwise inverse hyperbolic tangent. See [am.atanh][autograd_mini.atanh]."""
         return ops.atanh(self)
 
     def erf(self) -> Tensor:
+        """Elementwise error function. See [am.erf][autograd_mini.erf]."""
         return ops.erf(self)
 
     def erfc(self) -> Tensor:
+        """Elementwise complementary error function, 1 - erf. See [am.erfc][autograd_mini.erfc]."""
         return ops.erfc(self)
 
     def floor(self) -> Tensor:
+        """Elementwise rounding toward -inf. See [am.floor][autograd_mini.floor]."""
         return ops.floor(self)
 
     def ceil(self) -> Tensor:
+        """Elementwise rounding toward +inf. See [am.ceil][autograd_mini.ceil]."""
         return ops.ceil(self)
 
     def trunc(self) -> Tensor:
+        """Elementwise rounding toward zero. See [am.trunc][autograd_mini.trunc]."""
         return ops.trunc(self)
 
     def frac(self) -> Tensor:
+        """Elementwise fractional part, self - trunc(self). See [am.frac][autograd_mini.frac]."""
         return ops.frac(self)
 
     def isnan(self) -> Tensor:
+        """Where the elements are NaN: a bool tensor. See [am.isnan][autograd_mini.isnan]."""
         return ops.isnan(self)
 
     def isinf(self) -> Tensor:
+        """Where the elements are +-inf: a bool tensor. See [am.isinf][autograd_mini.isinf]."""
         return ops.isinf(self)
 
     def isfinite(self) -> Tensor:
+        """Where the elements are finite: a bool tensor. See [am.isfinite][autograd_mini.isfinite]."""
         return ops.isfinite(self)
 
     def atan2(self, other: Any) -> Tensor:
+        """Elementwise angle of the point (other, self), in (-pi, pi]. See
+        [am.atan2][autograd_mini.atan2].
+        """
         return ops.atan2(self, other)
 
     def arctan2(self, other: Any) -> Tensor:
+        """Elementwise angle of the point (other, self), in (-pi, pi]. See
+        [am.arctan2][autograd_mini.arctan2].
+        """
         return ops.arctan2(self, other)
 
     def hypot(self, other: Any) -> Tensor:
+        """Elementwise sqrt(self**2 + other**2), without overflow. See [am.hypot][autograd_mini.hypot].
+        """
         return ops.hypot(self, other)
 
     def logaddexp(self, other: Any) -> Tensor:
+        """Elementwise log(exp(self) + exp(other)), without overflow. See
+        [am.logaddexp][autograd_mini.logaddexp].
+        """
         return ops.logaddexp(self, other)
 
     def copysign(self, other: Any) -> Tensor:
+        """Elementwise |self| with the sign of `other`. See [am.copysign][autograd_mini.copysign]."""
         return ops.copysign(self, other)
 
     def fmax(self, other: Any) -> Tensor:
+        """Elementwise maximum, ignoring NaN. See [am.fmax][autograd_mini.fmax]."""
         return ops.fmax(self, other)
 
     def fmin(self, other: Any) -> Tensor:
+        """Elementwise minimum, ignoring NaN. See [am.fmin][autograd_mini.fmin]."""
         return ops.fmin(self, other)
 
     def xlogy(self, other: Any) -> Tensor:
+        """Elementwise self * log(other), 0 where self is 0. See [am.xlogy][autograd_mini.xlogy]."""
         return ops.xlogy(self, other)
 
     def round(self, decimals: builtins.int = 0) -> Tensor:
+        """Elementwise rounding, half to even, at `decimals` decimal places. See
+        [am.round][autograd_mini.round].
+        """
         return ops.round(self, decimals)
 
     def lerp(self, end: Any, weight: Any) -> Tensor:
+        """Linear interpolation: self + weight * (end - self). See [am.lerp][autograd_mini.lerp]."""
         return ops.lerp(self, end, weight)
 
     def nan_to_num(self, nan: builtins.float = 0.0, posinf: Any = None,
                    neginf: Any = None) -> Tensor:
+        """Replace NaN, +inf and -inf by finite numbers. See [am.nan_to_num][autograd_mini.nan_to_num].
+        """
         return ops.nan_to_num(self, nan, posinf, neginf)
 
     def clamp_min(self, min: Any) -> Tensor:
+        """Elementwise max(self, min). See [am.clamp_min][autograd_mini.clamp_min]."""
         return ops.clamp_min(self, min)
 
     def clamp_max(self, max: Any) -> Tensor:
+        """Elementwise min(self, max). See [am.clamp_max][autograd_mini.clamp_max]."""
         return ops.clamp_max(self, max)
 
     def cumsum(self, dim: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
+        """The running sum along `dim`. See [am.cumsum][autograd_mini.cumsum]."""
         return ops.cumsum(self, dim, dtype=dtype, **kw)
 
     def cumprod(self, dim: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
+        """The running product along `dim`. See [am.cumprod][autograd_mini.cumprod]."""
         return ops.cumprod(self, dim, dtype=dtype, **kw)
 
     def cummax(self, dim: Any = None, **kw: Any) -> Any:
+        """(values, indices) of the running maximum along `dim`. See [am.cummax][autograd_mini.cummax].
+        """
         return ops.cummax(self, dim, **kw)
 
     def cummin(self, dim: Any = None, **kw: Any) -> Any:
+        """(values, indices) of the running minimum along `dim`. See [am.cummin][autograd_mini.cummin].
+        """
         return ops.cummin(self, dim, **kw)
 
     def logcumsumexp(self, dim: Any = None, **kw: Any) -> Tensor:
+        """log(cumsum(exp(self))) along `dim`, without overflow. See
+        [am.logcumsumexp][autograd_mini.logcumsumexp].
+        """
         return ops.logcumsumexp(self, dim, **kw)
 
     def amax(self, dim: Any = (), keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        """The maximum over `dim` (all dimensions by default). See [am.amax][autograd_mini.amax]."""
         return ops.amax(self, dim, keepdim, **kw)
 
     def amin(self, dim: Any = (), keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        """The minimum over `dim` (all dimensions by default). See [am.amin][autograd_mini.amin]."""
         return ops.amin(self, dim, keepdim, **kw)
 
     def aminmax(self, *, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Any:
+        """(min, max) over `dim` (all dimensions when None). See [am.aminmax][autograd_mini.aminmax]."""
         return ops.aminmax(self, dim=dim, keepdim=keepdim, **kw)
 
     def median(self, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Any:
+        """The lower median of all elements, or (values, indices) along `dim`. See
+        [am.median][autograd_mini.median].
+        """
         return ops.median(self, dim, keepdim, **kw)
 
     def count_nonzero(self, dim: Any = None, **kw: Any) -> Tensor:
+        """The number of nonzero elements over `dim` (all when None). See
+        [am.count_nonzero][autograd_mini.count_nonzero].
+        """
         return ops.count_nonzero(self, dim, **kw)
 
     def nansum(self, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        """The sum over `dim`, with NaN counted as zero. See [am.nansum][autograd_mini.nansum]."""
         return ops.nansum(self, dim, keepdim, **kw)
 
     def nanmean(self, dim: Any = None, keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        """The mean over `dim` of the elements that are not NaN. See [am.nanmean][autograd_mini.nanmean].
+        """
         return ops.nanmean(self, dim, keepdim, **kw)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False,
              dtype: Any = None) -> Tensor:
+        """A vector or matrix norm (as torch.norm). See [am.norm][autograd_mini.norm]."""
         return ops.norm(self, p, dim, keepdim, dtype)
 
 

@@ -38,10 +38,15 @@ def _record_creation(node: Any) -> None:
 class detect_anomaly:
     """Context manager: record where each op was created and raise on a NaN or inf gradient.
 
-    Example:
+    Examples:
+        >>> import autograd_mini as am
+        >>> x = am.tensor([0.0, 1.0], requires_grad=True)
         >>> with am.autograd.detect_anomaly():
-        ...     loss = model(x).log().sum()
-        ...     loss.backward()   # RuntimeError: LogBackward (created at train.py:12 ...) ...
+        ...     loss = x.sqrt().sum()
+        ...     loss.backward()  # the derivative of sqrt at 0 is inf
+        Traceback (most recent call last):
+        ...
+        RuntimeError: SqrtBackward returned inf in the gradient for its input 0 (input shapes: (2,)). ...
     """
 
     def __enter__(self) -> detect_anomaly:

@@ -454,7 +454,17 @@ def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None = Non
              inputs: Sequence[Tensor] | Tensor | None = None, retain_grads: bool = False) -> None:
     """Accumulate gradients of `tensors` into the `.grad` of the leaves they depend on.
 
+    `am.autograd.backward([y])` is `y.backward()`; several outputs are differentiated together
+    (their gradients summed into each leaf).
+
     Args:
+        tensors: the outputs to differentiate: a Tensor or a sequence of Tensors.
+        grad_tensors: one upstream gradient per output, shaped like it (None for a one-element
+            output, which gets 1).
+        retain_graph: keep the saved tensors so backward can run through the graph again
+            (defaults to `create_graph`).
+        create_graph: record the backward pass, for higher-order derivatives.
+        retain_grads: keep every interior gradient on its graph node (for `am.viz.draw`).
         inputs: a Tensor or a sequence of Tensors: accumulate only into these (as in PyTorch, a
             non-leaf among them gets `.grad` too, and is marked to retain its gradient; one the
             outputs do not depend on keeps its `.grad`; one listed twice is counted once).
@@ -546,6 +556,23 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
             (NotImplementedError): call grad once per row of grad_outputs.
         materialize_grads: return zeros instead of None for an unused input (implies
             allow_unused).
+
+    Returns:
+        A tuple with one gradient per input, each shaped like that input (None for an unused
+        input when `allow_unused`).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> x = am.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> am.autograd.grad((x ** 2).sum(), x)
+        (tensor([2., 4., 6.]),)
+
+        A second derivative, through `create_graph=True`:
+
+        >>> x = am.tensor(2.0, requires_grad=True)
+        >>> (dy,) = am.autograd.grad(x ** 3, x, create_graph=True)
+        >>> am.autograd.grad(dy, x)
+        (tensor(12.),)
     """
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when "

@@ -26,23 +26,33 @@ class _FunctionNode(Node):
 class Function:
     """Base class for differentiable operations, used like PyTorch's `torch.autograd.Function`.
 
-    Subclasses define two static methods::
+    Subclasses define two static methods, `forward` and `backward`, and are called through
+    `apply`. `forward` runs without recording a graph; `backward` is written with Tensor
+    operations, so it is itself differentiable when the backward pass runs with
+    `create_graph=True`. Non-tensor arguments get a `None` gradient. `ctx.needs_input_grad` says
+    which inputs want a gradient.
 
-        class Cube(am.autograd.Function):
-            @staticmethod
-            def forward(ctx, x):
-                ctx.save_for_backward(x)
-                return x.data ** 3          # an ndarray or a Tensor
-            @staticmethod
-            def backward(ctx, grad):
-                (x,) = ctx.saved_tensors
-                return grad * 3 * x ** 2    # one gradient (or None) per forward input
-
-        y = Cube.apply(x)
-
-    `forward` runs without recording a graph; `backward` is written with Tensor operations, so it is
-    itself differentiable when the backward pass runs with `create_graph=True`. Non-tensor arguments
-    get a `None` gradient. `ctx.needs_input_grad` says which inputs want a gradient.
+    Examples:
+        >>> import autograd_mini as am
+        >>> class Cube(am.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x.data ** 3  # an ndarray or a Tensor
+        ...
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * 3 * x ** 2  # one gradient (or None) per input of forward
+        >>> x = am.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = Cube.apply(x)
+        >>> y
+        tensor([1., 8.], grad_fn=<CubeBackward>)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([ 3., 12.])
+        >>> am.gradcheck(Cube.apply, (am.tensor([1.0, 2.0], dtype=am.float64, requires_grad=True),))
+        True
     """
 
     # Primitives set this: forward receives ndarrays (Tensors unwrapped), not Tensors.
@@ -67,10 +77,31 @@ class Function:
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        """Compute the outputs from the inputs; subclasses define it (a staticmethod).
+
+        Args:
+            ctx: the context: `ctx.save_for_backward(*tensors)`, `ctx.needs_input_grad`, and any
+                attribute set on it are available in `backward`.
+            *args: the inputs given to `apply`.
+
+        Returns:
+            An ndarray or Tensor, or a tuple of them.
+        """
         raise NotImplementedError
 
     @staticmethod
     def backward(ctx: Any, *grads: Any, **kwargs: Any) -> Any:
+        """Compute the gradients of the inputs from those of the outputs (a staticmethod).
+
+        Written with Tensor operations, so that it is differentiable again (double backward).
+
+        Args:
+            ctx: the context filled by `forward` (`ctx.saved_tensors`, ...).
+            *grads: one gradient per output of `forward`, each shaped like that output.
+
+        Returns:
+            One gradient (a Tensor, shaped like the input) or None per input of `forward`.
+        """
         raise NotImplementedError
 
     @classmethod

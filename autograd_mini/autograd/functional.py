@@ -231,6 +231,12 @@ def vjp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: b
 
     Returns:
         `(func_output, vjp)`: vjp shaped as the inputs (a Tensor or a tuple, as `inputs`).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> from autograd_mini.autograd.functional import vjp
+        >>> vjp(lambda x: x ** 2, am.tensor([1.0, 2.0]), am.ones(2))
+        (tensor([1., 4.]), tensor([2., 4.]))
     """
     with enable_grad():
         is_inputs_tuple, ins = _as_tuple(inputs, "inputs", "vjp")
@@ -310,6 +316,13 @@ def jacobian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = Fals
         A Tensor of shape `out.shape + x.shape` for one input and one output; a tuple over
         the inputs (or the outputs) where that side is a tuple; a tuple of tuples
         `J[i][j]` (output i, input j) where both are.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> from autograd_mini.autograd.functional import jacobian
+        >>> jacobian(lambda x: x ** 2, am.tensor([1.0, 2.0]))
+        tensor([[2., 0.],
+                [0., 4.]])
     """
     _check_strategy(strategy)
     with enable_grad():
@@ -368,6 +381,13 @@ def hessian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = False
     Returns:
         A Tensor of shape `x.shape + x.shape` for one input; for a tuple of inputs a tuple of
         tuples, `H[i][j]` of shape `inputs[i].shape + inputs[j].shape`.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> from autograd_mini.autograd.functional import hessian
+        >>> hessian(lambda x: (x ** 3).sum(), am.tensor([1.0, 2.0]))
+        tensor([[ 6.,  0.],
+                [ 0., 12.]])
     """
     is_inputs_tuple, ins = _as_tuple(inputs, "inputs", "hessian")
     _check_strategy(outer_jacobian_strategy, "outer_jacobian_strategy")

@@ -443,8 +443,10 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
         input: (N, C_in, L) or unbatched (C_in, L).
         weight: (C_out, C_in / groups, k).
         bias: (C_out,) or None.
-        stride, dilation: an int (or a 1-tuple). padding: an int, 'valid' or 'same' (zeros;
-            with 'same' an odd total puts the extra zero after, as PyTorch).
+        stride: an int (or a 1-tuple).
+        padding: an int, 'valid' or 'same' (zeros; with 'same' an odd total puts the extra zero
+            after, as PyTorch).
+        dilation: an int (or a 1-tuple).
         groups: split the channels into this many independent convolutions.
 
     Returns:

@@ -23,6 +23,22 @@ class Sequential(Module):
     """Modules applied one after another: `Sequential(a, b, c)(x) == c(b(a(x)))`.
 
     Built from modules (named '0', '1', ...) or from an OrderedDict of name -> module.
+
+    Args:
+        *modules: the modules, in order, or one OrderedDict of name -> module.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> from autograd_mini import nn
+        >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        >>> model(am.randn(3, 4)).shape
+        (3, 2)
+        >>> model
+        Sequential(
+          (0): Linear(in_features=4, out_features=8, bias=True)
+          (1): ReLU()
+          (2): Linear(in_features=8, out_features=2, bias=True)
+        )
     """
 
     def __init__(self, *modules: Any) -> None:
@@ -35,6 +51,7 @@ class Sequential(Module):
                 self.add_module(str(i), module)
 
     def forward(self, input: Any) -> Any:
+        """Call each module in turn on the output of the one before; return the last output."""
         for module in self._modules.values():
             input = module(input)
         return input
@@ -61,6 +78,7 @@ class Sequential(Module):
             del self._modules[key]
 
     def append(self, module: Module) -> Sequential:
+        """Add `module` at the end (named by its index); returns self."""
         self.add_module(str(len(self)), module)
         return self
 
@@ -84,12 +102,26 @@ class _PrefixedContainer(Module):
         return self._prefix + key
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Not callable: a container's items are called by the parent's forward (NotImplementedError)."""
         raise NotImplementedError(f"{type(self).__name__} is not callable: iterate over it and "
                                   "call its items in the parent's forward")
 
 
 class ModuleList(_PrefixedContainer):
-    """A list of sub-modules, registered under '0', '1', ... (use it instead of a plain list)."""
+    """A list of sub-modules, registered under '0', '1', ... (use it instead of a plain list).
+
+    A plain list hides its modules from `parameters()`, `to()`, `state_dict()` and `train()`;
+    a ModuleList registers them. It is not callable: the parent's forward calls its items.
+
+    Args:
+        modules: an iterable of modules to start with.
+
+    Examples:
+        >>> from autograd_mini import nn
+        >>> layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+        >>> len(layers), len(list(layers.parameters()))
+        (3, 6)
+    """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
@@ -128,10 +160,12 @@ class ModuleList(_PrefixedContainer):
         return self.extend(modules)
 
     def append(self, module: Module) -> ModuleList:
+        """Add `module` at the end (named by its index); returns self."""
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Add each module of `modules` at the end; returns self."""
         if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
             raise TypeError("ModuleList.extend expects an iterable of Modules, got a Module; use "
                             "append")
@@ -140,13 +174,18 @@ class ModuleList(_PrefixedContainer):
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Insert `module` before position `index`, renumbering the modules after it."""
         values = list(self._modules.values())
         values.insert(index, module)
         self._renumber(values)
 
 
 class ModuleDict(_PrefixedContainer):
-    """An ordered dict of sub-modules, registered under their keys."""
+    """An ordered dict of sub-modules, registered under their keys.
+
+    Args:
+        modules: a mapping of name -> module, or an iterable of (name, module) pairs.
+    """
 
     def __init__(self, modules: Mapping[str, Module] | Iterable | None = None) -> None:
         super().__init__()
@@ -172,28 +211,38 @@ class ModuleDict(_PrefixedContainer):
         return key in self._modules
 
     def keys(self) -> Any:
+        """The keys, in insertion order."""
         return self._modules.keys()
 
     def values(self) -> Any:
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def items(self) -> Any:
+        """(key, module) pairs, in insertion order."""
         return self._modules.items()
 
     def pop(self, key: str) -> Module:
+        """Remove the module under `key` and return it."""
         return self._modules.pop(key)
 
     def clear(self) -> None:
+        """Remove every module."""
         self._modules.clear()
 
     def update(self, modules: Mapping[str, Module] | Iterable) -> None:
+        """Add or replace modules from a mapping or an iterable of (key, module) pairs."""
         pairs = modules.items() if isinstance(modules, Mapping) else modules
         for key, module in pairs:
             self[key] = module
 
 
 class ParameterList(Module):
-    """A list of Parameters, registered under '0', '1', ...; plain Tensors are wrapped."""
+    """A list of Parameters, registered under '0', '1', ...; plain Tensors are wrapped.
+
+    Args:
+        values: an iterable of Parameters (or Tensors) to start with.
+    """
 
     def __init__(self, values: Iterable[Any] | None = None) -> None:
         super().__init__()
@@ -226,14 +275,17 @@ class ParameterList(Module):
                                 self._as_parameter(value))
 
     def append(self, value: Any) -> ParameterList:
+        """Add `value` (a Parameter, or a Tensor wrapped into one) at the end; returns self."""
         self.register_parameter(str(len(self)), self._as_parameter(value))
         return self
 
     def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Append each value of `values`; returns self."""
         for value in values:
             self.append(value)
         return self
 
     def extra_repr(self) -> str:
+        """One line per parameter: its index, shape and dtype."""
         return "\n".join(f"({i}): Parameter of shape {tuple(p.shape)} and dtype {p.dtype}"
                          for i, p in enumerate(self))

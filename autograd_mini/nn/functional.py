@@ -108,7 +108,20 @@ def _pair(name: str, what: str, value: Any) -> tuple[int, int]:
 
 # ---- activations ----------------------------------------------------------------------------
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """max(x, 0), with relu'(0) = 0; with `inplace=True` written into input's array (relu_)."""
+    """max(x, 0), with relu'(0) = 0; with `inplace=True` written into input's array (relu_).
+
+    Args:
+        input: a tensor of any shape.
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.nn.functional.relu(am.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
     input = ops.tensor_arg(input, "relu")
     return ops.relu_(input) if inplace else ops.relu(input)
 
@@ -131,6 +144,14 @@ def sigmoid(input: Tensor) -> Tensor:
 
 
 def tanh(input: Tensor) -> Tensor:
+    """The hyperbolic tangent of each element (see `am.tanh`).
+
+    Args:
+        input: a tensor of any shape.
+
+    Returns:
+        A tensor of input's shape.
+    """
     input = ops.tensor_arg(input, "tanh")
     return ops.tanh(input)
 
@@ -171,7 +192,21 @@ def _legacy_softmax_dim(name: str, ndim: int) -> int:
 
 
 def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
-    """exp(x - max) / sum along `dim` (PyTorch's legacy choice of dim, with a warning, if None)."""
+    """exp(x - max) / sum along `dim` (PyTorch's legacy choice of dim, with a warning, if None).
+
+    Args:
+        input: a tensor of any shape.
+        dim: the dimension whose slices sum to one.
+        dtype: the dtype to compute in (the input is cast first).
+
+    Returns:
+        A tensor of input's shape, positive, summing to one along `dim`.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.nn.functional.softmax(am.tensor([1.0, 2.0, 3.0]), dim=0)
+        tensor([0.0900, 0.2447, 0.6652])
+    """
     input = ops.tensor_arg(input, "softmax")
     if dtype is not None:
         input = ops.cast(input, dtype)
@@ -181,7 +216,16 @@ def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
 
 
 def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
-    """x - logsumexp(x) along `dim`, never log(softmax(x))."""
+    """x - logsumexp(x) along `dim`, never log(softmax(x)).
+
+    Args:
+        input: a tensor of any shape.
+        dim: the dimension to normalise over.
+        dtype: the dtype to compute in (the input is cast first).
+
+    Returns:
+        A tensor of input's shape.
+    """
     input = ops.tensor_arg(input, "log_softmax")
     if dtype is not None:
         input = ops.cast(input, dtype)
@@ -224,7 +268,17 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p) (inverted dropout), so
     the expected value is unchanged; the identity when not training. The mask comes from the
-    generator seeded by `am.manual_seed`. With `inplace=True` written into input's array."""
+    generator seeded by `am.manual_seed`. With `inplace=True` written into input's array.
+
+    Args:
+        input: a tensor of any shape.
+        p: the probability of zeroing an element.
+        training: apply dropout (False: return the input).
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape.
+    """
     input = ops.tensor_arg(input, "dropout")
     if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or \
             not 0.0 <= p <= 1.0:
@@ -306,7 +360,9 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
         input: (N, C_in, H, W) or unbatched (C_in, H, W).
         weight: (C_out, C_in / groups, kh, kw).
         bias: (C_out,) or None.
-        stride, dilation: an int or a pair. padding: an int, a pair, 'valid' or 'same'.
+        stride: an int or a pair.
+        padding: an int, a pair, 'valid' or 'same'.
+        dilation: an int or a pair.
         groups: split the channels into this many independent convolutions.
 
     Returns:
@@ -543,9 +599,12 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
         input: (N, C_in, H, W) or unbatched (C_in, H, W).
         weight: (C_in, C_out / groups, kh, kw) (PyTorch's layout: input channels first).
         bias: (C_out,) or None.
-        stride, padding, output_padding, dilation: an int or a pair; `padding` crops that
-            many rows/columns from each side of the full result, `output_padding` (smaller
-            than stride or dilation) adds rows/columns at the bottom/right, as PyTorch.
+        stride: an int or a pair.
+        padding: an int or a pair: crops that many rows/columns from each side of the full
+            result.
+        output_padding: an int or a pair, smaller than stride or dilation: adds rows/columns at
+            the bottom/right, as PyTorch.
+        dilation: an int or a pair.
         groups: split the channels into this many independent transposed convolutions.
 
     Returns:
@@ -571,7 +630,10 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
         input: (N, C_in, L) or unbatched (C_in, L).
         weight: (C_in, C_out / groups, k).
         bias: (C_out,) or None.
-        stride, padding, output_padding, dilation: an int (or a 1-tuple).
+        stride: an int (or a 1-tuple).
+        padding: an int (or a 1-tuple).
+        output_padding: an int (or a 1-tuple).
+        dilation: an int (or a 1-tuple).
         groups: split the channels into this many independent transposed convolutions.
 
     Returns:
@@ -870,7 +932,18 @@ def _index_array(name: str, indices: Any, size: int) -> np.ndarray:
 
 
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
-    """int64 one-hot encoding with a new last axis of length num_classes (max + 1 if -1)."""
+    """int64 one-hot encoding with a new last axis of length num_classes (max + 1 if -1).
+
+    Args:
+        tensor: integer class indices, any shape.
+        num_classes: the length of the new axis (-1: the largest index + 1).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.nn.functional.one_hot(am.tensor([0, 2]), 3)
+        tensor([[1, 0, 0],
+                [0, 0, 1]])
+    """
     if not isinstance(tensor, Tensor):
         ops.shape_of(tensor, "one_hot")  # a ragged list fails here, clearly
     array = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
@@ -1071,6 +1144,12 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
     sum_n w_{y_n} over the samples not ignored. With probabilities,
     l_n = -sum_c w_c y_nc log softmax(x_n)_c and 'mean' divides by the number of samples.
     Every target with 'mean' ignored gives NaN, as in PyTorch (and a zero gradient).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> logits = am.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]])
+        >>> am.nn.functional.cross_entropy(logits, am.tensor([0, 2]))
+        tensor(0.1755)
     """
     input = ops.tensor_arg(input, "cross_entropy")
     _check_reduction("cross_entropy", reduction)
@@ -1131,7 +1210,18 @@ def _check_pair(name: str, input: Tensor, target: Tensor) -> None:
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """(input - target)**2, reduced. Input and target must have the same shape."""
+    """(input - target)**2, reduced. Input and target must have the same shape.
+
+    Args:
+        input: a tensor of any shape.
+        target: a tensor of input's shape.
+        reduction: 'mean' (the default), 'sum' or 'none' (elementwise).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.nn.functional.mse_loss(am.tensor([1.0, 2.0]), am.tensor([1.5, 2.0]))
+        tensor(0.1250)
+    """
     input = ops.tensor_arg(input, "mse_loss")
     _check_reduction("mse_loss", reduction)
     target = _tensor(target)
@@ -1606,7 +1696,8 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: f
     last dimension, as PyTorch.
 
     Args:
-        input1, input2: (N, D), or (D,) for one pair.
+        input1: (N, D), or (D,) for one pair.
+        input2: shaped like input1.
         target: (N,), or () for one pair, holding 1 or -1 (a constant).
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)

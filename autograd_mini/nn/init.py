@@ -35,7 +35,20 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The recommended gain for a nonlinearity: 1 for linear/conv/sigmoid, 5/3 for tanh,
     sqrt(2) for relu, sqrt(2 / (1 + slope**2)) for leaky_relu (slope 0.01 by default), 3/4 for
-    selu."""
+    selu.
+
+    Args:
+        nonlinearity: the function's name ("relu", "tanh", "leaky_relu", "linear", ...).
+        param: the negative slope of leaky_relu.
+
+    Returns:
+        The gain, a float.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.nn.init.calculate_gain("tanh")
+        1.6666666666666667
+    """
     linear = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
               "conv_transpose3d", "sigmoid")
     if nonlinearity in linear:
@@ -72,7 +85,17 @@ def _fan(tensor: Tensor, mode: str) -> int:
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
              generator: Generator | None = None) -> Tensor:
     """Fill with samples from U(a, b) (from `generator`, an am.Generator, or the global
-    stream)."""
+    stream).
+
+    Args:
+        tensor: the tensor to fill, in place.
+        a: the lower bound.
+        b: the upper bound.
+        generator: the `am.Generator` to draw from (default: the global stream).
+
+    Returns:
+        `tensor`.
+    """
     if a > b:
         raise ValueError(f"uniform_: lower bound a={a} is greater than upper bound b={b}")
     rng = _random.numpy_generator(generator, "uniform_")
@@ -81,7 +104,17 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
             generator: Generator | None = None) -> Tensor:
-    """Fill with samples from N(mean, std**2) (from `generator` or the global stream)."""
+    """Fill with samples from N(mean, std**2) (from `generator` or the global stream).
+
+    Args:
+        tensor: the tensor to fill, in place.
+        mean: the mean.
+        std: the standard deviation.
+        generator: the `am.Generator` to draw from (default: the global stream).
+
+    Returns:
+        `tensor`.
+    """
     if std < 0:
         raise ValueError(f"normal_: std must be non-negative, got {std}")
     rng = _random.numpy_generator(generator, "normal_")
@@ -89,34 +122,94 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill `tensor` with `val`, in place and without recording.
+
+    Args:
+        tensor: the tensor to fill (any shape).
+        val: the value.
+
+    Returns:
+        `tensor`.
+    """
     return _fill(tensor, val)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fill `tensor` with zeros, in place and without recording.
+
+    Args:
+        tensor: the tensor to fill (any shape).
+
+    Returns:
+        `tensor`.
+    """
     return _fill(tensor, 0)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fill `tensor` with ones, in place and without recording.
+
+    Args:
+        tensor: the tensor to fill (any shape).
+
+    Returns:
+        `tensor`.
+    """
     return _fill(tensor, 1)
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
-    """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
+    """Fill with U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010).
+
+    Args:
+        tensor: the tensor to fill, in place (a weight of shape (out, in, *kernel) for the fans).
+        gain: a scaling factor (see `calculate_gain`).
+        generator: the `am.Generator` to draw from (default: the global stream).
+
+    Returns:
+        `tensor`.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> w = am.nn.init.xavier_uniform_(am.empty(3, 5))
+        >>> bool((w.abs() <= (6 / (5 + 3)) ** 0.5).all())
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound, generator)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
-    """N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    """Fill with N(0, std**2), std = gain * sqrt(2 / (fan_in + fan_out)) (Glorot & Bengio).
+
+    Args:
+        tensor: the tensor to fill, in place (a weight of shape (out, in, *kernel) for the fans).
+        gain: a scaling factor (see `calculate_gain`).
+        generator: the `am.Generator` to draw from (default: the global stream).
+
+    Returns:
+        `tensor`.
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu", generator: Generator | None = None) -> Tensor:
-    """U(-bound, bound) with bound = gain * sqrt(3 / fan) (He et al., 2015); gain from
-    `calculate_gain(nonlinearity, a)`."""
+    """Fill with U(-bound, bound), bound = gain * sqrt(3 / fan) (He et al., 2015); gain from
+    `calculate_gain(nonlinearity, a)`.
+
+    Args:
+        tensor: the tensor to fill, in place (a weight of shape (out, in, *kernel) for the fans).
+        a: the negative slope of the leaky_relu that follows (for the gain).
+        mode: "fan_in" (keeps the forward pass's variance) or "fan_out" (the backward's).
+        nonlinearity: the nonlinearity's name, for `calculate_gain`.
+        generator: the `am.Generator` to draw from (default: the global stream).
+
+    Returns:
+        `tensor`.
+    """
     gain = calculate_gain(nonlinearity, a)
     bound = gain * math.sqrt(3.0 / _fan(tensor, mode))
     return uniform_(tensor, -bound, bound, generator)
@@ -124,6 +217,17 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu", generator: Generator | None = None) -> Tensor:
-    """N(0, std**2) with std = gain / sqrt(fan)."""
+    """Fill with N(0, std**2), std = gain / sqrt(fan) (He et al., 2015).
+
+    Args:
+        tensor: the tensor to fill, in place (a weight of shape (out, in, *kernel) for the fans).
+        a: the negative slope of the leaky_relu that follows (for the gain).
+        mode: "fan_in" (keeps the forward pass's variance) or "fan_out" (the backward's).
+        nonlinearity: the nonlinearity's name, for `calculate_gain`.
+        generator: the `am.Generator` to draw from (default: the global stream).
+
+    Returns:
+        `tensor`.
+    """
     gain = calculate_gain(nonlinearity, a)
     return normal_(tensor, 0.0, gain / math.sqrt(_fan(tensor, mode)), generator)

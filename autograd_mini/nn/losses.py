@@ -16,6 +16,7 @@ class _Loss(Module):
         self.reduction = reduction
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
 
 
@@ -40,6 +41,10 @@ class CrossEntropyLoss(_Loss):
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """The loss of the logits `input`, (N, C) or (N, C, *), against class indices or probabilities
+        `target`, reduced as `reduction` says (a scalar for 'mean' and 'sum', one value per element or
+        sample for 'none').
+        """
         return F.cross_entropy(input, target, self.weight, ignore_index=self.ignore_index,
                                reduction=self.reduction, label_smoothing=self.label_smoothing)
 
@@ -54,6 +59,10 @@ class NLLLoss(_Loss):
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """The loss of the log-probabilities `input`, (N, C) or (N, C, *), against class indices
+        `target`, reduced as `reduction` says (a scalar for 'mean' and 'sum', one value per element or
+        sample for 'none').
+        """
         return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
 
@@ -62,6 +71,9 @@ class MSELoss(_Loss):
     """Mean squared error (input - target)**2."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """The loss of `input` against `target`, both of one shape, reduced as `reduction` says (a scalar
+        for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.mse_loss(input, target, self.reduction)
 
 
@@ -69,6 +81,9 @@ class L1Loss(_Loss):
     """Mean absolute error |input - target|."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """The loss of `input` against `target`, both of one shape, reduced as `reduction` says (a scalar
+        for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.l1_loss(input, target, self.reduction)
 
 
@@ -80,6 +95,10 @@ class BCELoss(_Loss):
         self.register_buffer("weight", None if weight is None else F._tensor(weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """The loss of the probabilities `input` against `target` in [0, 1], both of one shape, reduced
+        as `reduction` says (a scalar for 'mean' and 'sum', one value per element or sample for
+        'none').
+        """
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)
 
 
@@ -93,6 +112,9 @@ class BCEWithLogitsLoss(_Loss):
         self.register_buffer("pos_weight", None if pos_weight is None else F._tensor(pos_weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """The loss of the logits `input` against `target` in [0, 1], both of one shape, reduced as
+        `reduction` says (a scalar for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction,
                                                   self.pos_weight)
 
@@ -111,6 +133,9 @@ class HuberLoss(_Loss):
         self.delta = delta
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """The loss of `input` against `target`, both of one shape, reduced as `reduction` says (a scalar
+        for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.huber_loss(input, target, self.reduction, self.delta)
 
 
@@ -125,6 +150,9 @@ class SmoothL1Loss(_Loss):
         self.beta = beta
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """The loss of `input` against `target`, both of one shape, reduced as `reduction` says (a scalar
+        for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
@@ -144,6 +172,9 @@ class KLDivLoss(_Loss):
         self.log_target = log_target
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """The loss of the log-probabilities `input` against `target`, both of one shape, reduced as
+        `reduction` says (a scalar for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
@@ -156,6 +187,9 @@ class CosineEmbeddingLoss(_Loss):
         self.margin = margin
 
     def forward(self, input1: Tensor, input2: Tensor, target: Any) -> Tensor:
+        """The loss of the pairs (`input1`, `input2`), (N, D), labelled 1 or -1 by `target`, reduced as
+        `reduction` says (a scalar for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.cosine_embedding_loss(input1, input2, target, self.margin,
                                        reduction=self.reduction)
 
@@ -169,6 +203,9 @@ class MarginRankingLoss(_Loss):
         self.margin = margin
 
     def forward(self, input1: Tensor, input2: Tensor, target: Any) -> Tensor:
+        """The loss of the pairs (`input1`, `input2`) ranked by `target` (1 or -1), reduced as
+        `reduction` says (a scalar for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.margin_ranking_loss(input1, input2, target, self.margin,
                                      reduction=self.reduction)
 
@@ -182,6 +219,9 @@ class HingeEmbeddingLoss(_Loss):
         self.margin = margin
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """The loss of `input` against labels 1 or -1 `target`, reduced as `reduction` says (a scalar for
+        'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
 
 
@@ -200,6 +240,9 @@ class TripletMarginLoss(_Loss):
         self.swap = swap
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
+        """The loss of the triplets (`anchor`, `positive`, `negative`), (N, D), reduced as `reduction`
+        says (a scalar for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.triplet_margin_loss(anchor, positive, negative, self.margin, self.p, self.eps,
                                      self.swap, reduction=self.reduction)
 
@@ -216,6 +259,9 @@ class PoissonNLLLoss(_Loss):
         self.eps = eps
 
     def forward(self, log_input: Tensor, target: Any) -> Tensor:
+        """The loss of the (log-)rates `log_input` against the counts `target`, reduced as `reduction`
+        says (a scalar for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.poisson_nll_loss(log_input, target, log_input=self.log_input, full=self.full,
                                   eps=self.eps, reduction=self.reduction)
 
@@ -230,6 +276,9 @@ class GaussianNLLLoss(_Loss):
         self.eps = eps
 
     def forward(self, input: Tensor, target: Any, var: Any) -> Tensor:
+        """The loss of the means `input` and variances `var` against `target`, reduced as `reduction`
+        says (a scalar for 'mean' and 'sum', one value per element or sample for 'none').
+        """
         return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps,
                                    reduction=self.reduction)
 

@@ -30,19 +30,29 @@ class Module:
     """Base class for all layers and models.
 
     Subclasses call `super().__init__()`, assign Parameters and sub-Modules as attributes, and
-    define `forward`. Calling the module runs `forward`::
-
-        class MLP(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.fc1 = nn.Linear(64, 128)
-                self.fc2 = nn.Linear(128, 10)
-
-            def forward(self, x):
-                return self.fc2(F.relu(self.fc1(x)))
+    define `forward`. Calling the module runs `forward`.
 
     Attributes:
         training: True in training mode (`train()`), False after `eval()`.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> from autograd_mini import nn
+        >>> class MLP(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.fc1 = nn.Linear(4, 8)
+        ...         self.fc2 = nn.Linear(8, 2)
+        ...
+        ...     def forward(self, x):
+        ...         return self.fc2(nn.functional.relu(self.fc1(x)))
+        >>> model = MLP()
+        >>> model(am.randn(5, 4)).shape
+        (5, 2)
+        >>> [name for name, _ in model.named_parameters()]
+        ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+        >>> model.eval().training  # dropout and batch norm switch to inference
+        False
     """
 
     training: bool
@@ -57,6 +67,10 @@ class Module:
         setter(self, "_scope_name", type(self).__name__)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation of the module, called by `module(*args)`: subclasses define it.
+
+        Call the module itself rather than `forward`, so that its hooks and graph scope apply.
+        """
         raise NotImplementedError(f"{type(self).__name__} has no forward(); define "
                                   "forward(self, ...) in the subclass")
 
@@ -134,7 +148,12 @@ class Module:
         self.__dict__["_non_persistent"].discard(name)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Register `param` (a Parameter, or None for an absent one) under `name`."""
+        """Register `param` (a Parameter, or None for an absent one) under `name`.
+
+        Args:
+            name: the attribute name (no dots).
+            param: a Parameter, or None.
+        """
         self._registries("parameters")
         self._check_new_name(name, "parameter")
         if param is not None and not isinstance(param, Parameter):
@@ -147,6 +166,11 @@ class Module:
         """Register a Tensor that is state but not a parameter (e.g. running statistics).
 
         Persistent buffers are part of `state_dict()`.
+
+        Args:
+            name: the attribute name (no dots).
+            tensor: the buffer, or None for an absent one.
+            persistent: include it in `state_dict()`.
         """
         self._registries("buffers")
         self._check_new_name(name, "buffer")
@@ -159,7 +183,12 @@ class Module:
             self._non_persistent.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
-        """Register a sub-module under `name` (the attribute assignment does the same)."""
+        """Register a sub-module under `name` (the attribute assignment does the same).
+
+        Args:
+            name: the attribute name (no dots).
+            module: a Module, or None.
+        """
         self._registries("sub-modules")
         self._check_new_name(name, "module")
         if module is not None and not isinstance(module, Module):
@@ -180,7 +209,11 @@ class Module:
         return key
 
     def get_submodule(self, target: str) -> Module:
-        """The sub-module at a dotted path such as 'layers.0'."""
+        """The sub-module at a dotted path such as 'layers.0'.
+
+        Args:
+            target: the dotted path ("" for the module itself).
+        """
         module: Module = self
         for part in target.split(".") if target else []:
             child = module._modules.get(part)
@@ -194,7 +227,13 @@ class Module:
     def named_modules(self, memo: set | None = None, prefix: str = "",
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """(dotted name, module) for this module and every descendant, depth first; shared
-        sub-modules once."""
+        sub-modules once.
+
+        Args:
+            memo: the ids of modules already yielded (used by the recursion).
+            prefix: prepended to every name.
+            remove_duplicate: yield a shared module once.
+        """
         if memo is None:
             memo = set()
         if remove_duplicate:
@@ -208,10 +247,12 @@ class Module:
                                                remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
+        """Iterate over this module and every descendant, depth first; shared ones once."""
         for _, m in self.named_modules():
             yield m
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Iterate over (name, module) of the direct sub-modules; shared ones once."""
         seen: set[int] = set()
         for name, child in self._modules.items():
             if child is not None and id(child) not in seen:
@@ -219,6 +260,7 @@ class Module:
                 yield name, child
 
     def children(self) -> Iterator[Module]:
+        """Iterate over the direct sub-modules; shared ones once."""
         for _, child in self.named_children():
             yield child
 
@@ -236,22 +278,43 @@ class Module:
     def named_parameters(self, prefix: str = "", recurse: bool = True,
                          remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
         """(dotted name, parameter) pairs, in registration order; a shared weight appears once,
-        under the first name it was reached by."""
+        under the first name it was reached by.
+
+        Args:
+            prefix: prepended to every name.
+            recurse: include the sub-modules' parameters.
+            remove_duplicate: yield a shared parameter once.
+        """
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Iterate over the parameters of this module (and, with `recurse`, of its descendants).
+
+        Args:
+            recurse: include the sub-modules' parameters.
+
+        Returns:
+            An iterator of Parameters, in registration order; a shared weight appears once. Pass it
+            to an optimizer: `am.optim.SGD(model.parameters(), lr=0.1)`.
+        """
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
     def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) pairs: running statistics and other non-parameter state."""
         return self._named_members("_buffers", prefix, recurse)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Iterate over the buffers (running statistics and other non-parameter state)."""
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
-        """Call fn on every sub-module (children first) and on self; returns self."""
+        """Call fn on every sub-module (children first) and on self; returns self.
+
+        Args:
+            fn: a function of a module, e.g. one that re-initialises the Linear layers.
+        """
         for child in self.children():
             child.apply(fn)
         fn(self)
@@ -259,7 +322,14 @@ class Module:
 
     # -- modes and gradients ------------------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (dropout active, batch norm uses batch statistics) recursively."""
+        """Set training mode (dropout active, batch norm uses batch statistics) recursively.
+
+        Args:
+            mode: True for training, False for evaluation.
+
+        Returns:
+            self.
+        """
         if not isinstance(mode, bool):
             raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
         for m in self.modules():
@@ -271,14 +341,25 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
-        """Freeze (False) or unfreeze every parameter."""
+        """Freeze (False) or unfreeze every parameter.
+
+        Args:
+            requires_grad: the flag to set on every parameter.
+
+        Returns:
+            self.
+        """
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters: to None (the default), or cut from any graph
-        and zeroed in place (the same `.grad` Tensors stay), as `Optimizer.zero_grad`."""
+        and zeroed in place (the same `.grad` Tensors stay), as `Optimizer.zero_grad`.
+
+        Args:
+            set_to_none: set each `.grad` to None instead of zeroing it.
+        """
         for p in self.parameters():
             p._reset_grad(set_to_none)
 
@@ -304,9 +385,11 @@ class Module:
         return self
 
     def float(self) -> Module:
+        """Cast every floating-point parameter and buffer to float32, in place; returns self."""
         return self.to(np.float32)
 
     def double(self) -> Module:
+        """Cast every floating-point parameter and buffer to float64, in place; returns self."""
         return self.to(np.float64)
 
     # -- state --------------------------------------------------------------------------------
@@ -334,6 +417,11 @@ class Module:
         Every problem is found first: missing keys and unexpected keys (errors when `strict`),
         and entries whose shape or dtype kind does not fit (always errors). They are reported
         together in one error, before anything is changed.
+
+        Args:
+            state_dict: a mapping of dotted name -> Tensor or array, e.g. from `state_dict()`
+                or `am.load`.
+            strict: missing and unexpected keys are errors.
 
         Returns:
             (missing_keys, unexpected_keys).

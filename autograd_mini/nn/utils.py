@@ -78,8 +78,14 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
 
 def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float,
                      foreach: bool | None = None) -> None:
-    """Clamp every gradient element to [-clip_value, clip_value], in place. `foreach`:
-    PyTorch's choice of a fused implementation; accepted and ignored."""
+    """Clamp every gradient element to [-clip_value, clip_value], in place.
+
+    Args:
+        parameters: a Tensor or an iterable of Tensors whose `.grad` is clamped (those without
+            one are skipped).
+        clip_value: the bound (non-negative).
+        foreach: PyTorch's choice of a fused implementation; accepted and ignored.
+    """
     if clip_value < 0:
         raise ValueError(f"clip_grad_value_: clip_value must be non-negative, got {clip_value}")
     for g in _grads(parameters):
@@ -88,7 +94,14 @@ def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float,
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """The parameters flattened and concatenated into one 1-d tensor, in order, as PyTorch's
-    (differentiable: gradients flow back to each parameter)."""
+    (differentiable: gradients flow back to each parameter).
+
+    Args:
+        parameters: an iterable of Tensors (e.g. `model.parameters()`).
+
+    Returns:
+        A 1-D tensor of sum(p.numel()) elements.
+    """
     from ..ops import cat
 
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
@@ -103,7 +116,12 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """Copy consecutive slices of the 1-d `vec` into the parameters' data, in order, as
     PyTorch's (outside the graph; each parameter gets a copy in its own dtype, never a view of
-    `vec`). Extra elements of `vec` are ignored; too few raise RuntimeError."""
+    `vec`). Extra elements of `vec` are ignored; too few raise RuntimeError.
+
+    Args:
+        vec: a 1-D tensor, e.g. from `parameters_to_vector`.
+        parameters: an iterable of Tensors to overwrite.
+    """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected Tensor, but got: {type(vec).__name__}")
     flat = np.asarray(vec.data).reshape(-1)

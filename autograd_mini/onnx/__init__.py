@@ -42,8 +42,8 @@ def export(model: Any, args: Any, f: str | os.PathLike[str] | BinaryIO, *,
             a function taking and returning Tensors.
         args: the example input: a Tensor, or a tuple of Tensors (ndarrays are accepted).
         f: the path (or binary file object) to write the model to.
-        input_names, output_names: the graph's input and output names (default `input_0`,
-            ..., `output_0`, ...).
+        input_names: the graph's input names (default `input_0`, `input_1`, ...).
+        output_names: the graph's output names (default `output_0`, ...).
         dynamic_axes: `{name: {axis: dim_name}}` or `{name: [axis, ...]}` for inputs and
             outputs whose sizes may change (typically the batch axis).
         opset_version: the ONNX opset (17 or later).

@@ -15,14 +15,14 @@ from .optimizer import Optimizer
 class Adadelta(Optimizer):
     r"""Adadelta (Zeiler, 2012), PyTorch's algorithm:
 
-    .. code-block:: text
-
-        g <- -g                                   if maximize
-        g <- g + weight_decay * p                 if weight_decay != 0
-        v <- rho * v + (1 - rho) * g**2                       ('square_avg')
-        delta = sqrt(u + eps) / sqrt(v + eps) * g
-        u <- rho * u + (1 - rho) * delta**2                   ('acc_delta')
-        p <- p - lr * delta
+    ```text
+    g <- -g                                   if maximize
+    g <- g + weight_decay * p                 if weight_decay != 0
+    v <- rho * v + (1 - rho) * g**2                       ('square_avg')
+    delta = sqrt(u + eps) / sqrt(v + eps) * g
+    u <- rho * u + (1 - rho) * delta**2                   ('acc_delta')
+    p <- p - lr * delta
+    ```
 
     Args:
         params: Tensors or param-group dicts.

@@ -15,13 +15,13 @@ from .optimizer import Optimizer
 class Adagrad(Optimizer):
     r"""Adagrad (Duchi et al., 2011), PyTorch's algorithm. With t the parameter's own step count:
 
-    .. code-block:: text
-
-        g <- -g                                   if maximize
-        g <- g + weight_decay * p                 if weight_decay != 0
-        lr_t = lr / (1 + (t - 1) * lr_decay)
-        sum <- sum + g**2
-        p <- p - lr_t * g / (sqrt(sum) + eps)
+    ```text
+    g <- -g                                   if maximize
+    g <- g + weight_decay * p                 if weight_decay != 0
+    lr_t = lr / (1 + (t - 1) * lr_decay)
+    sum <- sum + g**2
+    p <- p - lr_t * g / (sqrt(sum) + eps)
+    ```
 
     As in PyTorch, the state of every parameter given to the constructor ('step' = 0 and 'sum'
     filled with initial_accumulator_value) is created by the constructor, and the accumulator

@@ -15,14 +15,14 @@ from .optimizer import Optimizer, _check_number
 class Adam(Optimizer):
     r"""Adam (Kingma & Ba, 2015), PyTorch's algorithm. With t the parameter's own step count:
 
-    .. code-block:: text
-
-        g <- -g                                   if maximize
-        g <- g + weight_decay * p                 (L2 added to the gradient; see AdamW)
-        m <- beta1 * m + (1 - beta1) * g
-        v <- beta2 * v + (1 - beta2) * g**2
-        v_max <- max(v_max, v)                    if amsgrad (then v_max replaces v below)
-        p <- p - (lr / (1 - beta1**t)) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+    ```text
+    g <- -g                                   if maximize
+    g <- g + weight_decay * p                 (L2 added to the gradient; see AdamW)
+    m <- beta1 * m + (1 - beta1) * g
+    v <- beta2 * v + (1 - beta2) * g**2
+    v_max <- max(v_max, v)                    if amsgrad (then v_max replaces v below)
+    p <- p - (lr / (1 - beta1**t)) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+    ```
 
     that is p - lr * m_hat / (sqrt(v_hat) + eps): eps is added after the square root.
 
@@ -34,6 +34,15 @@ class Adam(Optimizer):
         weight_decay: L2 penalty added to the gradient.
         amsgrad: use the maximum of the second moments so far (Reddi et al., 2018).
         maximize: ascend instead of descend.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> w = am.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = am.optim.Adam([w], lr=0.1)
+        >>> (w ** 2).sum().backward()
+        >>> opt.step()  # the first step moves each weight by about lr, whatever its gradient
+        >>> w
+        tensor([ 0.9000, -1.9000], requires_grad=True)
     """
 
     _decoupled = False
@@ -100,11 +109,18 @@ class AdamW(Adam):
     r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019), PyTorch's algorithm:
     before the Adam update (without any L2 term in the gradient),
 
-    .. code-block:: text
+    ```text
+    p <- p * (1 - lr * weight_decay)
+    ```
 
-        p <- p * (1 - lr * weight_decay)
-
-    Args are Adam's; weight_decay defaults to 1e-2.
+    Args:
+        params: Tensors or param-group dicts.
+        lr: learning rate.
+        betas: (beta1, beta2), the decay rates of the moment estimates.
+        eps: added to the denominator.
+        weight_decay: the decoupled weight decay (default 1e-2).
+        amsgrad: use the maximum of the second moments so far.
+        maximize: ascend instead of descend.
     """
 
     _decoupled = True

@@ -16,13 +16,13 @@ class Adamax(Optimizer):
     r"""Adamax, Adam with the infinity norm (Kingma & Ba, 2015), PyTorch's algorithm. With t the
     parameter's own step count:
 
-    .. code-block:: text
-
-        g <- -g                                   if maximize
-        g <- g + weight_decay * p                 if weight_decay != 0
-        m <- beta1 * m + (1 - beta1) * g                      ('exp_avg')
-        u <- max(beta2 * u, |g| + eps)                        ('exp_inf')
-        p <- p - (lr / (1 - beta1**t)) * m / u
+    ```text
+    g <- -g                                   if maximize
+    g <- g + weight_decay * p                 if weight_decay != 0
+    m <- beta1 * m + (1 - beta1) * g                      ('exp_avg')
+    u <- max(beta2 * u, |g| + eps)                        ('exp_inf')
+    p <- p - (lr / (1 - beta1**t)) * m / u
+    ```
 
     Args:
         params: Tensors or param-group dicts.

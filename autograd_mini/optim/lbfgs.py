@@ -140,17 +140,17 @@ class LBFGS(Optimizer):
     runs up to max_iter iterations on all the parameters flattened into one vector x, with g the
     flattened gradient (zeros for a parameter without one):
 
-    .. code-block:: text
-
-        d = -g on the very first iteration, else the two-loop recursion on the last history_size
-            pairs (s, y) = (t d, g - g_prev) with y.s > 1e-10, starting from H = y.s / y.y
-        t = min(1, 1 / sum|g|) * lr on the very first iteration, else lr
-        strong_wolfe: t from a strong-Wolfe line search along d (c1 = 1e-4, c2 = 0.9) that
-            spends at most max_eval evaluations in the step
-        x <- x + t d
-        stop when: max|g| <= tolerance_grad, g.d > -tolerance_change, max_iter iterations or
-            max_eval evaluations, max|t d| <= tolerance_change, or the loss changed by less than
-            tolerance_change
+    ```text
+    d = -g on the very first iteration, else the two-loop recursion on the last history_size
+        pairs (s, y) = (t d, g - g_prev) with y.s > 1e-10, starting from H = y.s / y.y
+    t = min(1, 1 / sum|g|) * lr on the very first iteration, else lr
+    strong_wolfe: t from a strong-Wolfe line search along d (c1 = 1e-4, c2 = 0.9) that
+        spends at most max_eval evaluations in the step
+    x <- x + t d
+    stop when: max|g| <= tolerance_grad, g.d > -tolerance_change, max_iter iterations or
+        max_eval evaluations, max|t d| <= tolerance_change, or the loss changed by less than
+        tolerance_change
+    ```
 
     The closure must clear the gradients, compute the loss, call backward and return the loss;
     `step` returns the loss of its first evaluation. Without a line search the loss is not
@@ -189,6 +189,7 @@ class LBFGS(Optimizer):
                              f"{group['line_search_fn']!r}")
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add the one parameter group (LBFGS supports exactly one, as PyTorch's)."""
         if self.param_groups:
             raise ValueError(_ONE_GROUP)
         super().add_param_group(param_group)

@@ -94,6 +94,11 @@ class LRScheduler:
                 if k != "optimizer" and not callable(v) and k != "lr_lambdas"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the scheduler's state from `state_dict()`.
+
+        Args:
+            state_dict: a dict returned by `state_dict()`; unknown keys are a ValueError.
+        """
         unknown = set(state_dict) - set(self.state_dict())
         if unknown:
             raise ValueError(f"{type(self).__name__}.load_state_dict: unexpected keys "
@@ -102,7 +107,28 @@ class LRScheduler:
 
 
 class StepLR(LRScheduler):
-    """lr = base_lr * gamma ** (epoch // step_size)."""
+    """Decay each group's lr by `gamma` every `step_size` epochs: base_lr * gamma ** (epoch //
+    step_size).
+
+    Args:
+        optimizer: the wrapped optimizer.
+        step_size: the number of epochs between decays.
+        gamma: the multiplicative factor of each decay.
+        last_epoch: the index of the last epoch when resuming (-1: start afresh).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> w = am.zeros(2, requires_grad=True)
+        >>> opt = am.optim.SGD([w], lr=1.0)
+        >>> scheduler = am.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()  # (a training epoch)
+        ...     lrs.append(scheduler.get_last_lr()[0])
+        ...     scheduler.step()
+        >>> lrs
+        [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -117,8 +143,15 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """lr = base_lr * gamma ** (number of milestones <= epoch); a repeated milestone counts
-    twice."""
+    """Decay each group's lr by `gamma` at each milestone: base_lr * gamma ** (number of milestones
+    <= epoch); a repeated milestone counts twice.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        milestones: the epochs at which to decay.
+        gamma: the multiplicative factor of each decay.
+        last_epoch: the index of the last epoch when resuming (-1: start afresh).
+    """
 
     def __init__(self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -131,7 +164,13 @@ class MultiStepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """lr = base_lr * gamma ** epoch."""
+    """Decay each group's lr by `gamma` every epoch: base_lr * gamma ** epoch.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        gamma: the multiplicative factor per epoch.
+        last_epoch: the index of the last epoch when resuming (-1: start afresh).
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
@@ -146,6 +185,12 @@ class CosineAnnealingLR(LRScheduler):
 
     The closed form of SGDR without restarts; past T_max it rises again along the same cosine
     (period 2 T_max), as PyTorch's recursive form does.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        T_max: the number of epochs of a half period (lr from base_lr down to eta_min).
+        eta_min: the smallest learning rate.
+        last_epoch: the index of the last epoch when resuming (-1: start afresh).
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
@@ -165,6 +210,12 @@ class LambdaLR(LRScheduler):
     """lr = base_lr * lr_lambda(epoch), with one function for all groups or one per group.
 
     The functions are not part of `state_dict()`.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        lr_lambda: a function of the epoch returning a factor, or a list of them, one per
+            param group.
+        last_epoch: the index of the last epoch when resuming (-1: start afresh).
     """
 
     def __init__(self, optimizer: Optimizer,
@@ -181,12 +232,21 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The learning rate of each group: base_lr * lr_lambda(last_epoch)."""
         return [base * fn(self.last_epoch) for base, fn in zip(self.base_lrs, self.lr_lambdas)]
 
 
 class LinearLR(LRScheduler):
     """lr = base_lr * factor, the factor going linearly from start_factor (epoch 0) to
-    end_factor (epoch total_iters) and staying there."""
+    end_factor (epoch total_iters) and staying there.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        start_factor: the factor at epoch 0, in (0, 1].
+        end_factor: the factor from epoch total_iters on, in [0, 1].
+        total_iters: the number of epochs the change takes.
+        last_epoch: the index of the last epoch when resuming (-1: start afresh).
+    """
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
                  end_factor: float = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None:
@@ -207,7 +267,14 @@ class LinearLR(LRScheduler):
 
 class ConstantLR(LRScheduler):
     """lr = base_lr * factor before epoch total_iters, base_lr from then on (PyTorch's closed
-    form: base_lr * (factor + (epoch >= total_iters) * (1 - factor)))."""
+    form: base_lr * (factor + (epoch >= total_iters) * (1 - factor))).
+
+    Args:
+        optimizer: the wrapped optimizer.
+        factor: the factor before epoch total_iters, in [0, 1].
+        total_iters: the number of epochs the factor applies.
+        last_epoch: the index of the last epoch when resuming (-1: start afresh).
+    """
 
     def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
                  last_epoch: int = -1) -> None:
@@ -222,7 +289,14 @@ class ConstantLR(LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
-    """lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power."""
+    """Polynomial decay to zero: base_lr * (1 - min(epoch, total_iters) / total_iters) ** power.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        total_iters: the epochs the decay takes.
+        power: the power of the polynomial.
+        last_epoch: the index of the last epoch when resuming (-1: start afresh).
+    """
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
                  last_epoch: int = -1) -> None:
@@ -241,6 +315,13 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     `step(epoch)` may be given a (possibly fractional) epoch, as PyTorch's, e.g.
     `step(epoch + i / iters)` inside an epoch.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        T_0: the length of the first cycle, in epochs.
+        T_mult: the factor by which each cycle is longer than the one before (an int >= 1).
+        eta_min: the smallest learning rate.
+        last_epoch: the index of the last epoch when resuming (-1: start afresh).
     """
 
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
@@ -260,10 +341,17 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The learning rate of each group at position `T_cur` of the current cycle."""
         return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i))
                 / 2 for base in self.base_lrs]
 
     def step(self, epoch: float | None = None) -> None:  # type: ignore[override]
+        """Advance one epoch, or jump to `epoch`, and set the groups' learning rates.
+
+        Args:
+            epoch: the (possibly fractional) epoch to jump to, e.g. `epoch + i / iters` within an
+                epoch; None advances by one.
+        """
         if epoch is None and self.last_epoch < 0:
             epoch = 0
         if epoch is None:
@@ -316,6 +404,22 @@ class OneCycleLR(LRScheduler):
     the other way, between max_momentum and base_momentum. Call `step()` after every batch;
     stepping past total_steps raises ValueError. The groups' 'initial_lr', 'max_lr', 'min_lr'
     (and 'max_momentum', 'base_momentum') are stored in the param groups, as PyTorch.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        max_lr: the peak learning rate, one for all groups or one per group.
+        total_steps: the number of steps of the cycle (or give epochs and steps_per_epoch).
+        epochs: the number of epochs, with steps_per_epoch, when total_steps is None.
+        steps_per_epoch: the number of steps per epoch, with epochs.
+        pct_start: the fraction of the cycle spent increasing the lr.
+        anneal_strategy: "cos" or "linear".
+        cycle_momentum: move the momentum inversely to the lr.
+        base_momentum: the lowest momentum (at the peak lr).
+        max_momentum: the highest momentum (at the start and end).
+        div_factor: initial_lr = max_lr / div_factor.
+        final_div_factor: the final lr is initial_lr / final_div_factor.
+        three_phase: come back down to initial_lr before the final annealing.
+        last_epoch: the index of the last step when resuming (-1: start afresh).
     """
 
     def __init__(self, optimizer: Optimizer, max_lr: float | Sequence[float],
@@ -439,6 +543,12 @@ class SequentialLR(LRScheduler):
     on, as PyTorch: at each milestone the next scheduler restarts at epoch 0 (its base_lrs);
     otherwise the active scheduler steps. The schedulers must share `optimizer`, and
     `len(milestones) == len(schedulers) - 1`.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        schedulers: the schedulers, in the order they run.
+        milestones: the epochs at which the next scheduler takes over.
+        last_epoch: the index of the last epoch when resuming (-1: start afresh).
     """
 
     def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler],
@@ -468,6 +578,7 @@ class SequentialLR(LRScheduler):
         self._last_lr = first.get_last_lr()
 
     def step(self) -> None:  # type: ignore[override]
+        """Advance one epoch: step the active scheduler, or restart the next one at its milestone."""
         self.last_epoch += 1
         idx = bisect.bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[idx]
@@ -486,6 +597,7 @@ class SequentialLR(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore this scheduler's and its children's state from `state_dict()`."""
         state = dict(state_dict)
         children = state.pop("_schedulers")
         unknown = set(state) - set(self.state_dict())
@@ -530,6 +642,27 @@ class ReduceLROnPlateau(LRScheduler):
     ('abs'); 'max' mode mirrors it. A reduction smaller than `eps` is skipped. Unlike the other
     schedulers it changes the current lr (it does not record 'initial_lr') and starts at
     last_epoch 0.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        mode: "min" (the metric should fall, e.g. a loss) or "max" (rise, e.g. an accuracy).
+        factor: the multiplier of each reduction (< 1).
+        patience: the number of epochs without improvement tolerated before a reduction.
+        threshold: the least change that counts as an improvement.
+        threshold_mode: "rel" (relative to the best) or "abs".
+        cooldown: the number of epochs to wait after a reduction before counting again.
+        min_lr: the smallest learning rate, one for all groups or one per group.
+        eps: a reduction smaller than this is skipped.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> w = am.zeros(1, requires_grad=True)
+        >>> opt = am.optim.SGD([w], lr=1.0)
+        >>> scheduler = am.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=1, factor=0.5)
+        >>> for val_loss in [1.0, 0.9, 0.9, 0.9, 0.9]:
+        ...     scheduler.step(val_loss)
+        >>> opt.param_groups[0]["lr"]
+        0.5
     """
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
@@ -605,6 +738,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self) -> bool:
+        """Whether the scheduler is waiting out its cooldown after a reduction."""
         return self.cooldown_counter > 0
 
     def _is_better(self, a: float, best: float) -> bool:
@@ -627,6 +761,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.threshold_mode = threshold_mode
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the scheduler's state from `state_dict()`."""
         super().load_state_dict(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
 
@@ -639,6 +774,10 @@ class ChainedScheduler(LRScheduler):
     PolynomialLR) can be chained here: the others compute the lr itself (closed form), not a
     factor of it, so they are refused (ValueError). The constructor applies the product at once
     (PyTorch's children's constructors compose the same way); it does not step.
+
+    Args:
+        schedulers: the schedulers to chain (sharing one optimizer).
+        optimizer: the optimizer (default: the first scheduler's).
     """
 
     def __init__(self, schedulers: Sequence[LRScheduler],
@@ -666,6 +805,7 @@ class ChainedScheduler(LRScheduler):
             _apply_lrs(s, lrs)
 
     def step(self) -> None:  # type: ignore[override]
+        """Step every chained scheduler once and apply the product of their factors."""
         for s in self._schedulers:
             s.step()
             self._apply([s])

@@ -16,17 +16,17 @@ class NAdam(Optimizer):
     r"""NAdam, Adam with Nesterov momentum (Dozat, 2016), PyTorch's algorithm. With t the
     parameter's own step count and psi = momentum_decay:
 
-    .. code-block:: text
-
-        g <- -g                                   if maximize
-        p <- p * (1 - lr * weight_decay)          if decoupled_weight_decay (NAdamW)
-        g <- g + weight_decay * p                 otherwise, if weight_decay != 0
-        mu_t = beta1 * (1 - 0.5 * 0.96**(t * psi));  mu_next = beta1 * (1 - 0.5 * 0.96**((t+1) * psi))
-        P <- P * mu_t                                         ('mu_product', from 1)
-        m <- beta1 * m + (1 - beta1) * g                      ('exp_avg')
-        v <- beta2 * v + (1 - beta2) * g**2                   ('exp_avg_sq')
-        d = sqrt(v / (1 - beta2**t)) + eps
-        p <- p - lr * (1 - mu_t) / (1 - P) * g / d - lr * mu_next / (1 - P * mu_next) * m / d
+    ```text
+    g <- -g                                   if maximize
+    p <- p * (1 - lr * weight_decay)          if decoupled_weight_decay (NAdamW)
+    g <- g + weight_decay * p                 otherwise, if weight_decay != 0
+    mu_t = beta1 * (1 - 0.5 * 0.96**(t * psi));  mu_next = beta1 * (1 - 0.5 * 0.96**((t+1) * psi))
+    P <- P * mu_t                                         ('mu_product', from 1)
+    m <- beta1 * m + (1 - beta1) * g                      ('exp_avg')
+    v <- beta2 * v + (1 - beta2) * g**2                   ('exp_avg_sq')
+    d = sqrt(v / (1 - beta2**t)) + eps
+    p <- p - lr * (1 - mu_t) / (1 - P) * g / d - lr * mu_next / (1 - P * mu_next) * m / d
+    ```
 
     Args:
         params: Tensors or param-group dicts.

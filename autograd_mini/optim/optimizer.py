@@ -52,6 +52,22 @@ class Optimizer:
         param_groups: list of dicts, one per group: 'params' plus every hyperparameter.
         state: parameter -> dict of that parameter's state (NumPy arrays and the step count),
             created on its first update.
+
+    Examples:
+        A training loop, and per-group hyperparameters:
+
+        >>> import autograd_mini as am
+        >>> model = am.nn.Linear(3, 1)
+        >>> opt = am.optim.SGD([{"params": [model.weight]},
+        ...                     {"params": [model.bias], "lr": 0.01}], lr=0.1)
+        >>> x, y = am.randn(8, 3), am.randn(8, 1)
+        >>> for _ in range(5):
+        ...     opt.zero_grad()
+        ...     loss = am.nn.functional.mse_loss(model(x), y)
+        ...     loss.backward()
+        ...     opt.step()
+        >>> [group["lr"] for group in opt.param_groups]
+        [0.1, 0.01]
     """
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
@@ -90,7 +106,12 @@ class Optimizer:
         """Subclasses check their hyperparameters here (ValueError naming them)."""
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add a group of parameters with its own hyperparameters (the defaults fill the rest)."""
+        """Add a group of parameters with its own hyperparameters (the defaults fill the rest).
+
+        Args:
+            param_group: a dict with 'params' (a Tensor or a sequence of them) and any
+                hyperparameters that differ from the defaults.
+        """
         if not isinstance(param_group, dict):
             raise TypeError(f"a param group must be a dict, got {type(param_group).__name__}")
         group = dict(param_group)
@@ -130,6 +151,9 @@ class Optimizer:
         (a gradient built with create_graph=True would otherwise chain every later gradient onto
         this one, and keep its graph alive), then zeroed: PyTorch's
         `grad.detach_()` (or `grad.requires_grad_(False)`) and `grad.zero_()`.
+
+        Args:
+            set_to_none: set each `.grad` to None instead of zeroing it.
         """
         for group in self.param_groups:
             for p in group["params"]:
@@ -203,6 +227,9 @@ class Optimizer:
 
         The groups must match this optimizer's in number and size, and every state array must
         fit its parameter's shape; everything is checked before anything changes.
+
+        Args:
+            state_dict: a dict returned by `state_dict()`.
         """
         if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
             raise ValueError("optimizer state dict must be a dict with exactly the keys 'state' "

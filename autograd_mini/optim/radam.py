@@ -16,20 +16,20 @@ class RAdam(Optimizer):
     r"""RAdam, rectified Adam (Liu et al., 2020), PyTorch's algorithm. With t the parameter's own
     step count:
 
-    .. code-block:: text
-
-        g <- -g                                   if maximize
-        p <- p * (1 - lr * weight_decay)          if decoupled_weight_decay (RAdamW)
-        g <- g + weight_decay * p                 otherwise, if weight_decay != 0
-        m <- beta1 * m + (1 - beta1) * g                      ('exp_avg')
-        v <- beta2 * v + (1 - beta2) * g**2                   ('exp_avg_sq')
-        m_hat = m / (1 - beta1**t)
-        rho_inf = 2 / (1 - beta2) - 1;  rho_t = rho_inf - 2 t beta2**t / (1 - beta2**t)
-        if rho_t > 5:
-            r = sqrt((rho_t - 4) (rho_t - 2) rho_inf / ((rho_inf - 4) (rho_inf - 2) rho_t))
-            p <- p - lr * m_hat * sqrt(1 - beta2**t) / (sqrt(v) + eps) * r
-        else:
-            p <- p - lr * m_hat                   (plain momentum while the variance is unreliable)
+    ```text
+    g <- -g                                   if maximize
+    p <- p * (1 - lr * weight_decay)          if decoupled_weight_decay (RAdamW)
+    g <- g + weight_decay * p                 otherwise, if weight_decay != 0
+    m <- beta1 * m + (1 - beta1) * g                      ('exp_avg')
+    v <- beta2 * v + (1 - beta2) * g**2                   ('exp_avg_sq')
+    m_hat = m / (1 - beta1**t)
+    rho_inf = 2 / (1 - beta2) - 1;  rho_t = rho_inf - 2 t beta2**t / (1 - beta2**t)
+    if rho_t > 5:
+        r = sqrt((rho_t - 4) (rho_t - 2) rho_inf / ((rho_inf - 4) (rho_inf - 2) rho_t))
+        p <- p - lr * m_hat * sqrt(1 - beta2**t) / (sqrt(v) + eps) * r
+    else:
+        p <- p - lr * m_hat                   (plain momentum while the variance is unreliable)
+    ```
 
     Args:
         params: Tensors or param-group dicts.

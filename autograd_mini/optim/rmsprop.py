@@ -14,15 +14,15 @@ from .optimizer import Optimizer, _check_number
 class RMSprop(Optimizer):
     r"""RMSprop (Hinton), PyTorch's algorithm:
 
-    .. code-block:: text
-
-        g <- -g                                   if maximize
-        g <- g + weight_decay * p                 if weight_decay != 0
-        v <- alpha * v + (1 - alpha) * g**2
-        if centered: a <- alpha * a + (1 - alpha) * g;  d = sqrt(v - a**2) + eps
-        else:        d = sqrt(v) + eps
-        if momentum > 0: b <- momentum * b + g / d;  p <- p - lr * b
-        else:            p <- p - lr * g / d
+    ```text
+    g <- -g                                   if maximize
+    g <- g + weight_decay * p                 if weight_decay != 0
+    v <- alpha * v + (1 - alpha) * g**2
+    if centered: a <- alpha * a + (1 - alpha) * g;  d = sqrt(v - a**2) + eps
+    else:        d = sqrt(v) + eps
+    if momentum > 0: b <- momentum * b + g / d;  p <- p - lr * b
+    else:            p <- p - lr * g / d
+    ```
 
     Args:
         params: Tensors or param-group dicts.

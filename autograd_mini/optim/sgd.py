@@ -14,15 +14,15 @@ from .optimizer import Optimizer, _check_number, required
 class SGD(Optimizer):
     r"""Stochastic gradient descent, PyTorch's algorithm. For each parameter with a gradient g:
 
-    .. code-block:: text
-
-        g <- -g                             if maximize
-        g <- g + weight_decay * p           if weight_decay != 0
-        if momentum != 0:
-            b <- g                          on the parameter's first step
-            b <- momentum * b + (1 - dampening) * g   afterwards
-            g <- g + momentum * b           if nesterov, else g <- b
-        p <- p - lr * g
+    ```text
+    g <- -g                             if maximize
+    g <- g + weight_decay * p           if weight_decay != 0
+    if momentum != 0:
+        b <- g                          on the parameter's first step
+        b <- momentum * b + (1 - dampening) * g   afterwards
+        g <- g + momentum * b           if nesterov, else g <- b
+    p <- p - lr * g
+    ```
 
     Args:
         params: Tensors or param-group dicts.
@@ -32,6 +32,16 @@ class SGD(Optimizer):
         weight_decay: L2 penalty added to the gradient.
         nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
         maximize: ascend instead of descend.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> w = am.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = am.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> (w ** 2).sum().backward()  # grad = 2 w
+        >>> opt.step()
+        >>> w
+        tensor([ 0.8000, -1.6000], requires_grad=True)
+        >>> opt.zero_grad()  # .grad back to None before the next backward
     """
 
     def __init__(self, params: Iterable[Any], lr: float = required, momentum: float = 0.0,

@@ -14,8 +14,11 @@
 - Both feed backward random upstream gradients (never 1, also for one-element outputs), so a
   backward that ignores or mis-scales its upstream gradient fails; float32 inputs are checked on
   float64 copies with a warning, and `check_dtypes=True` compares the float32 path with float64.
-- Hypothesis strategies (need the `dev` extra): `shapes`, `broadcastable_shapes`, `tensors`, `axes`.
-- A pytest plugin, registered on install: a `gradcheck` fixture and `--gradcheck-examples N`.
+- Hypothesis strategies (need the `testing` extra): `shapes`, `broadcastable_shapes`, `tensors`,
+  `axes`.
+- A pytest plugin, opt-in (`-p autograd_mini.testing.plugin`, or `pytest_plugins =
+  ["autograd_mini.testing.plugin"]` in a conftest.py): a `gradcheck` fixture and
+  `--gradcheck-examples N`.
 
 Nothing here is imported by `import autograd_mini`; hypothesis is imported only when a strategy
 is first used.

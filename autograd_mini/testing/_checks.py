@@ -174,7 +174,11 @@ def assert_grads_match(fn: Any, *inputs: Any, order: int = 2, eps: float = 1e-6,
         *inputs: the arguments; float Tensors with requires_grad=True are checked, the rest are
             passed as they are.
         order: 1 for first derivatives only, 2 to check second derivatives as well.
-        eps, atol, rtol, fast_mode, seed: as in `am.gradcheck`.
+        eps: finite-difference step, as in `am.gradcheck`.
+        atol: absolute tolerance, as in `am.gradcheck`.
+        rtol: relative tolerance, as in `am.gradcheck`.
+        fast_mode: compare random projections, as in `am.gradcheck`.
+        seed: for the random vectors, as in `am.gradcheck`.
         check_dtypes: also run fn (or the module) in the inputs' own dtypes (float32) and compare
             outputs, gradients and (order=2) second derivatives with the float64 path.
 

@@ -12,7 +12,12 @@ def max_examples(default: int) -> int:
     """The number of hypothesis examples a test should run: `default`, or N during a deep run.
 
     Use it where a test fixes its own count, so the deep run still reaches it:
+    `@settings(max_examples=am.testing.max_examples(25), deadline=None)`.
 
-        @settings(max_examples=am.testing.max_examples(25), deadline=None)
+    Args:
+        default: the test's own number of examples.
+
+    Returns:
+        `default`, or the deep run's number (`--gradcheck-examples N`) when one is set.
     """
     return default if deep_examples is None else deep_examples

@@ -34,6 +34,15 @@ def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1,
     """Array shapes: tuples of `min_dims`..`max_dims` sides, each in `min_side`..`max_side`.
 
     `min_side=0` allows zero-size dimensions. Shrinks towards small, low-dimensional shapes.
+
+    Args:
+        min_dims: the fewest dimensions.
+        max_dims: the most dimensions.
+        min_side: the smallest size of a dimension (0 allows empty tensors).
+        max_side: the largest size of a dimension.
+
+    Returns:
+        A hypothesis strategy of tuples of ints.
     """
     _check_sizes(min_dims, max_dims, min_side, max_side, "shapes")
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
@@ -45,6 +54,16 @@ def broadcastable_shapes(n: int = 2, min_dims: int = 0, max_dims: int = 3, min_s
     """`n` shapes that broadcast together (dimensions of 1, missing leading dimensions).
 
     `np.broadcast_shapes(*shapes)` is the result's shape.
+
+    Args:
+        n: the number of shapes.
+        min_dims: the fewest dimensions.
+        max_dims: the most dimensions.
+        min_side: the smallest size of a dimension (0 allows empty tensors).
+        max_side: the largest size of a dimension.
+
+    Returns:
+        A hypothesis strategy of n-tuples of shapes.
     """
     if n < 1:
         raise ValueError(f"broadcastable_shapes: n must be at least 1, got {n}")
@@ -61,6 +80,15 @@ def axes(ndim: int, allow_none: bool = True, allow_int: bool = True,
     Draws None (all axes), a single int, or a tuple of distinct axes (possibly empty, which reduces
     nothing), with negative spellings mixed in. For ndim 0 only None and () are drawn: the spellings
     NumPy and PyTorch both accept.
+
+    Args:
+        ndim: the tensor's number of dimensions.
+        allow_none: draw None (reduce over all dimensions).
+        allow_int: draw single ints, not only tuples.
+        allow_negative: mix in negative spellings of the axes.
+
+    Returns:
+        A hypothesis strategy of None, ints and tuples of ints.
     """
     if ndim < 0:
         raise ValueError(f"axes: ndim must be >= 0, got {ndim}")
@@ -144,7 +172,8 @@ def tensors(shape: Shape | st.SearchStrategy[Shape] | None = None, dtype: Any = 
         avoid: points the values keep `margin` away from (kinks of the function under test);
             pass `()` to allow any value.
         distinct: values pairwise at least `margin` apart (for max, min, sort and pooling).
-        min_value, max_value: the range of the default elements.
+        min_value: the lower end of the default elements' range.
+        max_value: the upper end of the default elements' range.
         margin: the distance kept from kinks and, with distinct, between values. It should be
             much larger than gradcheck's step (1e-6).
 

@@ -1225,9 +1225,12 @@ EXCLUDED.update({
     "isnan": _BOOL_RESULT, "isinf": _BOOL_RESULT, "isfinite": _BOOL_RESULT,
     "count_nonzero": "no gradient: an int64 count",
 })
-# group/instance/RMS norm and F.pad modes; attention, recurrent, conv1d and pooling
-from . import programs_norms, programs_sequence  # noqa: E402,F401
-# transposed convolutions, interpolation, pixel shuffle, adaptive max pooling
-from . import programs_vision  # noqa: E402,F401
-# linear algebra (am.linalg) and LSTM with proj_size
-from . import programs_linalg  # noqa: E402,F401
+# More ops, registered by their own modules: group/instance/RMS norm and F.pad modes; attention,
+# recurrent, conv1d and pooling; transposed convolutions, interpolation, pixel shuffle, adaptive
+# max pooling; linear algebra and LSTM with proj_size.
+from . import (  # noqa: E402,F401
+    programs_linalg,
+    programs_norms,
+    programs_sequence,
+    programs_vision,
+)

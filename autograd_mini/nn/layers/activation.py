@@ -15,18 +15,37 @@ from ..parameter import Parameter
 
 
 class ReLU(Module):
-    """max(x, 0); with `inplace=True` written into the input's array (see `Tensor.relu_`)."""
+    """The rectified linear unit, elementwise: max(x, 0); with `inplace=True` written into the input's
+    array (see `Tensor.relu_`).
+
+    Args:
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply ReLU elementwise; the result has the input's shape (any shape)."""
         return F.relu(input, inplace=self.inplace)
 
 
 class LeakyReLU(Module):
-    """x where x > 0, else negative_slope * x."""
+    """The leaky rectified linear unit, elementwise: x where x > 0, else negative_slope * x.
+
+    Args:
+        negative_slope: the slope for x < 0.
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
@@ -34,9 +53,11 @@ class LeakyReLU(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply LeakyReLU elementwise; the result has the input's shape (any shape)."""
         return F.leaky_relu(input, self.negative_slope, inplace=self.inplace)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"negative_slope={self.negative_slope}"
 
 
@@ -44,16 +65,29 @@ class Sigmoid(Module):
     """1 / (1 + exp(-x))."""
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply Sigmoid elementwise; the result has the input's shape (any shape)."""
         return F.sigmoid(input)
 
 
 class Tanh(Module):
+    """tanh(x), elementwise."""
+
     def forward(self, input: Tensor) -> Tensor:
+        """Apply Tanh elementwise; the result has the input's shape (any shape)."""
         return F.tanh(input)
 
 
 class GELU(Module):
-    """x * Phi(x) (approximate='none', with erf) or its tanh approximation."""
+    """The Gaussian error linear unit, elementwise: x * Phi(x) (approximate='none', with erf) or its tanh
+    approximation.
+
+    Args:
+        approximate: "none" (exact, with erf) or "tanh".
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
@@ -62,9 +96,11 @@ class GELU(Module):
         self.approximate = approximate
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply GELU elementwise; the result has the input's shape (any shape)."""
         return F.gelu(input, approximate=self.approximate)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"approximate={self.approximate!r}"
 
 
@@ -72,11 +108,22 @@ class SiLU(Module):
     """x * sigmoid(x)."""
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply SiLU elementwise; the result has the input's shape (any shape)."""
         return F.silu(input)
 
 
 class Softplus(Module):
-    """log(1 + exp(beta x)) / beta, linear above `threshold`."""
+    """A smooth approximation of ReLU, elementwise: log(1 + exp(beta x)) / beta, linear above
+    `threshold`.
+
+    Args:
+        beta: the sharpness (larger: closer to ReLU).
+        threshold: above beta * x > threshold the function is x itself, for stability.
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
@@ -84,37 +131,59 @@ class Softplus(Module):
         self.threshold = threshold
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply Softplus elementwise; the result has the input's shape (any shape)."""
         return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Softmax(Module):
-    """softmax along `dim`."""
+    """Softmax along `dim`: the values of each slice are positive and sum to one.
+
+    Args:
+        dim: the dimension to normalise over (None: PyTorch's legacy choice, with a warning).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
+        """Softmax of `input` along `dim`; the result has the input's shape."""
         return F.softmax(input, self.dim)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"dim={self.dim}"
 
 
 class LogSoftmax(Module):
-    """log_softmax along `dim`."""
+    """The logarithm of softmax along a dimension, computed stably: log_softmax along `dim`.
+
+    Args:
+        dim: the dimension to normalise over (None: PyTorch's legacy choice, with a warning).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
+        """LogSoftmax of `input` along `dim`; the result has the input's shape."""
         return F.log_softmax(input, self.dim)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"dim={self.dim}"
 
 
@@ -123,7 +192,16 @@ def _inplace_suffix(inplace: bool) -> str:
 
 
 class ELU(Module):
-    """x where x > 0, else alpha * (exp(x) - 1)."""
+    """The exponential linear unit, elementwise: x where x > 0, else alpha * (exp(x) - 1).
+
+    Args:
+        alpha: the value approached as x -> -inf is -alpha.
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -131,28 +209,51 @@ class ELU(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply ELU elementwise; the result has the input's shape (any shape)."""
         return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"alpha={self.alpha}{_inplace_suffix(self.inplace)}"
 
 
 class SELU(Module):
-    """scale * elu(x, alpha) with PyTorch's self-normalising constants."""
+    """The scaled exponential linear unit (self-normalising), elementwise: scale * elu(x, alpha) with
+    PyTorch's self-normalising constants.
+
+    Args:
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply SELU elementwise; the result has the input's shape (any shape)."""
         return F.selu(input, self.inplace)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return "inplace=True" if self.inplace else ""
 
 
 class CELU(Module):
-    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    """The continuously differentiable exponential linear unit, elementwise: max(0, x) + min(0, alpha *
+    (exp(x / alpha) - 1)).
+
+    Args:
+        alpha: the scale of the negative part.
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -160,14 +261,26 @@ class CELU(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply CELU elementwise; the result has the input's shape (any shape)."""
         return F.celu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"alpha={self.alpha}{_inplace_suffix(self.inplace)}"
 
 
 class Hardtanh(Module):
-    """x clamped to [min_val, max_val] (gradient 0 at the bounds, as PyTorch)."""
+    """Clamp elementwise into [min_val, max_val] (gradient 0 at the bounds, as PyTorch).
+
+    Args:
+        min_val: the lower bound.
+        max_val: the upper bound.
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -179,52 +292,90 @@ class Hardtanh(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply Hardtanh elementwise; the result has the input's shape (any shape)."""
         return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"min_val={self.min_val}, max_val={self.max_val}{_inplace_suffix(self.inplace)}"
 
 
 class ReLU6(Hardtanh):
-    """min(max(x, 0), 6): Hardtanh(0, 6), as PyTorch."""
+    """ReLU capped at 6, elementwise: min(max(x, 0), 6): Hardtanh(0, 6), as PyTorch.
+
+    Args:
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__(0.0, 6.0, inplace)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return "inplace=True" if self.inplace else ""
 
 
 class Hardsigmoid(Module):
-    """relu6(x + 3) / 6."""
+    """A piecewise-linear sigmoid, elementwise: relu6(x + 3) / 6.
+
+    Args:
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply Hardsigmoid elementwise; the result has the input's shape (any shape)."""
         return F.hardsigmoid(input, self.inplace)
 
 
 class Hardswish(Module):
-    """x * relu6(x + 3) / 6."""
+    """A piecewise approximation of SiLU, elementwise: x * relu6(x + 3) / 6.
+
+    Args:
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply Hardswish elementwise; the result has the input's shape (any shape)."""
         return F.hardswish(input, self.inplace)
 
 
 class Mish(Module):
-    """x * tanh(softplus(x))."""
+    """The Mish activation, elementwise: x * tanh(softplus(x)).
+
+    Args:
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply Mish elementwise; the result has the input's shape (any shape)."""
         return F.mish(input, self.inplace)
 
 
@@ -232,6 +383,7 @@ class Softsign(Module):
     """x / (1 + |x|)."""
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply Softsign elementwise; the result has the input's shape (any shape)."""
         return F.softsign(input)
 
 
@@ -239,34 +391,55 @@ class LogSigmoid(Module):
     """log(sigmoid(x)), stable."""
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply LogSigmoid elementwise; the result has the input's shape (any shape)."""
         return F.logsigmoid(input)
 
 
 class Softmin(Module):
-    """softmax(-x) along `dim`."""
+    """Softmin along a dimension: softmax of -x: softmax(-x) along `dim`.
+
+    Args:
+        dim: the dimension to normalise over.
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
+        """Softmin of `input` along `dim`; the result has the input's shape."""
         return F.softmin(input, self.dim)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"dim={self.dim}"
 
 
 class GLU(Module):
-    """a * sigmoid(b) for the two halves a, b of the input along `dim`."""
+    """The gated linear unit: a * sigmoid(b) for the two halves a, b of the input along `dim`.
+
+    Args:
+        dim: the dimension to split in two (its size must be even).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape with `dim` halved.
+    """
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
+        """GLU of `input`: its size along `dim` (even) is halved in the result."""
         return F.glu(input, self.dim)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"dim={self.dim}"
 
 
@@ -294,12 +467,15 @@ class PReLU(Module):
                                         dtype=dtype or _dtypes.get_default_dtype()))
 
     def reset_parameters(self) -> None:
+        """Set every slope back to `init`."""
         _init.constant_(self.weight, self.init)
 
     def forward(self, input: Tensor) -> Tensor:
+        """PReLU of `input`: shape (N, C, ...), or any shape with one slope; the result has its shape."""
         return F.prelu(input, self.weight)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"num_parameters={self.num_parameters}"
 
 
@@ -307,11 +483,22 @@ class Tanhshrink(Module):
     """x - tanh(x)."""
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply Tanhshrink elementwise; the result has the input's shape (any shape)."""
         return F.tanhshrink(input)
 
 
 class Threshold(Module):
-    """x where x > threshold, else value."""
+    """Replace the values at or below a threshold, elementwise: x where x > threshold, else value.
+
+    Args:
+        threshold: the threshold.
+        value: the value that replaces x where x <= threshold.
+        inplace: write the result into the input's array (no copy).
+
+    Shape:
+        - input: any shape.
+        - output: the input's shape.
+    """
 
     def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
         super().__init__()
@@ -320,7 +507,9 @@ class Threshold(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """Apply Threshold elementwise; the result has the input's shape (any shape)."""
         return F.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"threshold={self.threshold}, value={self.value}{_inplace_suffix(self.inplace)}"

@@ -32,15 +32,30 @@ from .normalization import LayerNorm
 class MultiheadAttention(Module):
     """Multi-head attention: softmax(Q K^T / sqrt(head_dim) + mask) V per head, then out_proj.
 
-    Args (PyTorch's, in its order): embed_dim, num_heads, dropout=0.0 (on the attention weights,
-    while training), bias=True (in_proj_bias and out_proj.bias), add_bias_kv=False (learned
-    bias_k, bias_v (1, 1, E) appended to the keys and values), add_zero_attn=False (a zero key
-    and value appended), kdim=None, vdim=None (the key's and value's feature sizes; embed_dim if
-    None), batch_first=False ((N, L, E) instead of (L, N, E)).
-
     Initialisation as PyTorch: xavier_uniform_ for the projection weights, zeros for
     in_proj_bias and out_proj.bias, xavier_normal_ for bias_k and bias_v; out_proj.weight is a
     Linear's.
+
+    Args:
+        embed_dim: E, the model's feature size (divisible by num_heads).
+        num_heads: the number of heads; each attends with head_dim = E // num_heads features.
+        dropout: the dropout probability on the attention weights, while training.
+        bias: learn in_proj_bias and out_proj.bias.
+        add_bias_kv: learn bias_k and bias_v, (1, 1, E), appended to the keys and values.
+        add_zero_attn: append a zero key and value.
+        kdim: the key's feature size (default embed_dim).
+        vdim: the value's feature size (default embed_dim).
+        batch_first: inputs and output are (N, L, E) instead of (L, N, E).
+        device: only the CPU ("cpu", or None).
+        dtype: the parameters' dtype (default: the default float dtype).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> attn = am.nn.MultiheadAttention(embed_dim=8, num_heads=2, batch_first=True)
+        >>> x = am.randn(3, 5, 8)  # (N, L, E)
+        >>> out, weights = attn(x, x, x)
+        >>> out.shape, weights.shape
+        ((3, 5, 8), (3, 5, 5))
     """
 
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
@@ -147,6 +162,7 @@ class MultiheadAttention(Module):
         return out, weights
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         text = f"embed_dim={self.embed_dim}, num_heads={self.num_heads}"
         if self.dropout:
             text += f", dropout={self.dropout}"
@@ -171,13 +187,21 @@ class TransformerEncoderLayer(Module):
     """Self-attention and a feed-forward block, each with a residual connection and LayerNorm,
     as PyTorch's (post-norm by default, pre-norm with norm_first=True).
 
-    Args (PyTorch's, in its order): d_model, nhead, dim_feedforward=2048, dropout=0.1,
-    activation="relu" ("relu", "gelu" or a callable; a Module becomes a sub-module),
-    layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True (in the linear layers,
-    the attention and the LayerNorms).
-
     Sub-modules, as PyTorch's: self_attn, linear1, dropout, linear2, norm1, norm2, dropout1,
     dropout2.
+
+    Args:
+        d_model: E, the model's feature size.
+        nhead: the number of attention heads.
+        dim_feedforward: the hidden size of the feed-forward block.
+        dropout: the dropout probability (attention weights, feed-forward, residuals).
+        activation: "relu", "gelu" or a callable (a Module becomes a sub-module).
+        layer_norm_eps: the LayerNorms' eps.
+        batch_first: inputs and output are (N, S, E) instead of (S, N, E).
+        norm_first: pre-norm (LayerNorm before each block) instead of post-norm.
+        bias: learn biases in the linear layers, the attention and the LayerNorms.
+        device: only the CPU ("cpu", or None).
+        dtype: the parameters' dtype (default: the default float dtype).
     """
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
@@ -225,7 +249,15 @@ class TransformerEncoderLayer(Module):
 class TransformerEncoder(Module):
     """A stack of `num_layers` deep copies of `encoder_layer` (`layers.0`, `layers.1`, ...),
     then the optional `norm`, as PyTorch's. `enable_nested_tensor` and `mask_check` are accepted
-    for PyTorch's signature (nested tensors are a fast path PyTorch itself may skip)."""
+    for PyTorch's signature (nested tensors are a fast path PyTorch itself may skip).
+
+    Args:
+        encoder_layer: the layer to copy.
+        num_layers: the number of copies.
+        norm: a module applied to the last layer's output (e.g. a LayerNorm), or None.
+        enable_nested_tensor: accepted for PyTorch's signature.
+        mask_check: accepted for PyTorch's signature.
+    """
 
     def __init__(self, encoder_layer: TransformerEncoderLayer, num_layers: int,
                  norm: Module | None = None, enable_nested_tensor: bool = True,

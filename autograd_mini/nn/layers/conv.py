@@ -25,8 +25,11 @@ class Conv2d(Module):
     U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = C_in / groups * kh * kw, as PyTorch.
 
     Args:
-        in_channels, out_channels: channel counts.
-        kernel_size, stride, dilation: an int or a pair.
+        in_channels: C_in, the input's channels.
+        out_channels: C_out, the output's channels.
+        kernel_size: an int or a pair.
+        stride: an int or a pair.
+        dilation: an int or a pair.
         padding: an int, a pair, 'valid' or 'same' (zeros).
         groups: independent channel groups (in_channels and out_channels divisible by it).
         bias: learn an additive bias per output channel.
@@ -54,6 +57,7 @@ class Conv2d(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Redraw weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as PyTorch."""
         fan_in = self.weight.shape[1] * self.kernel_size[0] * self.kernel_size[1]
         bound = 1.0 / math.sqrt(fan_in) if fan_in else 0.0
         init.uniform_(self.weight, -bound, bound)
@@ -61,10 +65,12 @@ class Conv2d(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
+        """Convolve `input`, (N, C_in, H, W) or (C_in, H, W), into (N, C_out, H_out, W_out)."""
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                         self.groups)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
         if self.padding not in ((0, 0), "valid"):
@@ -92,10 +98,12 @@ class MaxPool2d(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input: Tensor) -> Any:
+        """Max-pool `input`, (N, C, H, W) or (C, H, W) (with the indices when `return_indices`)."""
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 

@@ -88,6 +88,7 @@ class Conv1d(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Redraw weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as PyTorch."""
         fan_in = self.weight.shape[1] * self.kernel_size[0]
         bound = 1.0 / math.sqrt(fan_in) if fan_in else 0.0
         init.uniform_(self.weight, -bound, bound)
@@ -103,6 +104,7 @@ class Conv1d(Module):
         return self.padding[0], self.padding[0]
 
     def forward(self, input: Tensor) -> Tensor:
+        """Convolve `input`, (N, C_in, L) or (C_in, L), into (N, C_out, L_out)."""
         if self.padding_mode == "zeros":
             return conv1d(input, self.weight, self.bias, self.stride, self.padding,
                           self.dilation, self.groups)
@@ -118,6 +120,7 @@ class Conv1d(Module):
         return conv1d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
         if self.padding != (0,):

@@ -32,6 +32,7 @@ class Identity(Module):
         super().__init__()
 
     def forward(self, input: Any) -> Any:
+        """Return `input` unchanged."""
         return input
 
 
@@ -47,6 +48,20 @@ class Linear(Module):
         out_features: size of each output's last axis.
         bias: learn an additive bias.
         dtype: parameter dtype (the default dtype, float32, unless set).
+
+    Shape:
+        - input: (*, in_features).
+        - output: (*, out_features).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> layer = am.nn.Linear(3, 2)
+        >>> layer
+        Linear(in_features=3, out_features=2, bias=True)
+        >>> layer.weight.shape, layer.bias.shape
+        ((2, 3), (2,))
+        >>> layer(am.randn(4, 3)).shape
+        (4, 2)
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
@@ -60,15 +75,18 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Redraw weight and bias from U(-1/sqrt(in_features), 1/sqrt(in_features)), as PyTorch."""
         bound = 1.0 / math.sqrt(self.in_features) if self.in_features else 0.0
         init.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
+        """`input @ weight.T + bias`: (*, in_features) -> (*, out_features)."""
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
 
@@ -82,9 +100,11 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input: Tensor) -> Tensor:
+        """`input` with dimensions start_dim..end_dim merged into one."""
         return ops.flatten(input, self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
@@ -100,9 +120,11 @@ class Dropout(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        """`input` with elements zeroed at random while training (the identity in eval mode)."""
         return F.dropout(input, self.p, self.training, inplace=self.inplace)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"p={self.p}"
 
 
@@ -139,14 +161,17 @@ class Embedding(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Redraw the weight from N(0, 1), with the padding_idx row zeroed, as PyTorch."""
         init.normal_(self.weight)
         if self.padding_idx is not None:
             self.weight.data[self.padding_idx] = 0
 
     def forward(self, input: Any) -> Tensor:
+        """The rows of `weight` at the integer ids `input`: shape input.shape + (embedding_dim,)."""
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         pad = f", padding_idx={self.padding_idx}" if self.padding_idx is not None else ""
         if self.max_norm is not None:
             pad += f", max_norm={self.max_norm}"

@@ -16,7 +16,26 @@ from ..parameter import Parameter
 
 class LayerNorm(Module):
     """Normalise over the trailing `normalized_shape` axes, then scale by `weight` (ones) and
-    shift by `bias` (zeros) when `elementwise_affine`."""
+    shift by `bias` (zeros) when `elementwise_affine`.
+
+    Args:
+        normalized_shape: the trailing shape to normalise over (an int for the last dimension).
+        eps: added to the variance before the square root.
+        elementwise_affine: learn a weight and a bias of shape `normalized_shape`.
+        bias: learn the bias (with `elementwise_affine`).
+        dtype: the parameters' dtype (default: the default float dtype).
+
+    Shape:
+        - input: (*, *normalized_shape).
+        - output: the input's shape.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> norm = am.nn.LayerNorm(4)
+        >>> y = norm(am.randn(2, 4))
+        >>> y.mean(-1).abs().max().item() < 1e-6
+        True
+    """
 
     def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
                  bias: bool = True, dtype: Any = None) -> None:
@@ -35,9 +54,11 @@ class LayerNorm(Module):
             self.bias = None
 
     def forward(self, input: Tensor) -> Tensor:
+        """Normalise `input` over its trailing `normalized_shape` axes; the result has its shape."""
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
 
@@ -72,12 +93,14 @@ class _NormBase(Module):
             self.register_buffer("num_batches_tracked", None)
 
     def reset_running_stats(self) -> None:
+        """Reset running_mean to zeros, running_var to ones and num_batches_tracked to 0."""
         if self.track_running_stats:
             self.running_mean.data[...] = 0
             self.running_var.data[...] = 1
             self.num_batches_tracked.data[...] = 0
 
     def reset_parameters(self) -> None:
+        """Reset the running statistics, and the weight to ones and the bias to zeros."""
         self.reset_running_stats()
         if self.weight is not None:
             self.weight.data[...] = 1
@@ -85,6 +108,7 @@ class _NormBase(Module):
             self.bias.data[...] = 0
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, bias={self.bias is not None}, "
                 f"track_running_stats={self.track_running_stats}")
@@ -109,9 +133,25 @@ class BatchNorm1d(_NormBase):
     running_mean / running_var with `momentum` (the unbiased batch variance goes into
     running_var); with momentum=None, a cumulative average over `num_batches_tracked` batches.
     Eval: normalise with the running statistics.
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance before the square root.
+        momentum: the weight of each new batch in the running statistics (None: a cumulative
+            average).
+        affine: learn a per-channel weight (ones) and bias (zeros).
+        track_running_stats: keep running statistics (used in eval mode); without them the
+            batch statistics are used in eval mode too.
+        dtype: the dtype of the parameters and buffers (default: the default float dtype).
+        bias: learn the bias (with `affine`).
+
+    Shape:
+        - input: (N, C) or (N, C, L).
+        - output: the input's shape.
     """
 
     def forward(self, input: Tensor) -> Tensor:
+        """Normalise `input`, shape (N, C) or (N, C, L), per channel; the result has its shape."""
         if input.ndim not in (2, 3) or input.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}): expected input of shape (N, "
                              f"{self.num_features}) or (N, {self.num_features}, L), got "

@@ -30,10 +30,12 @@ class MaxPool1d(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input: Tensor) -> Any:
+        """Max-pool `input`, (N, C, L) or (C, L) (with the indices when `return_indices`)."""
         return SF.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                              self.ceil_mode, self.return_indices)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
@@ -52,10 +54,12 @@ class AvgPool1d(Module):
         self.count_include_pad = count_include_pad
 
     def forward(self, input: Tensor) -> Tensor:
+        """Average-pool `input`, (N, C, L) or (C, L), into (N, C, L_out)."""
         return SF.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                              self.count_include_pad)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
@@ -75,10 +79,12 @@ class AvgPool2d(Module):
         self.divisor_override = divisor_override
 
     def forward(self, input: Tensor) -> Tensor:
+        """Average-pool `input`, (N, C, H, W) or (C, H, W), into (N, C, H_out, W_out)."""
         return SF.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                              self.count_include_pad, self.divisor_override)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
@@ -90,9 +96,11 @@ class AdaptiveAvgPool1d(Module):
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
+        """Average-pool `input`, (N, C, L) or (C, L), into (N, C, output_size)."""
         return SF.adaptive_avg_pool1d(input, self.output_size)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"output_size={self.output_size}"
 
 
@@ -105,9 +113,11 @@ class AdaptiveAvgPool2d(Module):
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
+        """Average-pool `input`, (N, C, H, W) or (C, H, W), into (N, C, *output_size)."""
         return SF.adaptive_avg_pool2d(input, self.output_size)
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         return f"output_size={self.output_size}"
 
 

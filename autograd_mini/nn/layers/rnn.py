@@ -150,6 +150,7 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
+        """The parameters of each layer and direction: [[w_ih, w_hh, b_ih, b_hh, ...], ...]."""
         return [[getattr(self, name) for name in names] for names in self._all_weights]
 
     def _weights(self, layer: int, direction: int) -> list:
@@ -251,6 +252,7 @@ class RNNBase(Module):
         return output, h_n, c_n
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         s = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size != 0:
             s += f", proj_size={self.proj_size}"
@@ -289,6 +291,11 @@ class RNN(RNNBase):
                          bidirectional, device=device, dtype=dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """Run the RNN over the sequence `input` from the state `hx` (zeros when None).
+
+        Returns:
+            (output, h_n): the last layer's output at every step, and each layer's final state.
+        """
         output, h_n, _ = self._run(input, hx)
         return output, h_n
 
@@ -312,6 +319,12 @@ class LSTM(RNNBase):
 
     def forward(self, input: Tensor,
                 hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        """Run the LSTM over the sequence `input` from the states `hx = (h_0, c_0)` (zeros when None).
+
+        Returns:
+            (output, (h_n, c_n)): the last layer's output at every step, and each layer's final
+            hidden and cell states.
+        """
         output, h_n, c_n = self._run(input, hx)
         assert c_n is not None
         return output, (h_n, c_n)
@@ -332,6 +345,11 @@ class GRU(RNNBase):
                          bidirectional, device=device, dtype=dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """Run the GRU over the sequence `input` from the state `hx` (zeros when None).
+
+        Returns:
+            (output, h_n): the last layer's output at every step, and each layer's final state.
+        """
         output, h_n, _ = self._run(input, hx)
         return output, h_n
 
@@ -410,6 +428,7 @@ class RNNCellBase(Module):
         return weights
 
     def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
         s = f"{self.input_size}, {self.hidden_size}"
         if self.bias is not True:
             s += f", bias={self.bias}"
@@ -432,6 +451,7 @@ class RNNCell(RNNCellBase):
         super().__init__(mode, input_size, hidden_size, bias, device=device, dtype=dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        """One step from `input`, (N, input_size) or (input_size,), and `hx` (zeros when None): h'."""
         x, batched = self._input(input)
         h = self._state("hx", hx, batched, x.shape[0])
         _, h_n, _ = _run_direction(self._mode, ops.unsqueeze(x, 0), h, None, self._weights(),
@@ -448,6 +468,7 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input: Tensor,
                 hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        """One step from `input` and `hx = (h, c)` (zeros when None): (h', c')."""
         x, batched = self._input(input)
         if hx is None:
             h = c = self._state("hx[0]", None, batched, x.shape[0])
@@ -468,6 +489,7 @@ class GRUCell(RNNCellBase):
         super().__init__("GRU", input_size, hidden_size, bias, device=device, dtype=dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        """One step from `input`, (N, input_size) or (input_size,), and `hx` (zeros when None): h'."""
         x, batched = self._input(input)
         h = self._state("hx", hx, batched, x.shape[0])
         _, h_n, _ = _run_direction("GRU", ops.unsqueeze(x, 0), h, None, self._weights(), False)

@@ -47,7 +47,13 @@ _ERR_FORMAT = ("default_collate: batch must contain tensors, numpy arrays, numbe
 def collate(batch: Any, *, collate_fn_map: CollateFnMap | None = None) -> Any:
     """Collate a batch (a sequence of samples), dispatching on the first sample's type: an
     exact match in `collate_fn_map` first, then its keys in order by isinstance, then mappings,
-    namedtuples and sequences element-wise (see the module's docstring)."""
+    namedtuples and sequences element-wise (see the module's docstring).
+
+    Args:
+        batch: a sequence of samples of one structure.
+        collate_fn_map: type -> function(batch, *, collate_fn_map) (see
+            `default_collate_fn_map`).
+    """
     if len(batch) == 0:
         raise IndexError("collate: the batch is empty (a batch needs at least one sample)")
     elem = batch[0]
@@ -154,8 +160,18 @@ def default_collate(batch: Any) -> Any:
     namedtuples and dicts collated element-wise (a tuple gives a list). The DataLoader's
     `collate_fn` when batching.
 
-        default_collate([(am.zeros(3), 0), (am.ones(3), 1)])
-        # [tensor of shape (2, 3), tensor([0, 1])]
+    Args:
+        batch: a sequence of samples of one structure.
+
+    Returns:
+        The batch, with the samples' structure and a new first axis of size len(batch).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> from autograd_mini.utils.data import default_collate
+        >>> default_collate([(am.zeros(3), 0), (am.ones(3), 1)])
+        [tensor([[0., 0., 0.],
+                [1., 1., 1.]]), tensor([0, 1])]
     """
     return collate(batch, collate_fn_map=default_collate_fn_map)
 
@@ -163,7 +179,11 @@ def default_collate(batch: Any) -> Any:
 def default_convert(data: Any) -> Any:
     """NumPy arrays and scalars in `data` (also inside mappings, namedtuples and sequences)
     converted to tensors (arrays without a copy), everything else left as it is; a tuple
-    becomes a list, as in PyTorch. The DataLoader's `collate_fn` with `batch_size=None`."""
+    becomes a list, as in PyTorch. The DataLoader's `collate_fn` with `batch_size=None`.
+
+    Args:
+        data: one sample (any structure).
+    """
     elem_type = type(data)
     if isinstance(data, Tensor):
         return data

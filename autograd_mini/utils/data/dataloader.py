@@ -64,6 +64,19 @@ class DataLoader(Generic[T_co]):
     same as PyTorch's sample-by-sample reading gives, a list of tensors of shape
     (batch, *sample_shape). Collated tensors are new arrays that do not require grad (unless
     the dataset's own tensors do).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> from autograd_mini.utils.data import DataLoader, TensorDataset
+        >>> dataset = TensorDataset(am.arange(10.0).reshape(5, 2), am.arange(5))
+        >>> loader = DataLoader(dataset, batch_size=2)
+        >>> len(loader)
+        3
+        >>> for x, y in loader:
+        ...     print(x.shape, y)
+        (2, 2) tensor([0, 1])
+        (2, 2) tensor([2, 3])
+        (1, 2) tensor([4])
     """
 
     dataset: Any

@@ -59,6 +59,18 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
     NumPy arrays are accepted and wrapped without a copy (`am.as_tensor`). A DataLoader with
     the default collation reads a whole batch at once (one indexing per tensor instead of one
     per sample, with the same batches).
+
+    Args:
+        *tensors: tensors (or ndarrays) with the same size of dimension 0.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> from autograd_mini.utils.data import TensorDataset
+        >>> dataset = TensorDataset(am.arange(10.0).reshape(5, 2), am.arange(5))
+        >>> len(dataset)
+        5
+        >>> dataset[1]
+        (tensor([2., 3.]), tensor(1))
     """
 
     tensors: tuple[Tensor, ...]
@@ -134,7 +146,11 @@ def batch_fetcher(dataset: Any) -> BatchFetcher | None:
 
 
 class ConcatDataset(Dataset[T_co]):
-    """Datasets one after the other: indices 0 .. len(d0) - 1 are d0's samples, and so on."""
+    """Datasets one after the other: indices 0 .. len(d0) - 1 are d0's samples, and so on.
+
+    Args:
+        datasets: the datasets to concatenate (map-style, at least one).
+    """
 
     datasets: list[Dataset[T_co]]
     cumulative_sizes: list[int]
@@ -175,7 +191,12 @@ class Subset(Dataset[T_co]):
     """The samples of `dataset` at `indices`: `subset[i]` is `dataset[indices[i]]`.
 
     A subclass that overrides `__getitem__` must also override `__getitems__` (as in PyTorch:
-    DataLoader reads batches through `__getitems__`)."""
+    DataLoader reads batches through `__getitems__`).
+
+    Args:
+        dataset: the whole dataset.
+        indices: the indices of the subset's samples, in order.
+    """
 
     dataset: Dataset[T_co]
     indices: Sequence[int]
@@ -270,7 +291,20 @@ def random_split(dataset: Dataset[T], lengths: Sequence[int | float],
     from the first split on; a split of length 0 is a warning). The permutation is drawn from
     `generator` (an `am.Generator`) or, when None, from the global stream (`am.manual_seed`).
 
-        train, val = random_split(range(10), [0.7, 0.3], generator=am.Generator().manual_seed(0))
+    Args:
+        dataset: the dataset to split (anything with a length and indexing).
+        lengths: the lengths of the splits, or fractions of len(dataset).
+        generator: the `am.Generator` for the permutation (default: the global stream).
+
+    Returns:
+        A list of `Subset`s, one per length.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> from autograd_mini.utils.data import random_split
+        >>> train, val = random_split(range(10), [0.7, 0.3], generator=am.Generator().manual_seed(0))
+        >>> len(train), len(val)
+        (7, 3)
     """
     if generator is not None and not isinstance(generator, Generator):
         raise TypeError(f"random_split: generator must be an am.Generator (or None for the "

@@ -46,7 +46,11 @@ class Sampler(Generic[T_co]):
 
 
 class SequentialSampler(Sampler[int]):
-    """0, 1, ..., len(data_source) - 1, always in that order."""
+    """0, 1, ..., len(data_source) - 1, always in that order.
+
+    Args:
+        data_source: the dataset (anything with a length).
+    """
 
     data_source: Sized
 
@@ -124,7 +128,12 @@ class RandomSampler(Sampler[int]):
 
 class SubsetRandomSampler(Sampler[int]):
     """The given `indices` in random order (without replacement), e.g. to draw a validation
-    split of one dataset."""
+    split of one dataset.
+
+    Args:
+        indices: the indices to draw from.
+        generator: the `am.Generator` for the order (default: the global stream).
+    """
 
     indices: Sequence[int]
 
@@ -213,8 +222,15 @@ class BatchSampler(Sampler[list[int]]):
     """Groups the indices of `sampler` (any iterable of indices) into lists of `batch_size`;
     the last one may be shorter, unless `drop_last`.
 
-        list(BatchSampler(SequentialSampler(range(10)), batch_size=3, drop_last=False))
-        # [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    Args:
+        sampler: a `Sampler` or any iterable of indices.
+        batch_size: the number of indices per batch.
+        drop_last: drop the last batch when it is shorter than batch_size.
+
+    Examples:
+        >>> from autograd_mini.utils.data import BatchSampler, SequentialSampler
+        >>> list(BatchSampler(SequentialSampler(range(10)), batch_size=3, drop_last=False))
+        [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
     """
 
     def __init__(self, sampler: Sampler[int] | Iterable[int], batch_size: int,
