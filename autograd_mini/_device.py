@@ -40,6 +40,10 @@ def _unavailable(what: str, name: str | None = None) -> DeviceError:
 class device:  # (lowercase, as torch.device)
     """A device: `device("cpu")`, `device("cpu:0")` or `device("cpu", 0)`.
 
+    Args:
+        type: 'cpu', 'cpu:N', another device, or a device index.
+        index: the device index, or None.
+
     Attributes:
         type: the device type ("cpu").
         index: the device index, or None when not given.

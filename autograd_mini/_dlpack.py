@@ -27,6 +27,12 @@ def from_dlpack(ext_tensor: Any) -> Tensor:
     """A Tensor sharing the memory of `ext_tensor` (a PyTorch or JAX CPU tensor, a NumPy array,
     anything with `__dlpack__`), zero-copy, with its dtype and shape, as `torch.from_dlpack`.
 
+    Args:
+        ext_tensor: an object with `__dlpack__` (a PyTorch or JAX CPU tensor, a NumPy array).
+
+    Returns:
+        A Tensor sharing ext_tensor's memory, of its shape and dtype.
+
     Raises:
         TypeError: `ext_tensor` does not support DLPack, or has a dtype autograd_mini lacks
             (bfloat16, complex).

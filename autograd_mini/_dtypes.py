@@ -51,7 +51,11 @@ def as_dtype(dtype: Any, name: str) -> np.dtype:
 
 
 def set_default_dtype(dtype: Any) -> None:
-    """Set the dtype Python numbers and lists become; must be a floating dtype."""
+    """Set the dtype Python numbers and lists become; must be a floating dtype.
+
+    Args:
+        dtype: a floating dtype (am.float32, am.float64, ...).
+    """
     global _default_dtype
     d = as_dtype(dtype, "set_default_dtype")
     if d.kind != "f":
@@ -145,7 +149,15 @@ def _category(dtype: np.dtype) -> int:
 
 def promote_types(a: Any, b: Any) -> np.dtype:
     """PyTorch's torch.promote_types: the smallest dtype both convert to within the higher
-    category (int64 with float32 -> float32, where NumPy gives float64)."""
+    category (int64 with float32 -> float32, where NumPy gives float64).
+
+    Args:
+        a: a dtype.
+        b: a dtype.
+
+    Returns:
+        The promoted NumPy dtype.
+    """
     a, b = as_dtype(a, "promote_types"), as_dtype(b, "promote_types")
     ca, cb = _category(a), _category(b)
     if ca != cb:
@@ -175,7 +187,14 @@ def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None
 
 
 def result_type(*operands: Any) -> np.dtype:
-    """The dtype PyTorch gives an arithmetic op on `operands` (Tensors, arrays, numbers)."""
+    """The dtype PyTorch gives an arithmetic op on `operands` (Tensors, arrays, numbers).
+
+    Args:
+        *operands: Tensors, arrays or numbers.
+
+    Returns:
+        The result's NumPy dtype.
+    """
     dims = zeros = numbers = None
     for x in operands:
         number = _number_dtype(x)
@@ -197,6 +216,13 @@ def result_type(*operands: Any) -> np.dtype:
 
 
 def is_floating_point(x: Any) -> bool:
-    """Whether a Tensor (or array, or dtype) holds floating-point numbers."""
+    """Whether a Tensor (or array, or dtype) holds floating-point numbers.
+
+    Args:
+        x: a Tensor, a NumPy array, or a dtype.
+
+    Returns:
+        A Python bool.
+    """
     dtype = getattr(getattr(x, "data", x), "dtype", x)
     return as_dtype(dtype, "is_floating_point").kind == "f"

@@ -129,6 +129,9 @@ class no_grad(_GradModeContext):
     for updating parameters by hand. Used as a decorator, the whole function runs without
     recording.
 
+    Args:
+        func: a function to wrap when used as a decorator, or None.
+
     Examples:
         >>> import autograd_mini as am
         >>> w = am.tensor([1.0, 2.0], requires_grad=True)
@@ -147,7 +150,11 @@ class no_grad(_GradModeContext):
 
 
 class enable_grad(_GradModeContext):
-    """Context manager and decorator that re-enables graph recording inside a `no_grad` block."""
+    """Context manager and decorator that re-enables graph recording inside a `no_grad` block.
+
+    Args:
+        func: a function to wrap when used as a decorator, or None.
+    """
 
     _mode = True
 

@@ -21,8 +21,16 @@ def device_count() -> int:
 
 def manual_seed(seed: int) -> None:
     """Seed the CUDA generator: nothing to seed (PyTorch, too, ignores this without CUDA); the
-    CPU's random numbers are seeded by `am.manual_seed`."""
+    CPU's random numbers are seeded by `am.manual_seed`.
+
+    Args:
+        seed: ignored (there is no CUDA generator).
+    """
 
 
 def manual_seed_all(seed: int) -> None:
-    """Seed every CUDA generator: nothing to seed (see `manual_seed`)."""
+    """Seed every CUDA generator: nothing to seed (see `manual_seed`).
+
+    Args:
+        seed: ignored (there is no CUDA generator).
+    """

@@ -403,14 +403,30 @@ def _division_operands(name: str, a: Any, b: Any) -> tuple[Any, Any]:
 def remainder(a: Any, b: Any) -> Tensor:
     """a - floor(a / b) * b, elementwise, with the sign of the divisor (Python's and PyTorch's
     `%`): remainder(-5, 3) = 1, remainder(5, -3) = -1. Integers stay integers; dividing an
-    integer by zero is an error. The gradient is 1 for a and -floor(a / b) for b."""
+    integer by zero is an error. The gradient is 1 for a and -floor(a / b) for b.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor or a number, broadcastable with a.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     a, b = _division_operands("remainder", a, b)
     return apply2(P.Remainder, a, b)
 
 
 def fmod(a: Any, b: Any) -> Tensor:
     """a - trunc(a / b) * b, elementwise, with the sign of the dividend (C's fmod, PyTorch's):
-    fmod(-5, 3) = -2, fmod(5, -3) = 2. The gradient is 1 for a and -trunc(a / b) for b."""
+    fmod(-5, 3) = -2, fmod(5, -3) = 2. The gradient is 1 for a and -trunc(a / b) for b.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor or a number, broadcastable with a.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     a, b = _division_operands("fmod", a, b)
     return apply2(P.Fmod, a, b)
 
@@ -418,7 +434,15 @@ def fmod(a: Any, b: Any) -> Tensor:
 def floor_divide(a: Any, b: Any) -> Tensor:
     """a / b rounded toward -inf (Python's and PyTorch's `//`): -5 // 3 = -2. Integers stay
     integers. Not differentiable, as in PyTorch: backward through it is an error; use
-    `div(a, b, rounding_mode="floor")` for a zero gradient."""
+    `div(a, b, rounding_mode="floor")` for a zero gradient.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor or a number, broadcastable with a.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     a, b = _division_operands("floor_divide", a, b)
     return apply2(P.DivRounded, a, b, {"mode": "floor", "op": "floor_divide"})
 
@@ -519,7 +543,14 @@ def sqrt(x: Tensor) -> Tensor:
 
 
 def abs(x: Tensor) -> Tensor:
-    """|x|, with abs'(0) = 0."""
+    """|x|, with abs'(0) = 0.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape and dtype.
+    """
     x = x if isinstance(x, Tensor) else tensor_arg(x, "abs")
     return apply1(P.Abs, x)
 
@@ -576,13 +607,27 @@ def tanh(x: Tensor) -> Tensor:
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    """1 / (1 + exp(-x)), stable for inputs of +-1000."""
+    """1 / (1 + exp(-x)), stable for inputs of +-1000.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     x = _float_input(x if isinstance(x, Tensor) else tensor_arg(x, "sigmoid"))
     return apply1(P.Sigmoid, x)
 
 
 def relu(x: Tensor) -> Tensor:
-    """max(x, 0), with relu'(0) = 0."""
+    """max(x, 0), with relu'(0) = 0.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape and dtype.
+    """
     x = x if isinstance(x, Tensor) else tensor_arg(x, "relu")
     return apply1(P.Relu, x)
 
@@ -597,7 +642,14 @@ def _float_input(x: Tensor) -> Tensor:
 
 
 def sign(x: Any) -> Tensor:
-    """-1, 0 or 1 elementwise (a bool tensor is its own sign); no gradient."""
+    """-1, 0 or 1 elementwise (a bool tensor is its own sign); no gradient.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape and dtype. No gradient.
+    """
     x = tensor_arg(x, "sign")
     if x.data.dtype == np.bool_:
         return Tensor._make(x.data.copy())
@@ -608,6 +660,14 @@ def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tenso
     """Clamp to [min, max]; the gradient is 1 inside (bounds included) and 0 outside.
 
     As in PyTorch, min > max is allowed: max wins, so every element becomes max, gradient 0.
+
+    Args:
+        x: a tensor.
+        min: the lower bound (None: none).
+        max: the upper bound (None: none).
+
+    Returns:
+        A tensor of x's shape.
     """
     x = tensor_arg(x, "clip")
     _check_clip_bounds(min, max)
@@ -627,12 +687,28 @@ clamp = clip
 
 
 def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise maximum; at equality each side gets half the gradient."""
+    """Elementwise maximum; at equality each side gets half the gradient.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor or a number, broadcastable with a.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     return _binary(P.Maximum, "maximum", a, b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise minimum; at equality each side gets half the gradient."""
+    """Elementwise minimum; at equality each side gets half the gradient.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor or a number, broadcastable with a.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     return _binary(P.Minimum, "minimum", a, b)
 
 
@@ -684,22 +760,53 @@ def compare(op: np.ufunc, a: Any, b: Any) -> Tensor:
 
 
 def logical_not(a: Any) -> Tensor:
-    """NOT of each element's truth value (nonzero is true), for any dtype: a bool tensor."""
+    """NOT of each element's truth value (nonzero is true), for any dtype: a bool tensor.
+
+    Args:
+        a: a tensor (or a number or array-like).
+
+    Returns:
+        A bool tensor of a's shape.
+    """
     return Tensor._make(np.asarray(np.logical_not(tensor_arg(a, "logical_not").data)))
 
 
 def logical_and(a: Any, b: Any) -> Tensor:
-    """AND of the elements' truth values (nonzero is true), for any dtypes: a bool tensor."""
+    """AND of the elements' truth values (nonzero is true), for any dtypes: a bool tensor.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor or a number, broadcastable with a (any dtype).
+
+    Returns:
+        A bool tensor of the broadcast shape.
+    """
     return compare(np.logical_and, a, b)
 
 
 def logical_or(a: Any, b: Any) -> Tensor:
-    """OR of the elements' truth values (nonzero is true), for any dtypes: a bool tensor."""
+    """OR of the elements' truth values (nonzero is true), for any dtypes: a bool tensor.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor or a number, broadcastable with a (any dtype).
+
+    Returns:
+        A bool tensor of the broadcast shape.
+    """
     return compare(np.logical_or, a, b)
 
 
 def logical_xor(a: Any, b: Any) -> Tensor:
-    """XOR of the elements' truth values (nonzero is true), for any dtypes: a bool tensor."""
+    """XOR of the elements' truth values (nonzero is true), for any dtypes: a bool tensor.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor or a number, broadcastable with a (any dtype).
+
+    Returns:
+        A bool tensor of the broadcast shape.
+    """
     return compare(np.logical_xor, a, b)
 
 
@@ -724,22 +831,53 @@ def _bitwise(op: np.ufunc, name: str, a: Any, b: Any) -> Tensor:
 
 
 def bitwise_and(a: Any, b: Any) -> Tensor:
-    """Bitwise AND of integer tensors, logical AND of bool tensors (`&`)."""
+    """Bitwise AND of integer tensors, logical AND of bool tensors (`&`).
+
+    Args:
+        a: an integer or bool tensor (or a number).
+        b: an integer or bool tensor or a number, broadcastable with a.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     return _bitwise(np.bitwise_and, "bitwise_and", a, b)
 
 
 def bitwise_or(a: Any, b: Any) -> Tensor:
-    """Bitwise OR of integer tensors, logical OR of bool tensors (`|`)."""
+    """Bitwise OR of integer tensors, logical OR of bool tensors (`|`).
+
+    Args:
+        a: an integer or bool tensor (or a number).
+        b: an integer or bool tensor or a number, broadcastable with a.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     return _bitwise(np.bitwise_or, "bitwise_or", a, b)
 
 
 def bitwise_xor(a: Any, b: Any) -> Tensor:
-    """Bitwise XOR of integer tensors, logical XOR of bool tensors (`^`)."""
+    """Bitwise XOR of integer tensors, logical XOR of bool tensors (`^`).
+
+    Args:
+        a: an integer or bool tensor (or a number).
+        b: an integer or bool tensor or a number, broadcastable with a.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     return _bitwise(np.bitwise_xor, "bitwise_xor", a, b)
 
 
 def bitwise_not(a: Any) -> Tensor:
-    """Bitwise NOT of an integer tensor (bitwise_not(5) = -6), logical NOT of a bool tensor."""
+    """Bitwise NOT of an integer tensor (bitwise_not(5) = -6), logical NOT of a bool tensor.
+
+    Args:
+        a: an integer or bool tensor.
+
+    Returns:
+        A tensor of a's shape and dtype.
+    """
     return _invert(a, NotImplementedError, "bitwise_not")
 
 
@@ -764,13 +902,37 @@ def _truth_reduction(fn: Any, name: str, x: Any, dim: Any, keepdim: bool, kw: di
 def all(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """Whether every element is true (nonzero), over `dim` (None: all of them): a bool tensor,
     0-d without dim, so `.item()`, `if t.all():` and `bool(...)` work, as in PyTorch. The `all`
-    of nothing is True."""
+    of nothing is True.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        A bool tensor (uint8 for uint8 input); 0-d when dim is None, else x's shape without the
+            reduced dimensions.
+    """
     return _truth_reduction(np.all, "all", x, dim, keepdim, kw)
 
 
 def any(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """Whether some element is true (nonzero), over `dim` (None: all of them): a bool tensor,
-    0-d without dim, as in PyTorch. The `any` of nothing is False."""
+    0-d without dim, as in PyTorch. The `any` of nothing is False.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        A bool tensor (uint8 for uint8 input); 0-d when dim is None, else x's shape without the
+            reduced dimensions.
+    """
     return _truth_reduction(np.any, "any", x, dim, keepdim, kw)
 
 
@@ -778,7 +940,18 @@ def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """|a - b| <= atol + rtol * |b| elementwise, broadcasting (infinities of one sign are close,
     NaN only with equal_nan): a bool tensor. As PyTorch, the two need the same dtype, and the
-    tolerances must be non-negative."""
+    tolerances must be non-negative.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor of a's dtype, broadcastable with a.
+        rtol: the relative tolerance (non-negative).
+        atol: the absolute tolerance (non-negative).
+        equal_nan: count NaN as close to NaN.
+
+    Returns:
+        A bool tensor of the broadcast shape.
+    """
     a, b = tensor_arg(a, "isclose"), tensor_arg(b, "isclose")
     if a.data.dtype != b.data.dtype:
         raise RuntimeError(f"isclose: a and b must have the same dtype, got {a.data.dtype} and "
@@ -800,13 +973,32 @@ def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
 def allclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> bool:
-    """Whether `isclose(a, b, ...)` holds everywhere: a Python bool, as PyTorch's."""
+    """Whether `isclose(a, b, ...)` holds everywhere: a Python bool, as PyTorch's.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor of a's dtype, broadcastable with a.
+        rtol: the relative tolerance (non-negative).
+        atol: the absolute tolerance (non-negative).
+        equal_nan: count NaN as close to NaN.
+
+    Returns:
+        A Python bool.
+    """
     return bool(isclose(a, b, rtol, atol, equal_nan).data.all())
 
 
 def equal(a: Any, b: Any) -> bool:
     """Whether a and b have the same shape and the same values (any dtypes, compared after
-    promotion; NaN equals nothing): a Python bool, as PyTorch's `torch.equal`."""
+    promotion; NaN equals nothing): a Python bool, as PyTorch's `torch.equal`.
+
+    Args:
+        a: a tensor (or a number or array-like).
+        b: a tensor (or a number or array-like).
+
+    Returns:
+        A Python bool.
+    """
     a, b = tensor_arg(a, "equal"), tensor_arg(b, "equal")
     return a.data.shape == b.data.shape and bool(np.array_equal(a.data, b.data))
 
@@ -914,6 +1106,19 @@ def var(x: Tensor, dim: Axes = None, keepdim: bool = False, *, correction: float
     `unbiased=False`, `correction=0` or NumPy's `ddof=0` give the population variance.
     With no degrees of freedom left (elements <= correction) it warns and divides by
     max(0, elements - correction), as PyTorch: NaN for 0/0, inf otherwise.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        keepdim: keep the reduced dimensions with size 1.
+        correction: the difference between the number of elements and the divisor (default 1).
+        unbiased: True: correction 1; False: correction 0 (PyTorch's older spelling).
+        ddof: NumPy's name for correction.
+        **kw: NumPy's `axis=`/`keepdims=`.
+
+    Returns:
+        A tensor of x's shape without the reduced dimensions (size 1 with keepdim).
     """
     x, narrow = in_float32(tensor_arg(x, "var"))
     return back_to(_var(x, dim, keepdim, "var", correction=correction, unbiased=unbiased,
@@ -947,6 +1152,17 @@ def std(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor
     """Standard deviation: sqrt(var) with the same arguments.
 
     Where the spread is zero the gradient is 0, as in PyTorch (sqrt's is infinite at 0).
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: var's keyword arguments (`correction=`, `unbiased=`, `ddof=`) or NumPy's
+            `axis=`/`keepdims=`.
+
+    Returns:
+        A tensor of x's shape without the reduced dimensions (size 1 with keepdim).
     """
     x, narrow = in_float32(tensor_arg(x, "std"))
     v = _var(x, dim, keepdim, "std", **kw)
@@ -958,7 +1174,18 @@ def std(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor
 
 
 def prod(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
-    """Product over `dim`; the gradient is exact when elements are zero."""
+    """Product over `dim`; the gradient is exact when elements are zero.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: `dtype=` (the dtype to multiply in), or NumPy's `axis=`/`keepdims=`.
+
+    Returns:
+        A tensor of x's shape without the reduced dimensions (size 1 with keepdim).
+    """
     x = tensor_arg(x, "prod")
     if kw:
         x = _in_reduction_dtype(x, kw, "prod")
@@ -1006,7 +1233,19 @@ def max(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Any:
 
 
 def min(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Any:
-    """Minimum over `dim`; see `max` for ties and return values."""
+    """Minimum over `dim`; see `max` for ties and return values.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: None (the minimum of all elements), an int (then values and indices), or a tuple of
+            ints.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        A 0-d tensor without dim; with an int dim, a named tuple (values, indices) whose indices are
+            int64.
+    """
     x = tensor_arg(x, "min")
     return _extremum(P.Min, argmin, "min", x, dim, keepdim, kw)
 
@@ -1023,20 +1262,51 @@ def _arg_extremum(fn: Any, name: str, x: Tensor, dim: Any, keepdim: bool, kw: di
 
 
 def argmax(x: Tensor, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
-    """Index of the first maximum (of the flattened tensor when dim is None); no gradient."""
+    """Index of the first maximum (of the flattened tensor when dim is None); no gradient.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension to search; None: the flattened tensor.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        An int64 tensor of indices: 0-d when dim is None, else x's shape without dim.
+    """
     x = tensor_arg(x, "argmax")
     return _arg_extremum(np.argmax, "argmax", x, dim, keepdim, kw)
 
 
 def argmin(x: Tensor, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
-    """Index of the first minimum; no gradient."""
+    """Index of the first minimum; no gradient.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension to search; None: the flattened tensor.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        An int64 tensor of indices: 0-d when dim is None, else x's shape without dim.
+    """
     x = tensor_arg(x, "argmin")
     return _arg_extremum(np.argmin, "argmin", x, dim, keepdim, kw)
 
 
 def logsumexp(x: Tensor, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """log(sum(exp(x))) over `dim`, shifted by the max: exact for +-1000, and a group that is
-    all -inf gives -inf with gradient 0."""
+    all -inf gives -inf with gradient 0.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        A tensor of x's shape without the reduced dimensions (size 1 with keepdim).
+    """
     x, narrow = in_float32(_float_input(tensor_arg(x, "logsumexp")))
     axis, keepdim = _reduction_args(x, dim, keepdim, kw, "logsumexp")
     return back_to(P.LogSumExp.apply(x, axis=axis, keepdims=keepdim), narrow)
@@ -1054,13 +1324,31 @@ def _softmax_axis(x: Tensor, dim: Any, kw: dict, name: str) -> Any:
 
 
 def softmax(x: Tensor, dim: Any = -1, **kw: Any) -> Tensor:
-    """exp(x - max) / sum along `dim`. A group that is all -inf gives zeros, not NaN."""
+    """exp(x - max) / sum along `dim`. A group that is all -inf gives zeros, not NaN.
+
+    Args:
+        x: a tensor.
+        dim: the dimension to normalize over.
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A tensor of x's shape (integers give the default float dtype).
+    """
     x, narrow = in_float32(_float_input(tensor_arg(x, "softmax")))
     return back_to(P.Softmax.apply(x, axis=_softmax_axis(x, dim, kw, "softmax")), narrow)
 
 
 def log_softmax(x: Tensor, dim: Any = -1, **kw: Any) -> Tensor:
-    """x - logsumexp(x) along `dim` (never log(softmax(x)))."""
+    """x - logsumexp(x) along `dim` (never log(softmax(x))).
+
+    Args:
+        x: a tensor.
+        dim: the dimension to normalize over.
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A tensor of x's shape (integers give the default float dtype).
+    """
     x, narrow = in_float32(_float_input(tensor_arg(x, "log_softmax")))
     return back_to(P.LogSoftmax.apply(x, axis=_softmax_axis(x, dim, kw, "log_softmax")), narrow)
 
@@ -1118,7 +1406,15 @@ view = reshape
 
 
 def permute(x: Tensor, *dims: Any) -> Tensor:
-    """Reorder the axes. A view of x (shares its memory)."""
+    """Reorder the axes. A view of x (shares its memory).
+
+    Args:
+        x: a tensor.
+        *dims: the new order of the dimensions (ints, or one sequence).
+
+    Returns:
+        A view of x.
+    """
     x = tensor_arg(x, "permute")
     axes = _shape_args(dims, "permute")
     norm = tuple(normalize_axis(a, x.ndim, "permute") for a in axes)
@@ -1130,7 +1426,15 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
 
 def transpose(x: Tensor, *dims: Any) -> Tensor:
     """`transpose(d0, d1)` swaps two axes (PyTorch); `transpose()` reverses them and
-    `transpose(axes)` permutes (NumPy). A view of x (shares its memory)."""
+    `transpose(axes)` permutes (NumPy). A view of x (shares its memory).
+
+    Args:
+        x: a tensor.
+        *dims: two dimensions to swap, none, or one permutation.
+
+    Returns:
+        A view of x.
+    """
     x = tensor_arg(x, "transpose")
     if not dims:
         return permute(x, tuple(range(x.ndim - 1, -1, -1)))
@@ -1148,7 +1452,16 @@ def transpose(x: Tensor, *dims: Any) -> Tensor:
 
 def squeeze(x: Tensor, dim: Axes = None, **kw: Any) -> Tensor:
     """Drop axes of length 1 (all of them, or those in `dim` that have length 1, as PyTorch).
-    A view of x (shares its memory)."""
+    A view of x (shares its memory).
+
+    Args:
+        x: a tensor.
+        dim: an int, a tuple of ints, or None (all dimensions of size 1).
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A view of x.
+    """
     x = tensor_arg(x, "squeeze")
     if "axis" in kw:
         dim = kw.pop("axis")
@@ -1172,7 +1485,15 @@ def _new_axis(dim: Any, shape: tuple, name: str) -> int:
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
     """Insert an axis of length 1 at `dim` (negative counts from the end of the result). A view of
-    x (shares its memory)."""
+    x (shares its memory).
+
+    Args:
+        x: a tensor.
+        dim: the position of the new dimension, in [-x.ndim - 1, x.ndim].
+
+    Returns:
+        A view of x.
+    """
     x = tensor_arg(x, "unsqueeze")
     d = _new_axis(dim, x.shape, "unsqueeze")
     return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
@@ -1180,7 +1501,15 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
 
 def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
     """A broadcast view (shares x's memory, read-only); the gradient is summed back over the
-    broadcast axes."""
+    broadcast axes.
+
+    Args:
+        x: a tensor.
+        shape: the target shape, broadcastable from x's (a tuple of ints).
+
+    Returns:
+        A read-only view of that shape.
+    """
     x = tensor_arg(x, "broadcast_to")
     shape = _shape_args((shape,), "broadcast_to")
     try:
@@ -1195,7 +1524,15 @@ def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
 
 
 def expand(x: Tensor, *shape: Any) -> Tensor:
-    """PyTorch's expand: broadcast_to where -1 keeps that dimension's size (a read-only view)."""
+    """PyTorch's expand: broadcast_to where -1 keeps that dimension's size (a read-only view).
+
+    Args:
+        x: a tensor.
+        *shape: the sizes (ints, or one sequence); -1 keeps a dimension's size.
+
+    Returns:
+        A read-only view of the expanded shape.
+    """
     x = tensor_arg(x, "expand")
     shape = _shape_args(shape, "expand")
     lead = len(shape) - x.ndim
@@ -1218,7 +1555,16 @@ def sum_to(x: Tensor, shape: Sequence[int]) -> Tensor:
 
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge the axes start_dim..end_dim into one (a view when NumPy needs no copy, as reshape)."""
+    """Merge the axes start_dim..end_dim into one (a view when NumPy needs no copy, as reshape).
+
+    Args:
+        x: a tensor.
+        start_dim: the first dimension to merge.
+        end_dim: the last dimension to merge (inclusive).
+
+    Returns:
+        A tensor with those dimensions merged into one.
+    """
     x = tensor_arg(x, "flatten")
     if x.ndim == 0:
         return reshape(x, (1,))
@@ -1292,7 +1638,17 @@ def stack(tensors: Sequence[Any], dim: int = 0, **kw: Any) -> Tensor:
 def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0,
           **kw: Any) -> list[Tensor]:
     """PyTorch's split: pieces of `split_size` along `dim` (the last may be smaller), or pieces
-    of the given sizes, which must add up to the axis length. Each piece is a view of x."""
+    of the given sizes, which must add up to the axis length. Each piece is a view of x.
+
+    Args:
+        x: a tensor.
+        split_size_or_sections: the size of each piece (an int), or a list of sizes.
+        dim: the dimension to split.
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A list of views.
+    """
     x = tensor_arg(x, "split")
     if "axis" in kw:
         dim = kw.pop("axis")
@@ -1324,7 +1680,16 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0,
 
 def pad(x: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
     """Constant padding with NumPy's `pad_width`: an int, a (before, after) pair, or one pair per
-    axis."""
+    axis.
+
+    Args:
+        x: a tensor.
+        pad_width: an int, a (before, after) pair, or one pair per dimension (NumPy's).
+        value: the fill value.
+
+    Returns:
+        A tensor padded in each dimension.
+    """
     x = tensor_arg(x, "pad")
     try:
         widths = np.broadcast_to(np.asarray(pad_width).astype(np.int64, casting="safe"),
@@ -1825,7 +2190,24 @@ def _check_gather_shapes(x: Tensor, idx: np.ndarray, axis: int, name: str,
 def gather(input: Tensor, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
     """`out[i][j][k] = input[i][index[i][j][k]][k]` (dim 1), as torch.gather: `index` has input's
     number of dimensions and is no larger than it apart from `dim`; its values lie in
-    [0, size of dim). The gradient adds up at repeated indices."""
+    [0, size of dim). The gradient adds up at repeated indices.
+
+    Args:
+        input: a tensor.
+        dim: the dimension to index.
+        index: an int64 tensor with input's number of dimensions.
+        sparse_grad: accepted for PyTorch's signature (the gradient is dense).
+
+    Returns:
+        A tensor of index's shape and input's dtype.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> t = am.tensor([[1, 2], [3, 4]])
+        >>> am.gather(t, 1, am.tensor([[0, 0], [1, 0]]))
+        tensor([[1, 1],
+                [4, 3]])
+    """
     x = tensor_arg(input, "gather")
     idx = _index_arg(index, "gather")
     if x.ndim == 0:
@@ -1838,7 +2220,16 @@ def gather(input: Tensor, dim: int, index: Any, *, sparse_grad: bool = False) ->
 
 def take_along_dim(input: Tensor, indices: Any, dim: int | None = None) -> Tensor:
     """torch.take_along_dim: gather along `dim` after broadcasting input and indices in the
-    other dimensions; with dim None, of the flattened input at the flattened indices."""
+    other dimensions; with dim None, of the flattened input at the flattened indices.
+
+    Args:
+        input: a tensor.
+        indices: an int64 tensor (input's number of dimensions unless dim is None).
+        dim: the dimension to index (None: the flattened input).
+
+    Returns:
+        A tensor of input's dtype.
+    """
     x = tensor_arg(input, "take_along_dim")
     idx = _index_arg(indices, "take_along_dim", "indices")
     if dim is None:
@@ -1862,7 +2253,16 @@ def take_along_dim(input: Tensor, indices: Any, dim: int | None = None) -> Tenso
 
 def index_select(input: Tensor, dim: int, index: Any) -> Tensor:
     """The slices of `input` at `index` (a vector of ints in [0, size)) along `dim`: a copy, as
-    torch.index_select; repeated indices add up in the gradient."""
+    torch.index_select; repeated indices add up in the gradient.
+
+    Args:
+        input: a tensor.
+        dim: the dimension to index.
+        index: a 1-D int tensor of positions in [0, input.shape[dim]).
+
+    Returns:
+        A tensor of input's shape with len(index) in dim.
+    """
     x = tensor_arg(input, "index_select")
     idx = _index_arg(index, "index_select")
     if idx.ndim > 1:
@@ -1902,7 +2302,16 @@ def _fill_value(value: Any, dtype: np.dtype, name: str) -> Any:
 
 def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
     """`input` with `value` where the boolean `mask` (broadcast to input's shape) is True, in
-    input's dtype. A 0-d tensor value gets the gradient of the filled places."""
+    input's dtype. A 0-d tensor value gets the gradient of the filled places.
+
+    Args:
+        input: a tensor.
+        mask: a bool tensor broadcastable to input's shape.
+        value: a number or a 0-d tensor.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     x = tensor_arg(input, "masked_fill")
     m = _mask_arg(mask, x.shape, "masked_fill")
     v = _fill_value(value, x.dtype, "masked_fill")
@@ -1933,12 +2342,28 @@ def _triangle(x: Any, diagonal: int, name: str, upper: bool) -> Tensor:
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
-    """The lower triangle of the last two dimensions (on and below `diagonal`), zeros above."""
+    """The lower triangle of the last two dimensions (on and below `diagonal`), zeros above.
+
+    Args:
+        input: a tensor of at least 2 dimensions (*, m, n).
+        diagonal: the diagonal kept on and below: 0 the main one, > 0 above, < 0 below.
+
+    Returns:
+        A tensor of input's shape.
+    """
     return _triangle(input, diagonal, "tril", upper=False)
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
-    """The upper triangle of the last two dimensions (on and above `diagonal`), zeros below."""
+    """The upper triangle of the last two dimensions (on and above `diagonal`), zeros below.
+
+    Args:
+        input: a tensor of at least 2 dimensions (*, m, n).
+        diagonal: the diagonal kept on and above: 0 the main one, > 0 above, < 0 below.
+
+    Returns:
+        A tensor of input's shape.
+    """
     return _triangle(input, diagonal, "triu", upper=True)
 
 
@@ -1972,7 +2397,19 @@ def scatter(input: Tensor, dim: int, index: Any, src: Any = None, *, value: Any 
             reduce: str | None = None) -> Tensor:
     """A copy of input with `out[i][index[i][j]] = src[i][j]` (dim 1), as torch.scatter (`src` a
     tensor, or a number: `value`). With repeated indices one of the writes wins (which one is
-    unspecified in PyTorch too); the gradient is exact for distinct indices."""
+    unspecified in PyTorch too); the gradient is exact for distinct indices.
+
+    Args:
+        input: a tensor.
+        dim: the dimension to index.
+        index: an int64 tensor with input's number of dimensions.
+        src: a tensor (at least index's size) or a number.
+        value: a number (instead of src).
+        reduce: None, 'add' or 'multiply' (combine with input instead of replacing).
+
+    Returns:
+        A new tensor of input's shape and dtype.
+    """
     if reduce is not None:
         return scatter_reduce(input, dim, index, src if src is not None else value,
                               {"add": "sum", "multiply": "prod"}.get(reduce, reduce))
@@ -1985,7 +2422,22 @@ def scatter(input: Tensor, dim: int, index: Any, src: Any = None, *, value: Any 
 
 
 def scatter_add(input: Tensor, dim: int, index: Any, src: Any) -> Tensor:
-    """input with `src[i][j]` added at `out[i][index[i][j]]` (dim 1); repeated indices add up."""
+    """input with `src[i][j]` added at `out[i][index[i][j]]` (dim 1); repeated indices add up.
+
+    Args:
+        input: a tensor.
+        dim: the dimension to index.
+        index: an int64 tensor with input's number of dimensions.
+        src: a tensor at least index's size.
+
+    Returns:
+        A new tensor of input's shape and dtype.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.scatter_add(am.zeros(3), 0, am.tensor([0, 2, 0]), am.tensor([1.0, 2.0, 3.0]))
+        tensor([4., 0., 2.])
+    """
     x, where_, vals = _scatter_args(input, dim, index, src, None, "scatter_add")
     return _add(x, P.ScatterAdd.apply(vals, index=where_, shape=x.shape))
 
@@ -2013,7 +2465,19 @@ def scatter_add_(input: Tensor, dim: int, index: Any, src: Any) -> Tensor:
 
 def scatter_reduce(input: Tensor, dim: int, index: Any, src: Any, reduce: str, *,
                    include_self: bool = True) -> Tensor:
-    """torch.scatter_reduce with reduce "sum", "prod", "mean", "amax" or "amin"."""
+    """torch.scatter_reduce with reduce "sum", "prod", "mean", "amax" or "amin".
+
+    Args:
+        input: a tensor.
+        dim: the dimension to index.
+        index: an int64 tensor with input's number of dimensions.
+        src: a tensor at least index's size.
+        reduce: 'sum', 'prod', 'mean', 'amax' or 'amin'.
+        include_self: whether input's own values take part in the reduction.
+
+    Returns:
+        A new tensor of input's shape and dtype.
+    """
     x, where_, vals = _scatter_args(input, dim, index, src, None, "scatter_reduce")
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # (PyTorch takes both)
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
@@ -2074,7 +2538,18 @@ def _sort_indices(data: np.ndarray, axis: int, descending: bool) -> np.ndarray:
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False,
          **kw: Any) -> Any:
     """(values, indices) sorted along `dim`; always stable (equal elements keep their order,
-    also descending), which is one of the orders PyTorch allows with stable=False."""
+    also descending), which is one of the orders PyTorch allows with stable=False.
+
+    Args:
+        input: a tensor.
+        dim: the dimension to sort along.
+        descending: sort from the largest.
+        stable: accepted for PyTorch's signature; the sort is always stable.
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A named tuple (values, indices), both of input's shape, indices int64.
+    """
     x = tensor_arg(input, "sort")
     dim = _dim_arg(dim, kw, "sort", -1)
     if x.ndim == 0:
@@ -2087,7 +2562,18 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False,
             **kw: Any) -> Tensor:
-    """The indices that sort `input` along `dim` (stable); no gradient."""
+    """The indices that sort `input` along `dim` (stable); no gradient.
+
+    Args:
+        input: a tensor.
+        dim: the dimension to sort along.
+        descending: sort from the largest.
+        stable: accepted for PyTorch's signature; the sort is always stable.
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        An int64 tensor of input's shape.
+    """
     x = tensor_arg(input, "argsort")
     dim = _dim_arg(dim, kw, "argsort", -1)
     if x.ndim == 0:
@@ -2100,7 +2586,19 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True,
          **kw: Any) -> Any:
     """(values, indices) of the k largest (or smallest) along `dim`, in sorted order; equal
-    elements in their original order."""
+    elements in their original order.
+
+    Args:
+        input: a tensor.
+        k: how many elements.
+        dim: the dimension to search.
+        largest: the largest (True) or the smallest (False).
+        sorted: accepted for PyTorch's signature; the result is always sorted.
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A named tuple (values, indices) of input's shape with k in dim, indices int64.
+    """
     x = tensor_arg(input, "topk")
     dim = _dim_arg(dim, kw, "topk", -1)
     k = operator.index(k)
@@ -2116,7 +2614,18 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, **kw: Any) -> Any:
-    """(values, indices) of the k-th smallest element along `dim` (k counts from 1)."""
+    """(values, indices) of the k-th smallest element along `dim` (k counts from 1).
+
+    Args:
+        input: a tensor.
+        k: which smallest element, from 1.
+        dim: the dimension to search.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A named tuple (values, indices) of input's shape without dim, indices int64.
+    """
     x = tensor_arg(input, "kthvalue")
     dim = _dim_arg(dim, kw, "kthvalue", -1)
     k = operator.index(k)
@@ -2145,7 +2654,15 @@ def _dims_arg(dims: Any, ndim: int, name: str) -> tuple:
 
 
 def flip(input: Tensor, *dims: Any) -> Tensor:
-    """The elements in reverse order along `dims` (a copy, as torch.flip; NumPy's is a view)."""
+    """The elements in reverse order along `dims` (a copy, as torch.flip; NumPy's is a view).
+
+    Args:
+        input: a tensor.
+        *dims: the dimensions to reverse (ints, or one sequence).
+
+    Returns:
+        A copy of input's shape.
+    """
     x = tensor_arg(input, "flip")
     if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
         dims = tuple(dims[0])
@@ -2156,18 +2673,41 @@ def flip(input: Tensor, *dims: Any) -> Tensor:
 
 
 def fliplr(input: Tensor) -> Tensor:
-    """flip(input, 1) (at least 2 dimensions)."""
+    """flip(input, 1) (at least 2 dimensions).
+
+    Args:
+        input: a tensor of at least 2 dimensions.
+
+    Returns:
+        A copy of input's shape.
+    """
     return flip(input, (1,))
 
 
 def flipud(input: Tensor) -> Tensor:
-    """flip(input, 0)."""
+    """flip(input, 0).
+
+    Args:
+        input: a tensor of at least 1 dimension.
+
+    Returns:
+        A copy of input's shape.
+    """
     return flip(input, (0,))
 
 
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     """Shift the elements along `dims` cyclically (a copy); with dims None, of the flattened
-    tensor, shape kept."""
+    tensor, shape kept.
+
+    Args:
+        input: a tensor.
+        shifts: an int or a tuple of ints (one per dim).
+        dims: an int, a tuple of ints, or None (the flattened tensor).
+
+    Returns:
+        A tensor of input's shape.
+    """
     x = tensor_arg(input, "roll")
     if dims is None:
         if not isinstance(shifts, (int, np.integer)):
@@ -2208,7 +2748,15 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
 
 def tile(input: Tensor, dims: Any) -> Tensor:
     """torch.tile: repeat, with `dims` padded with leading ones when shorter than the tensor's
-    number of dimensions."""
+    number of dimensions.
+
+    Args:
+        input: a tensor.
+        dims: the number of repetitions per dimension (a tuple of ints).
+
+    Returns:
+        A tensor whose sizes are input's times dims.
+    """
     x = tensor_arg(input, "tile")
     dims = _shape_args((dims,) if isinstance(dims, (tuple, list)) else (dims,), "tile")
     return repeat(x, (1,) * (x.ndim - len(dims)) + dims)
@@ -2218,7 +2766,17 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
                       output_size: int | None = None) -> Tensor:
     """Each element (or slice along `dim`) repeated `repeats` times in place (an int, or one
     count per element); dim None flattens first. `repeat_interleave(counts)` alone gives
-    the indices repeated by counts, as PyTorch."""
+    the indices repeated by counts, as PyTorch.
+
+    Args:
+        input: a tensor (or, alone, the counts).
+        repeats: an int or a 1-D int tensor of counts.
+        dim: the dimension to repeat along (None: the flattened input).
+        output_size: the total length along dim, if known (checked).
+
+    Returns:
+        A tensor of input's dtype, longer along dim (1-D with dim None).
+    """
     if repeats is None:
         counts = _index_arg(input, "repeat_interleave", "repeats")
         return Tensor._make(np.repeat(np.arange(counts.size, dtype=np.int64), counts.reshape(-1)))
@@ -2246,7 +2804,16 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """Up to `chunks` views of equal size ceil(n / chunks) along `dim` (the last may be
-    smaller, and there may be fewer), as torch.chunk."""
+    smaller, and there may be fewer), as torch.chunk.
+
+    Args:
+        input: a tensor.
+        chunks: the number of pieces wanted (positive).
+        dim: the dimension to split.
+
+    Returns:
+        A tuple of views.
+    """
     x = tensor_arg(input, "chunk")
     chunks = operator.index(chunks)
     if chunks <= 0:
@@ -2262,7 +2829,15 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
-    """The slices along `dim`, each a view without that dimension."""
+    """The slices along `dim`, each a view without that dimension.
+
+    Args:
+        input: a tensor.
+        dim: the dimension to remove.
+
+    Returns:
+        A tuple of input.shape[dim] views.
+    """
     x = tensor_arg(input, "unbind")
     if x.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
@@ -2271,7 +2846,17 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 
 
 def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
-    """input[..., start:start + length, ...] along `dim`: a view (shares input's memory)."""
+    """input[..., start:start + length, ...] along `dim`: a view (shares input's memory).
+
+    Args:
+        input: a tensor.
+        dim: the dimension to narrow.
+        start: the first index (an int or a 0-d int tensor; negative from the end).
+        length: the number of elements kept.
+
+    Returns:
+        A view with length in dim.
+    """
     x = tensor_arg(input, "narrow")
     if x.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -2291,7 +2876,16 @@ def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
 
 
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
-    """Move the dimensions `source` to the positions `destination` (a view)."""
+    """Move the dimensions `source` to the positions `destination` (a view).
+
+    Args:
+        input: a tensor.
+        source: a dimension or a sequence of dimensions.
+        destination: their new positions (as many as source).
+
+    Returns:
+        A view of input.
+    """
     x = tensor_arg(input, "movedim")
     src = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
     dst = (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
@@ -2318,7 +2912,16 @@ moveaxis = movedim
 
 
 def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
-    """Swap two dimensions (a view): transpose(axis0, axis1)."""
+    """Swap two dimensions (a view): transpose(axis0, axis1).
+
+    Args:
+        input: a tensor.
+        axis0: a dimension.
+        axis1: another dimension.
+
+    Returns:
+        A view of input.
+    """
     return transpose(tensor_arg(input, "swapaxes"), axis0, axis1)
 
 
@@ -2326,7 +2929,16 @@ swapdims = swapaxes
 
 
 def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
-    """Split dimension `dim` into `sizes` (one entry may be -1): a view when NumPy needs no copy."""
+    """Split dimension `dim` into `sizes` (one entry may be -1): a view when NumPy needs no copy.
+
+    Args:
+        input: a tensor.
+        dim: the dimension to split.
+        sizes: the new sizes, whose product is input.shape[dim].
+
+    Returns:
+        A tensor with dim replaced by sizes.
+    """
     x = tensor_arg(input, "unflatten")
     axis = normalize_axis(dim, x.ndim, "unflatten")
     sizes = _shape_args((sizes,) if isinstance(sizes, (tuple, list)) else (sizes,), "unflatten")
@@ -2428,7 +3040,20 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     """Einstein summation, as torch.einsum: any subscripts, ellipsis broadcasting, repeated
     letters within an operand (its diagonal: "ii->i"), implicit output. Dimensions of one
     letter must agree or be 1 (broadcast). Differentiable to any order (the VJP of an einsum is
-    einsums)."""
+    einsums).
+
+    Args:
+        equation: the subscripts, such as 'ij,jk->ik' ('...' for broadcast dimensions).
+        *operands: the tensors, one per operand in equation (or one sequence of them).
+
+    Returns:
+        A tensor in the promoted dtype.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.einsum('ij,jk->ik', am.ones(2, 3), am.ones(3, 4)).shape
+        (2, 4)
+    """
     if not isinstance(equation, str):  # the sublist form: einsum(a, [0, 1], b, [1, 2], [0, 2])
         equation, operands = _einsum_sublists((equation,) + operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
@@ -2473,37 +3098,86 @@ def _unary_float(prim: Any, name: str, x: Any) -> Tensor:
 
 
 def square(x: Any) -> Tensor:
-    """x * x (integers stay integers, as PyTorch's)."""
+    """x * x (integers stay integers, as PyTorch's).
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape and dtype.
+    """
     return pow(tensor_arg(x, "square"), 2)
 
 
 def rsqrt(x: Any) -> Tensor:
-    """1 / sqrt(x)."""
+    """1 / sqrt(x).
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Rsqrt, "rsqrt", x)
 
 
 def reciprocal(x: Any) -> Tensor:
-    """1 / x (integers give the default float dtype)."""
+    """1 / x (integers give the default float dtype).
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Reciprocal, "reciprocal", x)
 
 
 def exp2(x: Any) -> Tensor:
-    """2 ** x."""
+    """2 ** x.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Exp2, "exp2", x)
 
 
 def expm1(x: Any) -> Tensor:
-    """exp(x) - 1, accurate for small x."""
+    """exp(x) - 1, accurate for small x.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Expm1, "expm1", x)
 
 
 def log2(x: Any) -> Tensor:
-    """Base-2 logarithm."""
+    """Base-2 logarithm.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Log2, "log2", x)
 
 
 def log10(x: Any) -> Tensor:
-    """Base-10 logarithm."""
+    """Base-10 logarithm.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Log10, "log10", x)
 
 
@@ -2522,12 +3196,26 @@ def tan(x: Any) -> Tensor:
 
 
 def asin(x: Any) -> Tensor:
-    """Inverse sine (NaN outside [-1, 1], the gradient infinite at +-1, as PyTorch)."""
+    """Inverse sine (NaN outside [-1, 1], the gradient infinite at +-1, as PyTorch).
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Asin, "asin", x)
 
 
 def acos(x: Any) -> Tensor:
-    """Inverse cosine (NaN outside [-1, 1])."""
+    """Inverse cosine (NaN outside [-1, 1]).
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Acos, "acos", x)
 
 
@@ -2588,22 +3276,50 @@ def asinh(x: Any) -> Tensor:
 
 
 def acosh(x: Any) -> Tensor:
-    """Inverse hyperbolic cosine (NaN below 1)."""
+    """Inverse hyperbolic cosine (NaN below 1).
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Acosh, "acosh", x)
 
 
 def atanh(x: Any) -> Tensor:
-    """Inverse hyperbolic tangent (+-inf at +-1, NaN beyond)."""
+    """Inverse hyperbolic tangent (+-inf at +-1, NaN beyond).
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Atanh, "atanh", x)
 
 
 def erf(x: Any) -> Tensor:
-    """The error function."""
+    """The error function.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Erf, "erf", x)
 
 
 def erfc(x: Any) -> Tensor:
-    """1 - erf(x), accurate where erf(x) is near 1."""
+    """1 - erf(x), accurate where erf(x) is near 1.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape, floating (integers give the default float dtype).
+    """
     return _unary_float(P.Erfc, "erfc", x)
 
 
@@ -2617,30 +3333,66 @@ def _rounding(prim: Any, name: str, x: Any, params: dict | None = None) -> Tenso
 
 
 def floor(x: Any) -> Tensor:
-    """Round toward -inf; the gradient is zero."""
+    """Round toward -inf; the gradient is zero.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape and dtype.
+    """
     return _rounding(P.Floor, "floor", x)
 
 
 def ceil(x: Any) -> Tensor:
-    """Round toward +inf; the gradient is zero."""
+    """Round toward +inf; the gradient is zero.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape and dtype.
+    """
     return _rounding(P.Ceil, "ceil", x)
 
 
 def trunc(x: Any) -> Tensor:
-    """Round toward zero; the gradient is zero."""
+    """Round toward zero; the gradient is zero.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape and dtype.
+    """
     return _rounding(P.Trunc, "trunc", x)
 
 
 def round(x: Any, decimals: int = 0) -> Tensor:
     """Round half to even (round(2.5) = 2, as PyTorch), at `decimals` decimal places; the gradient
-    is zero."""
+    is zero.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        decimals: the number of decimal places to round to (negative: to tens, hundreds...).
+
+    Returns:
+        A tensor of x's shape and dtype.
+    """
     if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)):
         raise TypeError(f"round: decimals must be an int, got {type(decimals).__name__}")
     return _rounding(P.Round, "round", x, {"decimals": int(decimals)} if decimals else None)
 
 
 def frac(x: Any) -> Tensor:
-    """x - trunc(x), with the sign of x; the gradient is 1."""
+    """x - trunc(x), with the sign of x; the gradient is 1.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A tensor of x's shape and dtype.
+    """
     x = tensor_arg(x, "frac")
     if x.data.dtype.kind != "f":
         return Tensor._make(np.zeros_like(x.data))
@@ -2664,7 +3416,16 @@ def _float_operands(name: str, a: Any, b: Any, floats: bool = True) -> tuple[Ten
 
 
 def atan2(input: Any, other: Any) -> Tensor:
-    """The angle of the point (other, input), in (-pi, pi]."""
+    """The angle of the point (other, input), in (-pi, pi].
+
+    Args:
+        input: a tensor (or a number or array-like).
+        other: a tensor or a number, broadcastable with input.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype. Integers give the default float
+            dtype.
+    """
     return apply2(P.Atan2, *_float_operands("atan2", input, other))
 
 
@@ -2672,38 +3433,99 @@ arctan2 = atan2
 
 
 def hypot(input: Any, other: Any) -> Tensor:
-    """sqrt(input**2 + other**2) without overflow."""
+    """sqrt(input**2 + other**2) without overflow.
+
+    Args:
+        input: a tensor (or a number or array-like).
+        other: a tensor or a number, broadcastable with input.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype. Integers give the default float
+            dtype.
+    """
     return apply2(P.Hypot, *_float_operands("hypot", input, other))
 
 
 def logaddexp(input: Any, other: Any) -> Tensor:
-    """log(exp(input) + exp(other)), without overflow."""
+    """log(exp(input) + exp(other)), without overflow.
+
+    Args:
+        input: a tensor (or a number or array-like).
+        other: a tensor or a number, broadcastable with input.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype. Integers give the default float
+            dtype.
+    """
     return apply2(P.LogAddExp, *_float_operands("logaddexp", input, other))
 
 
 def copysign(input: Any, other: Any) -> Tensor:
-    """|input| with the sign of other (-0.0 counts as negative); no gradient for other."""
+    """|input| with the sign of other (-0.0 counts as negative); no gradient for other.
+
+    Args:
+        input: a tensor (or a number or array-like).
+        other: a tensor or a number, broadcastable with input.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype. Integers give the default float
+            dtype.
+    """
     return apply2(P.Copysign, *_float_operands("copysign", input, other))
 
 
 def fmax(input: Any, other: Any) -> Tensor:
     """Elementwise maximum where a NaN loses (NaN only where both are); at a tie the gradient
-    goes to input, as PyTorch's."""
+    goes to input, as PyTorch's.
+
+    Args:
+        input: a tensor (or a number or array-like).
+        other: a tensor or a number, broadcastable with input.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     return apply2(P.Fmax, *_float_operands("fmax", input, other, floats=False))
 
 
 def fmin(input: Any, other: Any) -> Tensor:
-    """Elementwise minimum where a NaN loses; at a tie the gradient goes to input."""
+    """Elementwise minimum where a NaN loses; at a tie the gradient goes to input.
+
+    Args:
+        input: a tensor (or a number or array-like).
+        other: a tensor or a number, broadcastable with input.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype.
+    """
     return apply2(P.Fmin, *_float_operands("fmin", input, other, floats=False))
 
 
 def xlogy(input: Any, other: Any) -> Tensor:
-    """input * log(other), 0 where input == 0 (even where other is 0), NaN where other is NaN."""
+    """input * log(other), 0 where input == 0 (even where other is 0), NaN where other is NaN.
+
+    Args:
+        input: a tensor (or a number or array-like).
+        other: a tensor or a number, broadcastable with input.
+
+    Returns:
+        A tensor of the broadcast shape, in the promoted dtype. Integers give the default float
+            dtype.
+    """
     return apply2(P.Xlogy, *_float_operands("xlogy", input, other))
 
 
 def lerp(input: Any, end: Any, weight: Any) -> Tensor:
-    """input + weight * (end - input); weight a number or a tensor (broadcast)."""
+    """input + weight * (end - input); weight a number or a tensor (broadcast).
+
+    Args:
+        input: the start, a tensor.
+        end: the end, a tensor broadcastable with input.
+        weight: a number or a tensor broadcastable with both.
+
+    Returns:
+        A tensor of the broadcast shape.
+    """
     start, end = _float_operands("lerp", input, end, floats=False)
     if start.data.dtype.kind != "f":
         raise TypeError(f"lerp: expected floating-point tensors, got {start.data.dtype}")
@@ -2718,7 +3540,17 @@ def lerp(input: Any, end: Any, weight: Any) -> Tensor:
 def nan_to_num(x: Any, nan: float = 0.0, posinf: float | None = None,
                neginf: float | None = None) -> Tensor:
     """NaN -> nan, +inf -> posinf, -inf -> neginf (default: the dtype's largest and smallest
-    finite numbers); the gradient is 1 at finite elements and 0 at the replaced ones."""
+    finite numbers); the gradient is 1 at finite elements and 0 at the replaced ones.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        nan: the value for NaN.
+        posinf: the value for +inf (None: the dtype's largest).
+        neginf: the value for -inf (None: the dtype's smallest).
+
+    Returns:
+        A tensor of x's shape and dtype.
+    """
     x = tensor_arg(x, "nan_to_num")
     if x.data.dtype.kind != "f":
         return Tensor._make(x.data.copy())
@@ -2733,17 +3565,38 @@ def _float_test(fn: Any, x: Any, name: str, otherwise: bool) -> Tensor:
 
 
 def isnan(x: Any) -> Tensor:
-    """Where x is NaN: a bool tensor, no gradient."""
+    """Where x is NaN: a bool tensor, no gradient.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A bool tensor of x's shape.
+    """
     return _float_test(np.isnan, x, "isnan", False)
 
 
 def isinf(x: Any) -> Tensor:
-    """Where x is +-inf: a bool tensor, no gradient."""
+    """Where x is +-inf: a bool tensor, no gradient.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A bool tensor of x's shape.
+    """
     return _float_test(np.isinf, x, "isinf", False)
 
 
 def isfinite(x: Any) -> Tensor:
-    """Where x is neither NaN nor +-inf: a bool tensor, no gradient."""
+    """Where x is neither NaN nor +-inf: a bool tensor, no gradient.
+
+    Args:
+        x: a tensor (or a number or array-like).
+
+    Returns:
+        A bool tensor of x's shape.
+    """
     return _float_test(np.isfinite, x, "isfinite", True)
 
 
@@ -2757,13 +3610,29 @@ def _clamp_bound(x: Any, bound: Any, name: str, lower: bool) -> Tensor:
 
 def clamp_min(x: Any, min: Any) -> Tensor:
     """max(x, min) elementwise (min a number or a tensor); the gradient goes to x where
-    x >= min, else to min (PyTorch's clamp_min)."""
+    x >= min, else to min (PyTorch's clamp_min).
+
+    Args:
+        x: a tensor (or a number or array-like).
+        min: the lower bound, a number or a tensor broadcastable with x.
+
+    Returns:
+        A tensor of the broadcast shape.
+    """
     return _clamp_bound(x, min, "clamp_min", True)
 
 
 def clamp_max(x: Any, max: Any) -> Tensor:
     """min(x, max) elementwise (max a number or a tensor); the gradient goes to x where
-    x <= max, else to max."""
+    x <= max, else to max.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        max: the upper bound, a number or a tensor broadcastable with x.
+
+    Returns:
+        A tensor of the broadcast shape.
+    """
     return _clamp_bound(x, max, "clamp_max", False)
 
 
@@ -2792,19 +3661,48 @@ def _scan_input(x: Any, dtype: Any, name: str) -> Tensor:
 
 
 def cumsum(x: Any, dim: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
-    """The running sum along `dim`."""
+    """The running sum along `dim`.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension to scan along (required).
+        dtype: the dtype to compute in (None: x's; integers and bool: int64).
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A tensor of x's shape.
+    """
     x = _scan_input(x, dtype, "cumsum")
     return P.Cumsum.apply(x, axis=_scan_axis(x, dim, kw, "cumsum"))
 
 
 def cumprod(x: Any, dim: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
-    """The running product along `dim`; the gradient is exact where elements are zero."""
+    """The running product along `dim`; the gradient is exact where elements are zero.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension to scan along (required).
+        dtype: the dtype to compute in (None: x's; integers and bool: int64).
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A tensor of x's shape.
+    """
     x = _scan_input(x, dtype, "cumprod")
     return P.Cumprod.apply(x, axis=_scan_axis(x, dim, kw, "cumprod"))
 
 
 def logcumsumexp(x: Any, dim: Any = None, **kw: Any) -> Tensor:
-    """log(cumsum(exp(x))) along `dim`, without overflow."""
+    """log(cumsum(exp(x))) along `dim`, without overflow.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension to scan along (required).
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A tensor of x's shape.
+    """
     x, narrow = in_float32(_float_input(tensor_arg(x, "logcumsumexp")))
     return back_to(P.LogCumSumExp.apply(x, axis=_scan_axis(x, dim, kw, "logcumsumexp")),
                    narrow)
@@ -2840,12 +3738,30 @@ def _cum_extremum(x: Any, dim: Any, kw: dict, name: str, largest: bool) -> CumRe
 
 def cummax(x: Any, dim: Any = None, **kw: Any) -> CumResult:
     """(values, indices) of the running maximum along `dim`; the gradient goes to the element
-    each running maximum came from."""
+    each running maximum came from.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension to scan along (required).
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A named tuple (values, indices) of x's shape, indices int64.
+    """
     return _cum_extremum(x, dim, kw, "cummax", True)
 
 
 def cummin(x: Any, dim: Any = None, **kw: Any) -> CumResult:
-    """(values, indices) of the running minimum along `dim`."""
+    """(values, indices) of the running minimum along `dim`.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension to scan along (required).
+        **kw: NumPy's `axis=` for dim.
+
+    Returns:
+        A named tuple (values, indices) of x's shape, indices int64.
+    """
     return _cum_extremum(x, dim, kw, "cummin", False)
 
 
@@ -2869,12 +3785,32 @@ def _amax_amin(prim: Any, name: str, x: Any, dim: Any, keepdim: bool, kw: dict) 
 
 
 def amax(x: Any, dim: Axes = (), keepdim: bool = False, **kw: Any) -> Tensor:
-    """The maximum over `dim` (all axes by default); tied maxima share the gradient evenly."""
+    """The maximum over `dim` (all axes by default); tied maxima share the gradient evenly.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int or a tuple of ints; () or None: all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        A tensor of x's shape without the reduced dimensions (size 1 with keepdim). Same dtype as x.
+    """
     return _amax_amin(P.Max, "amax", x, dim, keepdim, kw)
 
 
 def amin(x: Any, dim: Axes = (), keepdim: bool = False, **kw: Any) -> Tensor:
-    """The minimum over `dim` (all axes by default); tied minima share the gradient evenly."""
+    """The minimum over `dim` (all axes by default); tied minima share the gradient evenly.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int or a tuple of ints; () or None: all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        A tensor of x's shape without the reduced dimensions (size 1 with keepdim). Same dtype as x.
+    """
     return _amax_amin(P.Min, "amin", x, dim, keepdim, kw)
 
 
@@ -2882,7 +3818,17 @@ MinMaxResult = namedtuple("MinMaxResult", ["min", "max"])
 
 
 def aminmax(x: Any, *, dim: Any = None, keepdim: bool = False, **kw: Any) -> MinMaxResult:
-    """(amin, amax) over `dim` (all axes when None)."""
+    """(amin, amax) over `dim` (all axes when None).
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension to reduce (keyword only); None: all elements.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        A named tuple (min, max) of tensors of x's dtype.
+    """
     if "axis" in kw:
         dim = kw.pop("axis")
     return MinMaxResult(amin(x, () if dim is None else dim, keepdim, **kw),
@@ -2892,7 +3838,17 @@ def aminmax(x: Any, *, dim: Any = None, keepdim: bool = False, **kw: Any) -> Min
 def median(x: Any, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
     """The lower median (of two middle values the smaller, as PyTorch); NaN where there is a NaN.
     Without dim: of all elements, the gradient split among the elements equal to it. With an int
-    dim: (values, indices), the gradient to the element at each index."""
+    dim: (values, indices), the gradient to the element at each index.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension to reduce (an int); None: all elements.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        Without dim, a 0-d tensor; with dim, a named tuple (values, indices), indices int64.
+    """
     x = tensor_arg(x, "median")
     if "axis" in kw:
         dim = kw.pop("axis")
@@ -2928,28 +3884,73 @@ def median(x: Any, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
 
 
 def count_nonzero(x: Any, dim: Axes = None, **kw: Any) -> Tensor:
-    """The number of nonzero elements over `dim` (all when None): int64, no gradient."""
+    """The number of nonzero elements over `dim` (all when None): int64, no gradient.
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        An int64 tensor of x's shape without the counted dimensions.
+    """
     x = tensor_arg(x, "count_nonzero")
     axis, _ = _reduction_args(x, dim, False, kw, "count_nonzero")
     return Tensor._make(np.asarray(np.count_nonzero(x.data, axis=axis), dtype=np.int64))
 
 
 def var_mean(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> tuple:
-    """(var, mean) over `dim`, with var's arguments (correction=1 by default)."""
+    """(var, mean) over `dim`, with var's arguments (correction=1 by default).
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: var's keyword arguments (`correction=`, `unbiased=`, `ddof=`) or NumPy's
+            `axis=`/`keepdims=`.
+
+    Returns:
+        A tuple (var, mean) of tensors of the reduced shape.
+    """
     x = tensor_arg(x, "var_mean")
     spelling = {k: kw.pop(k) for k in ("axis", "keepdims") if k in kw}
     return var(x, dim, keepdim, **spelling, **kw), mean(x, dim, keepdim, **spelling)
 
 
 def std_mean(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> tuple:
-    """(std, mean) over `dim`, with std's arguments (correction=1 by default)."""
+    """(std, mean) over `dim`, with std's arguments (correction=1 by default).
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: var's keyword arguments (`correction=`, `unbiased=`, `ddof=`) or NumPy's
+            `axis=`/`keepdims=`.
+
+    Returns:
+        A tuple (std, mean) of tensors of the reduced shape.
+    """
     x = tensor_arg(x, "std_mean")
     spelling = {k: kw.pop(k) for k in ("axis", "keepdims") if k in kw}
     return std(x, dim, keepdim, **spelling, **kw), mean(x, dim, keepdim, **spelling)
 
 
 def nansum(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
-    """The sum over `dim` with NaN counted as zero (gradient 0 at NaN elements)."""
+    """The sum over `dim` with NaN counted as zero (gradient 0 at NaN elements).
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: `dtype=`, or NumPy's `axis=`/`keepdims=`.
+
+    Returns:
+        A tensor of x's shape without the reduced dimensions (size 1 with keepdim).
+    """
     x = tensor_arg(x, "nansum")
     if x.data.dtype.kind == "f":
         nan = np.isnan(x.data)
@@ -2959,7 +3960,18 @@ def nansum(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor
 
 
 def nanmean(x: Any, dim: Axes = None, keepdim: bool = False, **kw: Any) -> Tensor:
-    """The mean over `dim` of the elements that are not NaN (NaN where there are none)."""
+    """The mean over `dim` of the elements that are not NaN (NaN where there are none).
+
+    Args:
+        x: a tensor (or a number or array-like).
+        dim: the dimension(s) to reduce: an int, a tuple of ints (negative counts from the end), or
+            None for all.
+        keepdim: keep the reduced dimensions with size 1.
+        **kw: NumPy's spellings `axis=` and `keepdims=` for dim and keepdim.
+
+    Returns:
+        A tensor of x's shape without the reduced dimensions (size 1 with keepdim).
+    """
     x = tensor_arg(x, "nanmean")
     if x.data.dtype.kind != "f":
         raise TypeError(f"nanmean(): expected a floating point tensor, got {x.data.dtype}")
@@ -3055,7 +4067,18 @@ def norm(x: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False,
          dtype: Any = None) -> Tensor:
     """PyTorch's torch.norm: p 'fro' (the 2-norm of the elements over `dim`), a number (the
     vector p-norm over `dim`, all elements when None), or 'nuc' (the nuclear norm of the matrices
-    over `dim`, the last two when None)."""
+    over `dim`, the last two when None).
+
+    Args:
+        x: a tensor.
+        p: 'fro', 'nuc', or a number (inf and -inf included).
+        dim: the dimension(s) to reduce (None: all, or the last two for 'nuc').
+        keepdim: keep the reduced dimensions with size 1.
+        dtype: the dtype to compute in (None: x's).
+
+    Returns:
+        A tensor of x's shape without the reduced dimensions.
+    """
     x = _norm_input(x, "norm", dtype)
     if isinstance(dim, (int, np.integer)):
         dim = (int(dim),)
@@ -3115,7 +4138,18 @@ def _check_source(x: Tensor, source: Tensor, axis: int, count: int, name: str) -
 
 
 def index_add(input: Tensor, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
-    """input with alpha * source's slices added at `index` along `dim` (repeats add up)."""
+    """input with alpha * source's slices added at `index` along `dim` (repeats add up).
+
+    Args:
+        input: a tensor.
+        dim: the dimension to index.
+        index: a 1-D int tensor of positions in [0, input.shape[dim]).
+        source: a tensor of input's shape with len(index) in dim.
+        alpha: the multiplier of source.
+
+    Returns:
+        A new tensor of input's shape and dtype.
+    """
     x, axis, idx, lead = _index_dim_args(input, dim, index, "index_add")
     src = tensor_arg(source, "index_add")
     _check_source(x, src, axis, idx.size, "index_add")
@@ -3127,7 +4161,17 @@ def index_add(input: Tensor, dim: int, index: Any, source: Any, *, alpha: Any = 
 
 
 def index_copy(input: Tensor, dim: int, index: Any, source: Any) -> Tensor:
-    """A copy of input with source's slices written at `index` along `dim`."""
+    """A copy of input with source's slices written at `index` along `dim`.
+
+    Args:
+        input: a tensor.
+        dim: the dimension to index.
+        index: a 1-D int tensor of positions in [0, input.shape[dim]).
+        source: a tensor of input's shape with len(index) in dim.
+
+    Returns:
+        A new tensor of input's shape and dtype.
+    """
     x, axis, idx, lead = _index_dim_args(input, dim, index, "index_copy")
     src = tensor_arg(source, "index_copy")
     _check_source(x, src, axis, idx.size, "index_copy")
@@ -3140,7 +4184,17 @@ def index_copy(input: Tensor, dim: int, index: Any, source: Any) -> Tensor:
 
 
 def index_fill(input: Tensor, dim: int, index: Any, value: Any) -> Tensor:
-    """A copy of input with `value` (a number or a 0-d tensor) in the slices at `index`."""
+    """A copy of input with `value` (a number or a 0-d tensor) in the slices at `index`.
+
+    Args:
+        input: a tensor.
+        dim: the dimension to index.
+        index: a 1-D int tensor of positions in [0, input.shape[dim]).
+        value: a number or a 0-d tensor.
+
+    Returns:
+        A new tensor of input's shape and dtype.
+    """
     x, axis, idx, lead = _index_dim_args(input, dim, index, "index_fill")
     mask = np.zeros(x.shape[axis], dtype=bool)
     mask[idx] = True
@@ -3148,7 +4202,15 @@ def index_fill(input: Tensor, dim: int, index: Any, value: Any) -> Tensor:
 
 
 def take(input: Tensor, index: Any) -> Tensor:
-    """input, flattened, at `index` (negative indices count from the end); index's shape."""
+    """input, flattened, at `index` (negative indices count from the end); index's shape.
+
+    Args:
+        input: a tensor.
+        index: an int tensor of positions in the flattened input.
+
+    Returns:
+        A tensor of index's shape and input's dtype.
+    """
     x = tensor_arg(input, "take")
     idx = _index_arg(index, "take")
     n = x.data.size
@@ -3160,7 +4222,15 @@ def take(input: Tensor, index: Any) -> Tensor:
 
 
 def masked_select(input: Tensor, mask: Any) -> Tensor:
-    """The elements of input (broadcast with mask) where mask is True, as a 1-D tensor."""
+    """The elements of input (broadcast with mask) where mask is True, as a 1-D tensor.
+
+    Args:
+        input: a tensor.
+        mask: a bool tensor broadcastable with input.
+
+    Returns:
+        A 1-D tensor of input's dtype.
+    """
     x = tensor_arg(input, "masked_select")
     m = np.asarray(_data(mask))
     if m.dtype != np.bool_:
@@ -3171,7 +4241,16 @@ def masked_select(input: Tensor, mask: Any) -> Tensor:
 
 
 def masked_scatter(input: Tensor, mask: Any, source: Any) -> Tensor:
-    """A copy of input with source's first elements (in order) written where mask is True."""
+    """A copy of input with source's first elements (in order) written where mask is True.
+
+    Args:
+        input: a tensor.
+        mask: a bool tensor broadcastable to input's shape.
+        source: a tensor of input's dtype with at least mask.sum() elements.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     x = tensor_arg(input, "masked_scatter")
     m = _mask_arg(mask, x.shape, "masked_scatter")
     src = tensor_arg(source, "masked_scatter")
@@ -3193,7 +4272,15 @@ def masked_scatter(input: Tensor, mask: Any, source: Any) -> Tensor:
 
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """The indices of the nonzero elements: an int64 tensor (count, ndim), or with as_tuple one
-    1-D tensor per dimension (a 0-d input counts as 1-D)."""
+    1-D tensor per dimension (a 0-d input counts as 1-D).
+
+    Args:
+        input: a tensor.
+        as_tuple: return one 1-D index tensor per dimension instead.
+
+    Returns:
+        An int64 tensor (count, ndim), or a tuple of ndim int64 tensors (count,).
+    """
     x = tensor_arg(input, "nonzero")
     data = x.data if x.ndim else x.data.reshape(1)
     found = np.nonzero(data)
@@ -3205,14 +4292,33 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
 
 
 def argwhere(input: Tensor) -> Tensor:
-    """nonzero(input): the indices of the nonzero elements, (count, ndim)."""
+    """nonzero(input): the indices of the nonzero elements, (count, ndim).
+
+    Args:
+        input: a tensor.
+
+    Returns:
+        An int64 tensor (count, input.ndim).
+    """
     return nonzero(input)
 
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: int | None = None) -> Any:
     """The distinct values (sorted, as PyTorch on the CPU), with the inverse indices and the
-    counts when asked; with `dim`, the distinct slices along it. No gradient (as PyTorch)."""
+    counts when asked; with `dim`, the distinct slices along it. No gradient (as PyTorch).
+
+    Args:
+        input: a tensor.
+        sorted: accepted for PyTorch's signature; the values are always sorted.
+        return_inverse: also return where each element of input went.
+        return_counts: also return each value's count.
+        dim: the dimension whose slices are compared (None: the flattened elements).
+
+    Returns:
+        The 1-D tensor of values (or the slices), or a tuple (values, inverse, counts) holding those
+            asked for.
+    """
     x = tensor_arg(input, "unique")
     axis = None if dim is None else normalize_axis(dim, x.ndim, "unique")
     values, inverse, counts = np.unique(x.data, return_inverse=True, return_counts=True,
@@ -3233,7 +4339,26 @@ def searchsorted(sorted_sequence: Any, input: Any, *, out_int32: bool = False,
                  right: bool = False, side: str | None = None, sorter: Any = None) -> Tensor:
     """Where `input`'s values would go in the last dimension of `sorted_sequence` to keep it
     sorted (side "left": the first such place, "right": after equal values), as PyTorch:
-    a 1-D sequence serves every value; else its leading dimensions match input's."""
+    a 1-D sequence serves every value; else its leading dimensions match input's.
+
+    Args:
+        sorted_sequence: a tensor sorted in its last dimension (1-D, or with input's leading
+            dimensions).
+        input: a tensor (or a number) of values.
+        out_int32: return int32 instead of int64.
+        right: the place after equal values (as side='right').
+        side: 'left' or 'right' (overrides right).
+        sorter: int64 indices that sort sorted_sequence along its last dimension, if it is not
+            sorted.
+
+    Returns:
+        An int64 (int32) tensor of input's shape.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.searchsorted(am.tensor([1, 3, 5]), am.tensor([0, 3, 6]))
+        tensor([0, 1, 3])
+    """
     seq = tensor_arg(sorted_sequence, "searchsorted").data
     scalar = not isinstance(input, (Tensor, np.ndarray, list, tuple))
     values = np.asarray(_data(input))
@@ -3264,7 +4389,17 @@ def searchsorted(sorted_sequence: Any, input: Any, *, out_int32: bool = False,
 def bucketize(input: Any, boundaries: Any, *, out_int32: bool = False,
               right: bool = False) -> Tensor:
     """The bucket of each value among 1-D `boundaries`: i with boundaries[i-1] < v <=
-    boundaries[i] (right=False), or boundaries[i-1] <= v < boundaries[i] (right=True)."""
+    boundaries[i] (right=False), or boundaries[i-1] <= v < boundaries[i] (right=True).
+
+    Args:
+        input: a tensor (or a number) of values.
+        boundaries: a 1-D sorted tensor.
+        out_int32: return int32 instead of int64.
+        right: which side of a boundary a value equal to it goes (see above).
+
+    Returns:
+        An int64 (int32) tensor of input's shape.
+    """
     b = tensor_arg(boundaries, "bucketize")
     if b.ndim != 1:
         raise RuntimeError(f"bucketize: boundaries tensor must be 1 dimension, but got dim("
@@ -3280,7 +4415,17 @@ def where_nonzero(condition: Any) -> tuple:
 # ---- diagonals, stacking, products ---------------------------------------------------------
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The diagonal `offset` of the planes (dim1, dim2), as the last dimension: a view (shares
-    input's memory, as torch.diagonal)."""
+    input's memory, as torch.diagonal).
+
+    Args:
+        input: a tensor of at least 2 dimensions.
+        offset: which diagonal: 0 the main one, > 0 above, < 0 below.
+        dim1: the first dimension of the planes.
+        dim2: the second dimension of the planes.
+
+    Returns:
+        A view: input's other dimensions, then the diagonal.
+    """
     x = tensor_arg(input, "diagonal")
     a1 = normalize_axis(dim1, x.ndim, "diagonal")
     a2 = normalize_axis(dim2, x.ndim, "diagonal")
@@ -3291,7 +4436,17 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """A tensor whose diagonals `offset` of the planes (dim1, dim2) hold the last dimension of
-    input (zeros elsewhere): one more dimension than input."""
+    input (zeros elsewhere): one more dimension than input.
+
+    Args:
+        input: a tensor (*, n).
+        offset: which diagonal: 0 the main one, > 0 above, < 0 below.
+        dim1: the first dimension of the planes (of the result).
+        dim2: the second dimension of the planes.
+
+    Returns:
+        A tensor with one more dimension, (*, n + |offset|, n + |offset|) for the defaults.
+    """
     x = tensor_arg(input, "diag_embed")
     if x.ndim == 0:
         x = reshape(x, (1,))
@@ -3310,7 +4465,15 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
 
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """A 1-D input: the square matrix with it on diagonal `diagonal`; a 2-D input: a copy of
-    that diagonal."""
+    that diagonal.
+
+    Args:
+        input: a 1-D or 2-D tensor.
+        diagonal: which diagonal: 0 the main one, > 0 above, < 0 below.
+
+    Returns:
+        A 2-D tensor for a 1-D input, a 1-D tensor for a 2-D input.
+    """
     x = tensor_arg(input, "diag")
     if x.ndim == 1:
         return diag_embed(x, diagonal, 0, 1)
@@ -3320,7 +4483,14 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
 
 
 def trace(input: Tensor) -> Tensor:
-    """The sum of the main diagonal of a matrix."""
+    """The sum of the main diagonal of a matrix.
+
+    Args:
+        input: a 2-D tensor.
+
+    Returns:
+        A 0-d tensor (integers: int64).
+    """
     x = tensor_arg(input, "trace")
     if x.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
@@ -3334,14 +4504,28 @@ def _tensors_arg(tensors: Any, name: str) -> list[Tensor]:
 
 
 def atleast_1d(*tensors: Any) -> Any:
-    """Each tensor with at least 1 dimension (a view); one tensor in, one out."""
+    """Each tensor with at least 1 dimension (a view); one tensor in, one out.
+
+    Args:
+        *tensors: the tensors, each one positional argument (or one sequence of them).
+
+    Returns:
+        One tensor for one argument, else a tuple of tensors (views).
+    """
     items = [reshape(t, (1,)) if t.ndim == 0 else t for t in _tensors_arg(tensors, "atleast_1d")]
     return items[0] if len(items) == 1 and not isinstance(tensors[0], (list, tuple)) else \
         tuple(items)
 
 
 def atleast_2d(*tensors: Any) -> Any:
-    """Each tensor with at least 2 dimensions (a 1-D one becomes a row): views."""
+    """Each tensor with at least 2 dimensions (a 1-D one becomes a row): views.
+
+    Args:
+        *tensors: the tensors, each one positional argument (or one sequence of them).
+
+    Returns:
+        One tensor for one argument, else a tuple of tensors (views).
+    """
     items = [reshape(t, (1,) * (2 - t.ndim) + t.shape) if t.ndim < 2 else t
              for t in _tensors_arg(tensors, "atleast_2d")]
     return items[0] if len(items) == 1 and not isinstance(tensors[0], (list, tuple)) else \
@@ -3349,7 +4533,14 @@ def atleast_2d(*tensors: Any) -> Any:
 
 
 def atleast_3d(*tensors: Any) -> Any:
-    """Each tensor with at least 3 dimensions ((n,) -> (1, n, 1), (m, n) -> (m, n, 1)): views."""
+    """Each tensor with at least 3 dimensions ((n,) -> (1, n, 1), (m, n) -> (m, n, 1)): views.
+
+    Args:
+        *tensors: the tensors, each one positional argument (or one sequence of them).
+
+    Returns:
+        One tensor for one argument, else a tuple of tensors (views).
+    """
     def three(t: Tensor) -> Tensor:
         if t.ndim == 0:
             return reshape(t, (1, 1, 1))
@@ -3371,13 +4562,27 @@ def _promoted(items: list[Tensor]) -> list[Tensor]:
 
 
 def hstack(tensors: Sequence[Any]) -> Tensor:
-    """Join along dimension 1 (along 0 for 1-D tensors)."""
+    """Join along dimension 1 (along 0 for 1-D tensors).
+
+    Args:
+        tensors: a sequence of tensors (or numbers or array-likes).
+
+    Returns:
+        A tensor joined along dimension 1 (0 for 1-D). In the promoted dtype.
+    """
     items = _promoted([atleast_1d(t) for t in _tensors_arg((tensors,), "hstack")])
     return cat(items, 0 if items[0].ndim == 1 else 1)
 
 
 def vstack(tensors: Sequence[Any]) -> Tensor:
-    """Join along dimension 0, 1-D tensors as rows."""
+    """Join along dimension 0, 1-D tensors as rows.
+
+    Args:
+        tensors: a sequence of tensors (or numbers or array-likes).
+
+    Returns:
+        A tensor of at least 2 dimensions. In the promoted dtype.
+    """
     return cat(_promoted([atleast_2d(t) for t in _tensors_arg((tensors,), "vstack")]), 0)
 
 
@@ -3385,19 +4590,40 @@ row_stack = vstack
 
 
 def dstack(tensors: Sequence[Any]) -> Tensor:
-    """Join along dimension 2, after atleast_3d."""
+    """Join along dimension 2, after atleast_3d.
+
+    Args:
+        tensors: a sequence of tensors (or numbers or array-likes).
+
+    Returns:
+        A tensor of at least 3 dimensions. In the promoted dtype.
+    """
     return cat(_promoted([atleast_3d(t) for t in _tensors_arg((tensors,), "dstack")]), 2)
 
 
 def column_stack(tensors: Sequence[Any]) -> Tensor:
-    """Join as columns: 0-d and 1-D tensors become columns (n, 1), then hstack."""
+    """Join as columns: 0-d and 1-D tensors become columns (n, 1), then hstack.
+
+    Args:
+        tensors: a sequence of tensors (or numbers or array-likes).
+
+    Returns:
+        A 2-D tensor. In the promoted dtype.
+    """
     items = [reshape(t, (t.data.size, 1)) if t.ndim <= 1 else t
              for t in _tensors_arg((tensors,), "column_stack")]
     return cat(_promoted(items), 1)
 
 
 def broadcast_tensors(*tensors: Any) -> tuple:
-    """The tensors broadcast to their common shape (read-only views)."""
+    """The tensors broadcast to their common shape (read-only views).
+
+    Args:
+        *tensors: the tensors, each one positional argument (or one sequence of them).
+
+    Returns:
+        A tuple of tensors, all of the broadcast shape.
+    """
     items = _tensors_arg(tensors, "broadcast_tensors")
     _check_broadcast("broadcast_tensors", *items)
     shape = np.broadcast_shapes(*(t.shape for t in items))
@@ -3406,7 +4632,15 @@ def broadcast_tensors(*tensors: Any) -> tuple:
 
 def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple:
     """Coordinate grids of 0-d or 1-D tensors (expanded views): indexing "ij" (matrix, PyTorch's
-    default) or "xy" (Cartesian: the first two dimensions swapped)."""
+    default) or "xy" (Cartesian: the first two dimensions swapped).
+
+    Args:
+        *tensors: 0-d or 1-D tensors (or one sequence of them).
+        indexing: 'ij' (None: the same) or 'xy'.
+
+    Returns:
+        A tuple of tensors, each (n1, n2, ...) for 'ij'.
+    """
     items = _tensors_arg(tensors, "meshgrid")
     if indexing is None:
         indexing = "ij"
@@ -3432,7 +4666,14 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple:
 
 
 def cartesian_prod(*tensors: Any) -> Tensor:
-    """All combinations of the 1-D tensors' elements, one per row (one tensor: itself)."""
+    """All combinations of the 1-D tensors' elements, one per row (one tensor: itself).
+
+    Args:
+        *tensors: 1-D tensors.
+
+    Returns:
+        A tensor (n1 * n2 * ..., number of tensors); for one tensor, itself.
+    """
     items = _tensors_arg(tensors, "cartesian_prod")
     if len(items) == 1:
         return items[0]
@@ -3440,7 +4681,14 @@ def cartesian_prod(*tensors: Any) -> Tensor:
 
 
 def block_diag(*tensors: Any) -> Tensor:
-    """The tensors (0-d, 1-D as one row, 2-D) along the diagonal of a zero matrix."""
+    """The tensors (0-d, 1-D as one row, 2-D) along the diagonal of a zero matrix.
+
+    Args:
+        *tensors: tensors of at most 2 dimensions.
+
+    Returns:
+        A matrix (sum of rows, sum of columns), in the promoted dtype.
+    """
     items = _tensors_arg(tensors, "block_diag")
     for k, t in enumerate(items):
         if t.ndim > 2:
@@ -3463,7 +4711,16 @@ def _letters(n: int, start: int = 0) -> str:
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     """Contract the last `dims` dimensions of a with the first of b, or the listed pairs
-    (dims=([a dims], [b dims])): an einsum."""
+    (dims=([a dims], [b dims])): an einsum.
+
+    Args:
+        a: a tensor.
+        b: a tensor.
+        dims: an int, or a pair of lists of dimensions to contract.
+
+    Returns:
+        A tensor of a's remaining dimensions, then b's.
+    """
     a, b = tensor_arg(a, "tensordot"), tensor_arg(b, "tensordot")
     if isinstance(dims, (int, np.integer)):
         if dims < 0:
@@ -3490,7 +4747,15 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
-    """The outer product of two 1-D tensors."""
+    """The outer product of two 1-D tensors.
+
+    Args:
+        input: a 1-D tensor (n,).
+        vec2: a 1-D tensor (m,).
+
+    Returns:
+        A tensor (n, m).
+    """
     a, b = tensor_arg(input, "outer"), tensor_arg(vec2, "outer")
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"outer: expected 1-D tensors, got {a.shape} and {b.shape}")
@@ -3502,7 +4767,15 @@ ger = outer
 
 def inner(input: Tensor, other: Tensor) -> Tensor:
     """Sum over the last dimensions of both: shape input.shape[:-1] + other.shape[:-1]; a 0-d
-    operand multiplies."""
+    operand multiplies.
+
+    Args:
+        input: a tensor (*a, n) or 0-d.
+        other: a tensor (*b, n) or 0-d.
+
+    Returns:
+        A tensor (*a, *b).
+    """
     a, b = tensor_arg(input, "inner"), tensor_arg(other, "inner")
     if a.ndim == 0 or b.ndim == 0:
         return mul(a, b)
@@ -3513,7 +4786,15 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
 
 
 def kron(input: Tensor, other: Tensor) -> Tensor:
-    """The Kronecker product (dimensions padded with leading ones to the same number)."""
+    """The Kronecker product (dimensions padded with leading ones to the same number).
+
+    Args:
+        input: a tensor.
+        other: a tensor.
+
+    Returns:
+        A tensor whose sizes are the products of the two's sizes.
+    """
     a, b = _promoted([tensor_arg(input, "kron"), tensor_arg(other, "kron")])
     nd = builtins.max(a.ndim, b.ndim)
     sa = (1,) * (nd - a.ndim) + a.shape
@@ -3525,7 +4806,16 @@ def kron(input: Tensor, other: Tensor) -> Tensor:
 
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
     """The cross product of 3-vectors along `dim` (None: the first dimension of size 3, as
-    torch.cross; torch.linalg.cross's default is -1). Inputs broadcast."""
+    torch.cross; torch.linalg.cross's default is -1). Inputs broadcast.
+
+    Args:
+        input: a tensor with size 3 in dim.
+        other: a tensor broadcastable with input.
+        dim: the dimension of the 3-vectors (None: the first of size 3).
+
+    Returns:
+        A tensor of the broadcast shape.
+    """
     a, b = _promoted([tensor_arg(input, "cross"), tensor_arg(other, "cross")])
     _check_broadcast("cross", a, b)
     shape = np.broadcast_shapes(a.shape, b.shape)
@@ -3561,7 +4851,18 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor
 
 
 def addmm(input: Any, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta * input + alpha * (mat1 @ mat2) for matrices (input broadcast)."""
+    """beta * input + alpha * (mat1 @ mat2) for matrices (input broadcast).
+
+    Args:
+        input: a tensor broadcastable to (n, p), or a number.
+        mat1: a matrix (n, m).
+        mat2: a matrix (m, p).
+        beta: the multiplier of input.
+        alpha: the multiplier of the product.
+
+    Returns:
+        A tensor (n, p).
+    """
     m1, m2 = tensor_arg(mat1, "addmm"), tensor_arg(mat2, "addmm")
     if m1.ndim != 2 or m2.ndim != 2:
         raise RuntimeError(f"addmm: mat1 and mat2 must be matrices, got {m1.shape} and "
@@ -3574,7 +4875,18 @@ def addmm(input: Any, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any =
 
 def baddbmm(input: Any, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
             alpha: Any = 1) -> Tensor:
-    """beta * input + alpha * (batch1 @ batch2) for batches of matrices (b, n, m), (b, m, p)."""
+    """beta * input + alpha * (batch1 @ batch2) for batches of matrices (b, n, m), (b, m, p).
+
+    Args:
+        input: a tensor broadcastable to (b, n, p), or a number.
+        batch1: a batch of matrices (b, n, m).
+        batch2: a batch of matrices (b, m, p).
+        beta: the multiplier of input.
+        alpha: the multiplier of the products.
+
+    Returns:
+        A tensor (b, n, p).
+    """
     b1, b2 = tensor_arg(batch1, "baddbmm"), tensor_arg(batch2, "baddbmm")
     if b1.ndim != 3 or b2.ndim != 3:
         raise RuntimeError(f"batch1 must be a 3D tensor; batch2 must be a 3D tensor, got "

@@ -290,6 +290,34 @@ def multi_head_attention_forward(
     (N, S); attn_mask (L, S) or (N * num_heads, L, S). `is_causal` is a hint that attn_mask is
     the causal mask (which must still be given).
 
+    Args:
+        query: (L, N, E) or unbatched (L, E).
+        key: (S, N, kdim) or (S, kdim).
+        value: (S, N, vdim) or (S, vdim).
+        embed_dim_to_check: E, checked against query's last dimension.
+        num_heads: the number of heads (divides E).
+        in_proj_weight: the packed q, k, v projection (3 E, E), or None with
+            use_separate_proj_weight.
+        in_proj_bias: the packed projection bias (3 E,), or None.
+        bias_k: a bias (1, 1, E) appended to the projected keys, or None (given with bias_v).
+        bias_v: a bias (1, 1, E) appended to the projected values, or None (given with bias_k).
+        add_zero_attn: append a zero key and value (one more source position).
+        dropout_p: the dropout probability on the attention weights (while training).
+        out_proj_weight: the output projection (E, E).
+        out_proj_bias: the output projection's bias (E,), or None.
+        training: apply dropout.
+        key_padding_mask: (N, S) (or (S,) unbatched), bool (True: ignore) or float (added), or None.
+        need_weights: also return the attention weights.
+        attn_mask: (L, S) or (N * num_heads, L, S), bool (True: ignore) or float (added), or None.
+        use_separate_proj_weight: project with q_proj_weight, k_proj_weight, v_proj_weight.
+        q_proj_weight: the query projection (E, E), with use_separate_proj_weight.
+        k_proj_weight: the key projection (E, kdim), with use_separate_proj_weight.
+        v_proj_weight: the value projection (E, vdim), with use_separate_proj_weight.
+        static_k: projected keys (N * num_heads, S, E / num_heads) used as they are, or None.
+        static_v: projected values (N * num_heads, S, E / num_heads) used as they are, or None.
+        average_attn_weights: average the returned weights over the heads.
+        is_causal: a hint that attn_mask is the causal mask (it must still be given).
+
     Returns:
         (output (L, N, E), weights): the weights after dropout, (N, L, S) averaged over the
         heads or (N, num_heads, L, S), when need_weights; else None.
@@ -542,7 +570,20 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """Maximum over each window of (N, C, L) or (C, L) input (-inf padding); tied maxima share
     the gradient evenly (the project's convention for max). `return_indices=True` also returns
-    the index (along L) of each window's first maximum."""
+    the index (along L) of each window's first maximum.
+
+    Args:
+        input: a tensor (N, C, L) or (C, L).
+        kernel_size: the window length, an int.
+        stride: an int (None: kernel_size).
+        padding: implicit -inf padding on each side (at most half the kernel).
+        dilation: the spacing of the window's elements.
+        ceil_mode: round the output size up instead of down.
+        return_indices: also return the int64 index (along L) of each window's first maximum.
+
+    Returns:
+        A tensor (N, C, L_out) or (C, L_out); with return_indices, a tuple (output, indices).
+    """
     name = "max_pool1d"
     x = ops.tensor_arg(input, name)
     if x.ndim not in (2, 3):
@@ -608,7 +649,20 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                divisor_override: int | None = None) -> Tensor:
     """Mean over each window of (N, C, H, W) or (C, H, W) input, as PyTorch: zero padding
     counts in the divisor when `count_include_pad` (windows cut by ceil_mode never count the
-    part past the padding); `divisor_override` replaces the divisor."""
+    part past the padding); `divisor_override` replaces the divisor.
+
+    Args:
+        input: a tensor (N, C, H, W) or (C, H, W).
+        kernel_size: the window, an int or a pair.
+        stride: an int or a pair (None: kernel_size).
+        padding: zero padding on each side, an int or a pair (at most half the kernel).
+        ceil_mode: round the output size up instead of down.
+        count_include_pad: count the zero padding in the divisor.
+        divisor_override: the divisor of every window, or None.
+
+    Returns:
+        A tensor (N, C, H_out, W_out) or (C, H_out, W_out).
+    """
     name = "avg_pool2d"
     x, unbatched = _image(name, input)
     _float_tensor(name, "input", x)
@@ -619,7 +673,19 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
 def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
                ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
-    """Mean over each window of (N, C, L) or (C, L) input, as PyTorch's avg_pool1d."""
+    """Mean over each window of (N, C, L) or (C, L) input, as PyTorch's avg_pool1d.
+
+    Args:
+        input: a tensor (N, C, L) or (C, L).
+        kernel_size: the window length, an int.
+        stride: an int (None: kernel_size).
+        padding: zero padding on each side (at most half the kernel).
+        ceil_mode: round the output size up instead of down.
+        count_include_pad: count the zero padding in the divisor.
+
+    Returns:
+        A tensor (N, C, L_out) or (C, L_out).
+    """
     name = "avg_pool1d"
     x = _float_tensor(name, "input", input)
     if x.ndim not in (2, 3):
@@ -670,7 +736,15 @@ def _output_sizes(name: str, output_size: Any, sizes: tuple) -> tuple[int, ...]:
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     """Average over `output_size` windows covering the last axis of (N, C, L) or (C, L) input,
-    PyTorch's windows (window i spans floor(i L / out) to ceil((i + 1) L / out))."""
+    PyTorch's windows (window i spans floor(i L / out) to ceil((i + 1) L / out)).
+
+    Args:
+        input: a tensor (N, C, L) or (C, L).
+        output_size: the output length L_out (an int).
+
+    Returns:
+        A tensor (N, C, L_out) or (C, L_out).
+    """
     name = "adaptive_avg_pool1d"
     x = _float_tensor(name, "input", input)
     if x.ndim not in (2, 3):
@@ -681,7 +755,15 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average over an output_size grid of windows of (N, C, H, W) or (C, H, W) input (an int,
-    or a pair whose None entries keep the input's size), PyTorch's windows."""
+    or a pair whose None entries keep the input's size), PyTorch's windows.
+
+    Args:
+        input: a tensor (N, C, H, W) or (C, H, W).
+        output_size: (H_out, W_out): an int, or a pair whose None entries keep the input's size.
+
+    Returns:
+        A tensor (N, C, H_out, W_out) or (C, H_out, W_out).
+    """
     name = "adaptive_avg_pool2d"
     x = _float_tensor(name, "input", input)
     if x.ndim not in (3, 4):

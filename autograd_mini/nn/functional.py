@@ -128,7 +128,16 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope * x (the slope at 0 is negative_slope, as PyTorch);
-    with `inplace=True` written into input's array."""
+    with `inplace=True` written into input's array.
+
+    Args:
+        input: a tensor of any shape.
+        negative_slope: the slope for x < 0.
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "leaky_relu")
     if inplace:
         return ops.elementwise_in_place(
@@ -138,7 +147,14 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    """1 / (1 + exp(-x)), stable for +-1000."""
+    """1 / (1 + exp(-x)), stable for +-1000.
+
+    Args:
+        input: a tensor of any shape.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "sigmoid")
     return ops.sigmoid(input)
 
@@ -158,7 +174,15 @@ def tanh(input: Tensor) -> Tensor:
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the standard normal CDF: 0.5 x (1 + erf(x / sqrt(2))); with
-    approximate='tanh', 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3)))."""
+    approximate='tanh', 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3))).
+
+    Args:
+        input: a tensor of any shape.
+        approximate: 'none' (the exact erf form) or 'tanh'.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "gelu")
     if approximate == "none":
         return _TP.Gelu.apply(input)
@@ -169,13 +193,29 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def silu(input: Tensor) -> Tensor:
-    """x * sigmoid(x)."""
+    """x * sigmoid(x).
+
+    Args:
+        input: a tensor of any shape.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "silu")
     return input * ops.sigmoid(input)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    """log(1 + exp(beta x)) / beta, and x itself where beta * x > threshold (as PyTorch)."""
+    """log(1 + exp(beta x)) / beta, and x itself where beta * x > threshold (as PyTorch).
+
+    Args:
+        input: a tensor of any shape.
+        beta: the sharpness (positive).
+        threshold: above beta * x > threshold the result is x.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "softplus")
     if beta <= 0:
         raise ValueError(f"softplus: beta must be positive, got {beta}")
@@ -408,6 +448,19 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
     Tied maxima in a window share the gradient evenly (the project's convention for max);
     `return_indices=True` also returns the flat index (h * W + w) of each window's first maximum.
+
+    Args:
+        input: a tensor (N, C, H, W) or (C, H, W).
+        kernel_size: the window, an int or a pair.
+        stride: an int or a pair (None: kernel_size).
+        padding: implicit -inf padding on each side, an int or a pair (at most half the kernel).
+        dilation: the spacing of the window's elements, an int or a pair.
+        ceil_mode: round the output size up instead of down.
+        return_indices: also return the int64 flat index of each window's first maximum.
+
+    Returns:
+        A tensor (N, C, H_out, W_out) or (C, H_out, W_out); with return_indices, a tuple (output,
+            indices).
     """
     input = ops.tensor_arg(input, "max_pool2d")
     x, unbatched = _batched_image("max_pool2d", input)
@@ -449,7 +502,23 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
            stride: Any = 1) -> Tensor:
-    """Sliding local blocks as columns, PyTorch's layout: (N, C * kh * kw, L), L = oh * ow."""
+    """Sliding local blocks as columns, PyTorch's layout: (N, C * kh * kw, L), L = oh * ow.
+
+    Args:
+        input: a tensor (N, C, H, W) or (C, H, W).
+        kernel_size: an int or a pair.
+        dilation: an int or a pair.
+        padding: zero padding, an int or a pair.
+        stride: an int or a pair.
+
+    Returns:
+        A tensor (N, C * kh * kw, L) (or without N).
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.nn.functional.unfold(am.ones(1, 3, 4, 4), 2).shape  # C * 2 * 2 rows, 3 * 3 blocks
+        (1, 12, 9)
+    """
     input = ops.tensor_arg(input, "unfold")
     if input.ndim != 4:
         raise ValueError(f"unfold: expected input of shape (N, C, H, W), got {input.shape}")
@@ -464,7 +533,19 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
 
 def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
          stride: Any = 1) -> Tensor:
-    """The adjoint of `unfold`: columns (N, C * kh * kw, L) summed into (N, C, H, W)."""
+    """The adjoint of `unfold`: columns (N, C * kh * kw, L) summed into (N, C, H, W).
+
+    Args:
+        input: columns (N, C * kh * kw, L) or (C * kh * kw, L).
+        output_size: the spatial size (H, W), an int or a pair.
+        kernel_size: an int or a pair.
+        dilation: an int or a pair.
+        padding: an int or a pair.
+        stride: an int or a pair.
+
+    Returns:
+        A tensor (N, C, H, W) (or (C, H, W)).
+    """
     input = ops.tensor_arg(input, "fold")
     kernel, stride_, dilation_ = _window_args("fold", kernel_size, stride, dilation)
     size = _pair("fold", "output_size", output_size)
@@ -757,6 +838,18 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     `scale_factor` the output size is floor(in * scale_factor) and the source positions use
     1 / scale_factor unless `recompute_scale_factor=True` (then in / out), as PyTorch.
 
+    Args:
+        input: a tensor (N, C, *spatial) with 1 to 3 spatial dimensions.
+        size: the output's spatial size (an int or a tuple), or None.
+        scale_factor: a multiplier (a number or a tuple) of the spatial size, or None.
+        mode: 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear' or 'area'.
+        align_corners: for the linear modes: line up the corner pixels' centres (None: False).
+        recompute_scale_factor: compute the source positions from the output size.
+        antialias: only False (antialiasing is not supported).
+
+    Returns:
+        A tensor (N, C, *size).
+
     Raises:
         ValueError: both or neither of size and scale_factor, sizes of the wrong length,
             align_corners with a nearest mode, antialias.
@@ -818,7 +911,15 @@ def _shuffle_args(name: str, input: Any, factor: Any, what: str) -> tuple[Tensor
 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """(*, C r^2, H, W) -> (*, C, H r, W r): out[c, h r + i, w r + j] = in[c r^2 + i r + j, h, w],
-    as PyTorch's pixel_shuffle (sub-pixel convolution's rearrangement)."""
+    as PyTorch's pixel_shuffle (sub-pixel convolution's rearrangement).
+
+    Args:
+        input: a tensor (*, C r^2, H, W).
+        upscale_factor: r.
+
+    Returns:
+        A tensor (*, C, H r, W r).
+    """
     x, r = _shuffle_args("pixel_shuffle", input, upscale_factor, "upscale_factor")
     *lead, c, h, w = x.shape
     if c % (r * r):
@@ -832,7 +933,15 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
 
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
-    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of pixel_shuffle, as PyTorch's."""
+    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of pixel_shuffle, as PyTorch's.
+
+    Args:
+        input: a tensor (*, C, H r, W r).
+        downscale_factor: r.
+
+    Returns:
+        A tensor (*, C r^2, H, W).
+    """
     x, r = _shuffle_args("pixel_unshuffle", input, downscale_factor, "downscale_factor")
     *lead, c, h, w = x.shape
     if h % r or w % r:
@@ -875,7 +984,17 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     """Maximum over an output_size grid of windows of (N, C, H, W) or (C, H, W) input (an int,
     or a pair whose None entries keep the input's size), PyTorch's windows. Tied maxima share the
     gradient evenly; `return_indices=True` also returns the flat index h * W + w of each window's
-    first maximum."""
+    first maximum.
+
+    Args:
+        input: a tensor (N, C, H, W) or (C, H, W).
+        output_size: (H_out, W_out): an int, or a pair whose None entries keep the input's size.
+        return_indices: also return the int64 flat index of each window's first maximum.
+
+    Returns:
+        A tensor (N, C, H_out, W_out) or (C, H_out, W_out); with return_indices, a tuple (output,
+            indices).
+    """
     name = "adaptive_max_pool2d"
     x, (oh, ow) = _adaptive_input(name, input, 2, output_size)
     h, w = x.shape[-2:]
@@ -902,7 +1021,16 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """Maximum over `output_size` windows covering the last axis of (N, C, L) or (C, L) input,
-    PyTorch's windows; ties and `return_indices` as adaptive_max_pool2d (indices along L)."""
+    PyTorch's windows; ties and `return_indices` as adaptive_max_pool2d (indices along L).
+
+    Args:
+        input: a tensor (N, C, L) or (C, L).
+        output_size: the output length L_out (an int).
+        return_indices: also return the int64 index of each window's first maximum.
+
+    Returns:
+        A tensor (N, C, L_out) or (C, L_out); with return_indices, a tuple (output, indices).
+    """
     name = "adaptive_max_pool1d"
     x, (ol,) = _adaptive_input(name, input, 1, output_size)
     length = x.shape[-1]
@@ -964,6 +1092,18 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None,
     `max_norm`, every looked-up row whose `norm_type`-norm exceeds it is first rescaled in place
     (outside the graph, bumping weight's version) to max_norm / (norm + 1e-7) of itself, as
     PyTorch's embedding_renorm_.
+
+    Args:
+        input: integer indices of any shape, in [0, num_embeddings).
+        weight: the table (num_embeddings, embedding_dim).
+        padding_idx: the row that gets no gradient, or None.
+        max_norm: renormalise looked-up rows to at most this norm, or None.
+        norm_type: the p of the norm for max_norm.
+        scale_grad_by_freq: accepted for PyTorch's signature (only False: not supported).
+        sparse: accepted for PyTorch's signature (only False: the gradient is dense).
+
+    Returns:
+        A tensor (*input.shape, embedding_dim) of weight's dtype.
     """
     weight = ops.tensor_arg(weight, "embedding")
     if weight.ndim != 2:
@@ -1003,7 +1143,18 @@ def _embedding_renorm(weight: Tensor, ids: np.ndarray, max_norm: float,
 def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """(x - mean) / sqrt(var + eps) * weight + bias over the trailing `normalized_shape` axes,
-    with the biased variance (as PyTorch)."""
+    with the biased variance (as PyTorch).
+
+    Args:
+        input: a tensor (*, *normalized_shape).
+        normalized_shape: the trailing shape to normalise over (an int or a tuple).
+        weight: the elementwise scale, of normalized_shape, or None.
+        bias: the elementwise shift, of normalized_shape, or None.
+        eps: added to the variance for stability.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "layer_norm")
     try:
         shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) \
@@ -1033,6 +1184,19 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     the running statistics (when given) are updated in place:
     running = (1 - momentum) * running + momentum * batch, with the unbiased batch variance.
     Evaluation: the running statistics normalise.
+
+    Args:
+        input: a tensor (N, C) or (N, C, *).
+        running_mean: a tensor (C,), or None.
+        running_var: a tensor (C,), or None.
+        weight: the per-channel scale gamma (C,), or None.
+        bias: the per-channel shift beta (C,), or None.
+        training: use the batch statistics (and update the running ones).
+        momentum: the running statistics' update factor.
+        eps: added to the variance for stability.
+
+    Returns:
+        A tensor of input's shape and dtype.
     """
     input = ops.tensor_arg(input, "batch_norm")
     if input.ndim < 2:
@@ -1178,7 +1342,18 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: in
              reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of log-probabilities `input` (N, C, d1, ...) or (C,) at class-index
     targets: l_n = -w_{y_n} input[n, y_n], 0 where y_n == ignore_index; 'mean' divides by the sum
-    of w_{y_n} over the samples not ignored."""
+    of w_{y_n} over the samples not ignored.
+
+    Args:
+        input: log-probabilities (N, C), (N, C, d1, ...) or (C,).
+        target: int64 class indices (N,), (N, d1, ...) or 0-d, in [0, C).
+        weight: a per-class weight (C,), or None.
+        ignore_index: the target value that contributes nothing.
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
+    """
     input = ops.tensor_arg(input, "nll_loss")
     _check_reduction("nll_loss", reduction)
     target = _class_target("nll_loss", input, target, ignore_index)
@@ -1231,7 +1406,16 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 
 
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """|input - target|, reduced (the gradient at 0 is 0). Same shapes required."""
+    """|input - target|, reduced (the gradient at 0 is 0). Same shapes required.
+
+    Args:
+        input: a tensor of any shape.
+        target: a tensor (or array-like) of input's shape.
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
+    """
     input = ops.tensor_arg(input, "l1_loss")
     _check_reduction("l1_loss", reduction)
     target = _tensor(target)
@@ -1258,7 +1442,17 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,
     -100 as in PyTorch, so x = 0 or 1 gives a finite loss. The gradient is PyTorch's,
     w (x - y) / max(x (1 - x), 1e-12): finite and of the right sign at x = 0 or 1 (-1e12 for x = 0
     with target 1), 0 where x equals the target. Prefer `binary_cross_entropy_with_logits`, which
-    is stable."""
+    is stable.
+
+    Args:
+        input: probabilities in [0, 1], of any shape.
+        target: a tensor of input's shape, values in [0, 1].
+        weight: a rescaling weight broadcastable to input's shape, or None.
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
+    """
     input = ops.tensor_arg(input, "binary_cross_entropy")
     _check_reduction("binary_cross_entropy", reduction)
     target = _tensor(target)
@@ -1277,7 +1471,19 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
                                      reduction: str = "mean", pos_weight: Any = None) -> Tensor:
     """Binary cross-entropy from logits, fused and stable for logits of +-1000 and -inf:
     l = w [p y softplus(-x) + (1 - y) softplus(x)], where p = pos_weight broadcasts along the
-    last (class) axis and w = weight broadcasts against the input."""
+    last (class) axis and w = weight broadcasts against the input.
+
+    Args:
+        input: logits, of any shape.
+        target: a tensor of input's shape, values in [0, 1].
+        weight: a rescaling weight broadcastable to input's shape, or None.
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+        pos_weight: the weight of positive examples, broadcast along the last (class) dimension, or
+            None.
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
+    """
     input = ops.tensor_arg(input, "binary_cross_entropy_with_logits")
     _check_reduction("binary_cross_entropy_with_logits", reduction)
     target = _tensor(target)
@@ -1325,21 +1531,47 @@ def _elu(input: Tensor, alpha: float, scale: float = 1.0, input_scale: float = 1
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """x where x > 0, else alpha * (exp(x) - 1); elu'(0) = alpha, as PyTorch."""
+    """x where x > 0, else alpha * (exp(x) - 1); elu'(0) = alpha, as PyTorch.
+
+    Args:
+        input: a tensor of any shape.
+        alpha: the value approached for large negative x.
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = _float_tensor_arg("elu", input)
     return _apply_maybe_in_place(input, inplace, "elu", lambda x: _elu(x, alpha))
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with PyTorch's constants alpha = 1.6732632423543772 and
-    scale = 1.0507009873554805; selu'(0) = scale * alpha."""
+    scale = 1.0507009873554805; selu'(0) = scale * alpha.
+
+    Args:
+        input: a tensor of any shape.
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = _float_tensor_arg("selu", input)
     return _apply_maybe_in_place(input, inplace, "selu",
                                  lambda x: _elu(x, _SELU_ALPHA, _SELU_SCALE))
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)); celu'(0) = 1. alpha must not be 0."""
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)); celu'(0) = 1. alpha must not be 0.
+
+    Args:
+        input: a tensor of any shape.
+        alpha: the scale of the negative side (not 0).
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = _float_tensor_arg("celu", input)
     if alpha == 0:
         raise ValueError("celu: alpha cannot be 0 (it divides x)")
@@ -1350,7 +1582,17 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
     """x clamped to [min_val, max_val]; the gradient is 1 strictly inside and 0 at the bounds and
-    outside, as PyTorch (unlike `clamp`, whose gradient is 1 at the bounds too)."""
+    outside, as PyTorch (unlike `clamp`, whose gradient is 1 at the bounds too).
+
+    Args:
+        input: a tensor of any shape.
+        min_val: the lower bound.
+        max_val: the upper bound.
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "hardtanh")
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val cannot be greater than max_val, got min_val={min_val} "
@@ -1365,14 +1607,30 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
-    """min(max(x, 0), 6) = hardtanh(x, 0, 6): the gradient is 0 at 0 and at 6, as PyTorch."""
+    """min(max(x, 0), 6) = hardtanh(x, 0, 6): the gradient is 0 at 0 and at 6, as PyTorch.
+
+    Args:
+        input: a tensor of any shape.
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "relu6")
     return hardtanh(input, 0.0, 6.0, inplace=inplace)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: 0 for x <= -3, 1 for x >= 3, (x + 3) / 6 between; the gradient is 1/6
-    strictly inside (-3, 3), 0 elsewhere, as PyTorch."""
+    strictly inside (-3, 3), 0 elsewhere, as PyTorch.
+
+    Args:
+        input: a tensor of any shape.
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = _float_tensor_arg("hardsigmoid", input)
 
     def fn(x: Tensor) -> Tensor:
@@ -1385,7 +1643,15 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6; the gradient is 0 for x <= -3, x / 3 + 1/2 for -3 < x < 3 and 1 for
-    x >= 3, as PyTorch."""
+    x >= 3, as PyTorch.
+
+    Args:
+        input: a tensor of any shape.
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = _float_tensor_arg("hardswish", input)
 
     def fn(x: Tensor) -> Tensor:
@@ -1398,28 +1664,59 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
-    """x * tanh(softplus(x)), with the stable softplus (exact for +-1000)."""
+    """x * tanh(softplus(x)), with the stable softplus (exact for +-1000).
+
+    Args:
+        input: a tensor of any shape.
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = _float_tensor_arg("mish", input)
     return _apply_maybe_in_place(input, inplace, "mish",
                                  lambda x: x * ops.tanh(P.Softplus.apply(x)))
 
 
 def softsign(input: Tensor) -> Tensor:
-    """x / (1 + |x|) (its gradient 1 / (1 + |x|)**2, 1 at 0)."""
+    """x / (1 + |x|) (its gradient 1 / (1 + |x|)**2, 1 at 0).
+
+    Args:
+        input: a tensor of any shape.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "softsign")
     return input / (ops.abs(input) + 1.0)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), stable: -1000 at x = -1000 and 0 at x = 1000, never
-    log(0); the gradient sigmoid(-x) is stable too."""
+    log(0); the gradient sigmoid(-x) is stable too.
+
+    Args:
+        input: a tensor of any shape.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = _float_tensor_arg("logsigmoid", input)
     return -P.Softplus.apply(-input)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
-    """softmax(-x) along `dim` (PyTorch's legacy choice of dim, with a warning, if None)."""
+    """softmax(-x) along `dim` (PyTorch's legacy choice of dim, with a warning, if None).
+
+    Args:
+        input: a tensor.
+        dim: the dimension to normalize over (None: PyTorch's legacy choice, with a warning).
+        dtype: cast input to this dtype first (None: keep it).
+
+    Returns:
+        A tensor of input's shape.
+    """
     input = ops.tensor_arg(input, "softmin")
     if dtype is not None:
         input = ops.cast(input, dtype)
@@ -1430,7 +1727,15 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """The gated linear unit a * sigmoid(b), where a and b are the first and second halves of the
-    input along `dim` (whose length must be even)."""
+    input along `dim` (whose length must be even).
+
+    Args:
+        input: a tensor whose size along dim is even.
+        dim: the dimension to split in halves.
+
+    Returns:
+        A tensor of input's shape with half the size along dim.
+    """
     input = ops.tensor_arg(input, "glu")
     if input.ndim == 0:
         raise ShapeError("glu: a 0-d input has no dimension to halve")
@@ -1446,7 +1751,15 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, else weight * x, with one learnable slope, or one per channel (axis 1 of
     the input; an input of fewer than 2 dimensions has one channel). At x = 0 the gradient is
-    weight for x and 0 for the weight, as PyTorch."""
+    weight for x and 0 for the weight, as PyTorch.
+
+    Args:
+        input: a tensor (N, C, *) (or of fewer than 2 dimensions).
+        weight: a 1-D tensor of 1 or C slopes.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "prelu")
     weight = ops.tensor_arg(weight, "prelu")
     if weight.ndim > 1:
@@ -1465,13 +1778,30 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
 
 def tanhshrink(input: Tensor) -> Tensor:
-    """x - tanh(x)."""
+    """x - tanh(x).
+
+    Args:
+        input: a tensor of any shape.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "tanhshrink")
     return input - ops.tanh(input)
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else `value` (the gradient is 0 at the threshold, as PyTorch)."""
+    """x where x > threshold, else `value` (the gradient is 0 at the threshold, as PyTorch).
+
+    Args:
+        input: a tensor of any shape.
+        threshold: the value x must exceed to be kept.
+        value: the replacement at or below the threshold.
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "threshold")
     return _apply_maybe_in_place(input, inplace, "threshold",
                                  lambda x: ops.where(x.data > threshold, x, value))
@@ -1511,7 +1841,18 @@ def _norm_order(name: str, p: Any) -> float:
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
               out: None = None) -> Tensor:
     """x / max(||x||_p, eps) along `dim`, as PyTorch: a zero vector gives 0 and the gradient
-    1/eps (only the numerator's: the clamped norm contributes nothing)."""
+    1/eps (only the numerator's: the clamped norm contributes nothing).
+
+    Args:
+        input: a tensor.
+        p: the norm's order.
+        dim: the dimension of the vectors.
+        eps: the floor of the norm.
+        out: accepted for PyTorch's signature (only None).
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = _float_tensor_arg("normalize", input)
     if out is not None:
         raise TypeError("normalize: out= is not supported; use the returned tensor")
@@ -1552,7 +1893,17 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     """sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)) along `dim`, computed as PyTorch does
     (each vector normalised first, so |result| <= 1). x1 and x2 broadcast together. The norms are
     floored at eps as PyTorch floors them (in place, without recording): the gradient treats the
-    floor as absent, and a zero vector's norm contributes the gradient 0."""
+    floor as absent, and a zero vector's norm contributes the gradient 0.
+
+    Args:
+        x1: a tensor.
+        x2: a tensor broadcastable with x1.
+        dim: the dimension of the vectors.
+        eps: the floor of each norm.
+
+    Returns:
+        A tensor of the broadcast shape without dim.
+    """
     x1, x2 = _float_pair("cosine_similarity", x1, x2)
     if eps < 0:
         raise ValueError(f"cosine_similarity: eps must be non-negative, got {eps}")
@@ -1566,7 +1917,18 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Tensor:
     """||x1 - x2 + eps||_p along the last dimension (of the broadcast shape), as PyTorch; where
-    x1 - x2 + eps is a zero vector the gradient is 0."""
+    x1 - x2 + eps is a zero vector the gradient is 0.
+
+    Args:
+        x1: a tensor (*, D).
+        x2: a tensor broadcastable with x1.
+        p: the norm's order.
+        eps: added to the difference (avoids a zero vector).
+        keepdim: keep the last dimension with size 1.
+
+    Returns:
+        A tensor of the broadcast shape without the last dimension.
+    """
     x1, x2 = _float_pair("pairwise_distance", x1, x2)
     order = _norm_order("pairwise_distance", p)
     x1, x2 = _broadcast_pair("pairwise_distance", x1, x2)
@@ -1601,7 +1963,18 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
                weight: Any = None) -> Tensor:
     """0.5 d**2 where |d| < delta, else delta (|d| - 0.5 delta), with d = input - target; the
     gradient is d clamped to [-delta, delta]. `weight` (the input's shape) multiplies each
-    element's loss before the reduction ('mean' still divides by the number of elements)."""
+    element's loss before the reduction ('mean' still divides by the number of elements).
+
+    Args:
+        input: a tensor of any shape.
+        target: a tensor (or array-like) of input's shape.
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+        delta: where the loss turns from quadratic to linear (positive).
+        weight: per-element weights of input's shape, or None.
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
+    """
     input, target = _regression_pair("huber_loss", input, target, reduction)
     if not delta > 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta}")
@@ -1621,7 +1994,19 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
                    reduce: bool | None = None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     """0.5 d**2 / beta where |d| < beta, else |d| - 0.5 beta, with d = input - target (huber_loss
-    divided by beta); beta = 0 is l1_loss."""
+    divided by beta); beta = 0 is l1_loss.
+
+    Args:
+        input: a tensor of any shape.
+        target: a tensor (or array-like) of input's shape.
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+        beta: where the loss turns from quadratic to linear (non-negative).
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     input, target = _regression_pair("smooth_l1_loss", input, target, reduction)
     if beta < 0:
@@ -1646,6 +2031,17 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None,
     'batchmean' (the sum divided by the batch size, the input's first dimension: the KL
     divergence's definition). Input and target must have the same shape. The target may require
     grad; as in PyTorch its gradient is NaN where a probability target is 0.
+
+    Args:
+        input: log-probabilities of any shape.
+        target: probabilities (log-probabilities with log_target), of input's shape.
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none', 'batchmean' (the mathematical KL divergence), 'mean' or 'sum'.
+        log_target: target holds log-probabilities.
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
     """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
@@ -1728,7 +2124,20 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: flo
                         reduction: str = "mean") -> Tensor:
     """max(0, -target * (input1 - input2) + margin): target 1 asks for input1 ranked above
     input2, -1 the reverse. The three must have the same shape; the target may require grad. At
-    the kink the gradient is the linear side's, as PyTorch."""
+    the kink the gradient is the linear side's, as PyTorch.
+
+    Args:
+        input1: a tensor of any shape.
+        input2: a tensor of input1's shape.
+        target: 1 or -1 per element, of input1's shape.
+        margin: the margin.
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     name = "margin_ranking_loss"
     x1, x2 = ops.tensor_arg(input1, name), ops.tensor_arg(input2, name)
@@ -1746,7 +2155,19 @@ def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0,
                          size_average: bool | None = None, reduce: bool | None = None,
                          reduction: str = "mean") -> Tensor:
     """x where target is 1, max(0, margin - x) where it is -1 (both terms for any other target),
-    as PyTorch. Input and target (a constant) must have the same shape."""
+    as PyTorch. Input and target (a constant) must have the same shape.
+
+    Args:
+        input: a tensor of any shape.
+        target: 1 or -1 per element, of input's shape.
+        margin: the margin for the -1 targets.
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     name = "hinge_embedding_loss"
     input = ops.tensor_arg(input, name)
@@ -1765,7 +2186,23 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
                         reduction: str = "mean") -> Tensor:
     """max(0, margin + d(a, p) - d(a, n)) with d = pairwise_distance(., ., p, eps) along the
     last dimension; with `swap=True`, d(a, n) is replaced by min(d(a, n), d(p, n)) (ties share
-    the gradient evenly, as PyTorch's minimum)."""
+    the gradient evenly, as PyTorch's minimum).
+
+    Args:
+        anchor: a tensor (N, D) or (D,).
+        positive: a tensor of anchor's shape.
+        negative: a tensor of anchor's shape.
+        margin: the margin.
+        p: the norm's order for the distances.
+        eps: added to the differences.
+        swap: use the distance swap (see above).
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+
+    Returns:
+        A 0-d tensor, or (N,) with reduction='none'.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     name = "triplet_margin_loss"
     a, pos, neg = (ops.tensor_arg(t, name) for t in (anchor, positive, negative))
@@ -1790,7 +2227,21 @@ def poisson_nll_loss(input: Tensor, target: Any, log_input: bool = True, full: b
     else x - target * log(x + eps). `full=True` adds Stirling's approximation of log(target!),
     target log(target) - target + 0.5 log(2 pi target), where target > 1. Input and target must
     have the same shape; the target may require grad (as in PyTorch its gradient is NaN where
-    target is 0 with `full=True`)."""
+    target is 0 with `full=True`).
+
+    Args:
+        input: the predicted rates (their logs with log_input), of any shape.
+        target: the counts, of input's shape.
+        log_input: input holds log-rates.
+        full: add Stirling's approximation of log(target!).
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        eps: added to input before its log when log_input is False.
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     input, target = _regression_pair("poisson_nll_loss", input, target, reduction)
     if log_input:
@@ -1840,6 +2291,17 @@ def gaussian_nll_loss(input: Tensor, target: Any, var: Any, full: bool = False,
     are an error. As in PyTorch, var is floored at eps without recording the floor: its gradient
     is the formula's at the floored value. The target has the input's shape, or that shape with
     one dimension of size 1.
+
+    Args:
+        input: the predicted means, of any shape.
+        target: the observations (see above for its shape).
+        var: the predicted variances (see above for its shape).
+        full: add the constant 0.5 log(2 pi).
+        eps: the floor of var.
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+
+    Returns:
+        A 0-d tensor, or the per-element losses with reduction='none'.
     """
     name = "gaussian_nll_loss"
     input = ops.tensor_arg(input, name)
@@ -1897,7 +2359,18 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalise input (N, C, *) over each of `num_groups` groups of C // num_groups channels
     (with all their spatial positions) with the biased variance, then scale and shift per
-    channel by `weight` and `bias`."""
+    channel by `weight` and `bias`.
+
+    Args:
+        input: a tensor (N, C, *).
+        num_groups: the number of groups (divides C).
+        weight: the per-channel scale (C,), or None.
+        bias: the per-channel shift (C,), or None.
+        eps: added to the variance for stability.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "group_norm")
     if input.ndim < 2:
         raise ValueError(f"group_norm: expected at least 2 dimensions for input tensor but "
@@ -1927,6 +2400,19 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     With `use_input_stats` the per-instance mean and biased variance normalise, and the running
     statistics (when given) are updated in place with the batch averages of the per-instance
     mean and unbiased variance; without, the running statistics normalise.
+
+    Args:
+        input: a tensor (N, C, *).
+        running_mean: a tensor (C,), or None.
+        running_var: a tensor (C,), or None.
+        weight: the per-channel scale (C,), or None.
+        bias: the per-channel shift (C,), or None.
+        use_input_stats: normalise with each instance's statistics (else the running ones).
+        momentum: the running statistics' update factor.
+        eps: added to the variance for stability.
+
+    Returns:
+        A tensor of input's shape and dtype.
     """
     input = ops.tensor_arg(input, "instance_norm")
     if input.ndim < 3:
@@ -1960,7 +2446,17 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
 def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
              eps: float | None = None) -> Tensor:
     """x / sqrt(mean(x**2) + eps) * weight over the trailing `normalized_shape` axes; eps=None
-    means the machine epsilon of input's dtype (torch.finfo(dtype).eps), as PyTorch."""
+    means the machine epsilon of input's dtype (torch.finfo(dtype).eps), as PyTorch.
+
+    Args:
+        input: a tensor (*, *normalized_shape).
+        normalized_shape: the trailing shape to normalise over (an int or a tuple).
+        weight: the elementwise scale, of normalized_shape, or None.
+        eps: added to the mean square (None: the dtype's machine epsilon).
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "rms_norm")
     try:
         shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) \
@@ -1992,7 +2488,17 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
               inplace: bool = False) -> Tensor:
     """Channel dropout: zero whole channels input[i, j] with probability p and scale the rest by
     1/(1-p). As PyTorch, a 3-D input is taken as (N, C, L) (with a warning), and other than 3-D or
-    4-D input is deprecated (a warning)."""
+    4-D input is deprecated (a warning).
+
+    Args:
+        input: a tensor (N, C, H, W) (a 3-D input is taken as (N, C, L), with a warning).
+        p: the probability of zeroing a channel.
+        training: apply dropout (else return input unchanged).
+        inplace: write the result into input's array.
+
+    Returns:
+        A tensor of input's shape and dtype.
+    """
     input = ops.tensor_arg(input, "dropout2d")
     if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or \
             not 0.0 <= p <= 1.0:
@@ -2050,7 +2556,23 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     crop; 'reflect' mirrors without repeating the edge (widths < the size), 'replicate' repeats
     the edge, 'circular' wraps around (widths <= the size); these three pad the last 1, 2 or 3
     dimensions of a (N, C, ...) or (C, ...) input. Differentiable to any order (slicing, constant
-    padding and index_select)."""
+    padding and index_select).
+
+    Args:
+        input: a tensor.
+        pad: widths (left, right, top, bottom, ...) from the last dimension backward (an even number
+            of ints).
+        mode: 'constant', 'reflect', 'replicate' or 'circular'.
+        value: the fill value for 'constant' (None: 0).
+
+    Returns:
+        A tensor padded in the last len(pad) // 2 dimensions.
+
+    Examples:
+        >>> import autograd_mini as am
+        >>> am.nn.functional.pad(am.ones(1, 2), (1, 2))
+        tensor([[0., 1., 1., 0., 0.]])
+    """
     input = ops.tensor_arg(input, "pad")
     try:
         widths = [int(w) for w in pad]
@@ -2117,7 +2639,21 @@ __all__ += ["group_norm", "instance_norm", "rms_norm", "dropout2d", "pad"]
 def ctc_loss(log_probs: Tensor, targets: Any, input_lengths: Any, target_lengths: Any,
              blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
     """Connectionist temporal classification loss of log_probs (T, N, C) against padded (N, S)
-    or concatenated targets, as torch's F.ctc_loss (one fused primitive, see `nn._ctc`)."""
+    or concatenated targets, as torch's F.ctc_loss (one fused primitive, see `nn._ctc`).
+
+    Args:
+        log_probs: log-probabilities (T, N, C) (or (T, C) unbatched), from log_softmax over C.
+        targets: class indices, (N, S) padded or 1-D concatenated (blank excluded).
+        input_lengths: the length of each input, (N,) (each <= T).
+        target_lengths: the length of each target, (N,).
+        blank: the blank label's index.
+        reduction: 'none' (per sample), 'mean' (each divided by its target length, then averaged) or
+            'sum'.
+        zero_infinity: replace infinite losses (impossible alignments) and their gradients by zero.
+
+    Returns:
+        A 0-d tensor, or (N,) with reduction='none'.
+    """
     from ._ctc import ctc_loss as _ctc_loss  # (nn._ctc imports nothing from this module)
 
     return _ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction,

@@ -50,7 +50,13 @@ class CrossEntropyLoss(_Loss):
 
 
 class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities at class-index targets."""
+    """Negative log-likelihood of log-probabilities at class-index targets.
+
+    Args:
+        weight: a per-class weight (C,), or None.
+        ignore_index: the target value that contributes nothing.
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+    """
 
     def __init__(self, weight: Tensor | None = None, ignore_index: int = -100,
                  reduction: str = "mean") -> None:
@@ -68,7 +74,11 @@ class NLLLoss(_Loss):
 
 
 class MSELoss(_Loss):
-    """Mean squared error (input - target)**2."""
+    """Mean squared error (input - target)**2.
+
+    Args:
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+    """
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         """The loss of `input` against `target`, both of one shape, reduced as `reduction` says (a scalar
@@ -78,7 +88,11 @@ class MSELoss(_Loss):
 
 
 class L1Loss(_Loss):
-    """Mean absolute error |input - target|."""
+    """Mean absolute error |input - target|.
+
+    Args:
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+    """
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         """The loss of `input` against `target`, both of one shape, reduced as `reduction` says (a scalar
@@ -88,7 +102,12 @@ class L1Loss(_Loss):
 
 
 class BCELoss(_Loss):
-    """Binary cross-entropy of probabilities, logs clamped at -100 (as PyTorch)."""
+    """Binary cross-entropy of probabilities, logs clamped at -100 (as PyTorch).
+
+    Args:
+        weight: a rescaling weight broadcastable to the input's shape, or None.
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+    """
 
     def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -103,7 +122,14 @@ class BCELoss(_Loss):
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy from logits, stable for +-1000 and -inf."""
+    """Binary cross-entropy from logits, stable for +-1000 and -inf.
+
+    Args:
+        weight: a rescaling weight broadcastable to the input's shape, or None.
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+        pos_weight: the weight of positive examples, broadcast along the last (class) dimension, or
+            None.
+    """
 
     def __init__(self, weight: Tensor | None = None, reduction: str = "mean",
                  pos_weight: Tensor | None = None) -> None:
@@ -124,7 +150,12 @@ def _legacy(size_average: bool | None, reduce: bool | None, reduction: str) -> s
 
 
 class HuberLoss(_Loss):
-    """0.5 d**2 where |d| < delta, else delta (|d| - 0.5 delta), d = input - target."""
+    """0.5 d**2 where |d| < delta, else delta (|d| - 0.5 delta), d = input - target.
+
+    Args:
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+        delta: where the loss turns from quadratic to linear (positive).
+    """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
@@ -140,7 +171,14 @@ class HuberLoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    """0.5 d**2 / beta where |d| < beta, else |d| - 0.5 beta (L1 for beta = 0)."""
+    """0.5 d**2 / beta where |d| < beta, else |d| - 0.5 beta (L1 for beta = 0).
+
+    Args:
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+        beta: where the loss turns from quadratic to linear (non-negative).
+    """
 
     def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
                  reduction: str = "mean", beta: float = 1.0) -> None:
@@ -159,6 +197,12 @@ class SmoothL1Loss(_Loss):
 class KLDivLoss(_Loss):
     """KL divergence of log-probabilities from a target (probabilities, or log-probabilities with
     `log_target=True`); reduction 'none' | 'mean' | 'sum' | 'batchmean' (see `functional.kl_div`).
+
+    Args:
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none', 'batchmean', 'mean' or 'sum'.
+        log_target: the target holds log-probabilities.
     """
 
     def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
@@ -179,7 +223,14 @@ class KLDivLoss(_Loss):
 
 
 class CosineEmbeddingLoss(_Loss):
-    """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1."""
+    """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1.
+
+    Args:
+        margin: the margin for the -1 targets (in [-1, 1]).
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+    """
 
     def __init__(self, margin: float = 0.0, size_average: bool | None = None,
                  reduce: bool | None = None, reduction: str = "mean") -> None:
@@ -195,7 +246,14 @@ class CosineEmbeddingLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
-    """max(0, -target * (input1 - input2) + margin)."""
+    """max(0, -target * (input1 - input2) + margin).
+
+    Args:
+        margin: the margin.
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+    """
 
     def __init__(self, margin: float = 0.0, size_average: bool | None = None,
                  reduce: bool | None = None, reduction: str = "mean") -> None:
@@ -211,7 +269,14 @@ class MarginRankingLoss(_Loss):
 
 
 class HingeEmbeddingLoss(_Loss):
-    """x for target 1, max(0, margin - x) for target -1."""
+    """x for target 1, max(0, margin - x) for target -1.
+
+    Args:
+        margin: the margin for the -1 targets.
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+    """
 
     def __init__(self, margin: float = 1.0, size_average: bool | None = None,
                  reduce: bool | None = None, reduction: str = "mean") -> None:
@@ -226,7 +291,17 @@ class HingeEmbeddingLoss(_Loss):
 
 
 class TripletMarginLoss(_Loss):
-    """max(0, margin + d(anchor, positive) - d(anchor, negative)), d the p-norm distance."""
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)), d the p-norm distance.
+
+    Args:
+        margin: the margin.
+        p: the norm's order for the distances.
+        eps: added to the differences.
+        swap: use the distance swap (min(d(a, n), d(p, n)))).
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+    """
 
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False,
                  size_average: bool | None = None, reduce: bool | None = None,
@@ -248,7 +323,16 @@ class TripletMarginLoss(_Loss):
 
 
 class PoissonNLLLoss(_Loss):
-    """Poisson negative log-likelihood (see `functional.poisson_nll_loss`)."""
+    """Poisson negative log-likelihood (see `functional.poisson_nll_loss`).
+
+    Args:
+        log_input: the input holds log-rates.
+        full: add Stirling's approximation of log(target!).
+        size_average: PyTorch's deprecated flag (None: use reduction).
+        eps: added to the input before its log when log_input is False.
+        reduce: PyTorch's deprecated flag (None: use reduction).
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+    """
 
     def __init__(self, log_input: bool = True, full: bool = False,
                  size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
@@ -268,7 +352,13 @@ class PoissonNLLLoss(_Loss):
 
 class GaussianNLLLoss(_Loss):
     """Gaussian negative log-likelihood with predicted variance (see
-    `functional.gaussian_nll_loss`)."""
+    `functional.gaussian_nll_loss`).
+
+    Args:
+        full: add the constant 0.5 log(2 pi).
+        eps: the floor of the variance.
+        reduction: 'none' (the per-element losses), 'mean' or 'sum'.
+    """
 
     def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -286,7 +376,14 @@ class GaussianNLLLoss(_Loss):
 class CTCLoss(_Loss):
     """Connectionist temporal classification loss (see `functional.ctc_loss`): forward takes
     log_probs (T, N, C), targets (padded (N, S) or concatenated), input_lengths and
-    target_lengths, as torch.nn.CTCLoss."""
+    target_lengths, as torch.nn.CTCLoss.
+
+    Args:
+        blank: the blank label's index.
+        reduction: 'none' (per sample), 'mean' (each divided by its target length, then averaged) or
+            'sum'.
+        zero_infinity: replace infinite losses and their gradients by zero.
+    """
 
     def __init__(self, blank: int = 0, reduction: str = "mean",
                  zero_infinity: bool = False) -> None:

@@ -180,7 +180,12 @@ def _valid_dpi(dpi: Any, fmt: str) -> bool:
 
 
 class Rendered(os.PathLike):
-    """The file `render` wrote: usable as a path, and shown inline by Jupyter (SVG and PNG)."""
+    """The file `render` wrote: usable as a path, and shown inline by Jupyter (SVG and PNG).
+
+    Args:
+        path: the file written.
+        fmt: its format ('svg', 'png', 'pdf', ...).
+    """
 
     def __init__(self, path: Path, fmt: str) -> None:
         self.path = path

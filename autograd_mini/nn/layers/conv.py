@@ -85,7 +85,16 @@ class Conv2d(Module):
 
 
 class MaxPool2d(Module):
-    """Maximum over kernel windows of (N, C, H, W) input (stride defaults to the kernel size)."""
+    """Maximum over kernel windows of (N, C, H, W) input (stride defaults to the kernel size).
+
+    Args:
+        kernel_size: the window, an int or a pair.
+        stride: an int or a pair (None: kernel_size).
+        padding: implicit -inf padding on each side, an int or a pair (at most half the kernel).
+        dilation: the spacing of the window's elements, an int or a pair.
+        return_indices: forward also returns the int64 index of each window's maximum.
+        ceil_mode: round the output size up instead of down.
+    """
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                  return_indices: bool = False, ceil_mode: bool = False) -> None:
@@ -213,10 +222,24 @@ class ConvTranspose2d(_ConvTransposeNd):
     """2-D transposed convolution over (N, C_in, H, W) or (C_in, H, W) input, as PyTorch's:
     weight (C_in, C_out / groups, kh, kw), bias (C_out,).
 
-    Args (PyTorch's, in its order): in_channels, out_channels, kernel_size, stride=1,
-    padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros'
-    (the only mode), device, dtype. `forward(input, output_size=None)`: an `output_size`
-    picks the output_padding that reaches it.
+    `forward(input, output_size=None)`: an `output_size` picks the output_padding that reaches
+    it.
+
+    Args:
+        in_channels: C_in, the input's channels.
+        out_channels: C_out, the output's channels.
+        kernel_size: the kernel's size, an int or a pair.
+        stride: the stride, an int or a pair.
+        padding: dilation * (kernel_size - 1) - padding zeros are added on each side (an int
+            or a tuple).
+        output_padding: extra size added to one side of the output (smaller than stride or
+            dilation).
+        groups: independent channel groups (in_channels and out_channels divisible by it).
+        bias: learn an additive bias per output channel.
+        dilation: the spacing of the kernel's elements.
+        padding_mode: 'zeros' (the only mode).
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
     """
 
     _spatial = 2

@@ -42,9 +42,19 @@ class Conv1d(Module):
     Weight (C_out, C_in / groups, k) and bias (C_out,) start from
     U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = C_in / groups * k, as PyTorch.
 
-    Args (PyTorch's, in its order): in_channels, out_channels, kernel_size, stride=1,
-    padding=0 (an int, 'valid' or 'same'), dilation=1, groups=1, bias=True,
-    padding_mode='zeros' ('reflect', 'replicate' and 'circular' pad the input first).
+    Args:
+        in_channels: C_in, the input's channels.
+        out_channels: C_out, the output's channels.
+        kernel_size: k, an int (or a 1-tuple).
+        stride: an int (or a 1-tuple).
+        padding: an int, 'valid' or 'same'.
+        dilation: the spacing of the kernel's elements.
+        groups: independent channel groups (in_channels and out_channels divisible by it).
+        bias: learn an additive bias per output channel.
+        padding_mode: 'zeros', 'reflect', 'replicate' or 'circular' (the last three pad the
+            input first).
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
@@ -140,7 +150,24 @@ class ConvTranspose1d(_ConvTransposeNd):
     """1-D transposed convolution over (N, C_in, L) or (C_in, L) input, as PyTorch's: weight
     (C_in, C_out / groups, k), bias (C_out,); arguments as ConvTranspose2d's (ints or 1-tuples).
     `forward(input, output_size=None)`: an `output_size` picks the output_padding that reaches
-    it."""
+    it.
+
+    Args:
+        in_channels: C_in, the input's channels.
+        out_channels: C_out, the output's channels.
+        kernel_size: the kernel's size, an int or a 1-tuple.
+        stride: the stride, an int or a 1-tuple.
+        padding: dilation * (kernel_size - 1) - padding zeros are added on each side (an int
+            or a tuple).
+        output_padding: extra size added to one side of the output (smaller than stride or
+            dilation).
+        groups: independent channel groups (in_channels and out_channels divisible by it).
+        bias: learn an additive bias per output channel.
+        dilation: the spacing of the kernel's elements.
+        padding_mode: 'zeros' (the only mode).
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
+    """
 
     _spatial = 1
 

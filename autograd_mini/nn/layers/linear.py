@@ -26,7 +26,12 @@ def _check_size(name: str, **sizes: Any) -> None:
 
 
 class Identity(Module):
-    """Returns its input (arguments to the constructor are accepted and ignored, as PyTorch)."""
+    """Returns its input (arguments to the constructor are accepted and ignored, as PyTorch).
+
+    Args:
+        *args: ignored.
+        **kwargs: ignored.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -92,7 +97,12 @@ class Linear(Module):
 
 
 class Flatten(Module):
-    """Merge axes start_dim..end_dim (by default everything but the batch axis)."""
+    """Merge axes start_dim..end_dim (by default everything but the batch axis).
+
+    Args:
+        start_dim: the first dimension to merge.
+        end_dim: the last dimension to merge (inclusive).
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -110,7 +120,12 @@ class Flatten(Module):
 
 class Dropout(Module):
     """Zero elements with probability p while training and scale the rest by 1/(1-p); the
-    identity in eval mode."""
+    identity in eval mode.
+
+    Args:
+        p: the probability of zeroing an element.
+        inplace: write the result into the input's array.
+    """
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
@@ -135,6 +150,16 @@ class Embedding(Module):
     row gets no gradient. Repeated ids accumulate their gradients. With `max_norm`, each forward
     first rescales (in place, outside the graph) the looked-up rows whose `norm_type`-norm exceeds
     it, as PyTorch.
+
+    Args:
+        num_embeddings: the number of rows (ids in [0, num_embeddings)).
+        embedding_dim: the size of each row.
+        padding_idx: the row kept at zero that gets no gradient, or None.
+        max_norm: renormalise looked-up rows to at most this norm, or None.
+        norm_type: the p of the norm for max_norm.
+        scale_grad_by_freq: accepted for PyTorch's signature (only False: not supported).
+        sparse: accepted for PyTorch's signature (only False: the gradient is dense).
+        dtype: the weight's dtype (None: the default dtype).
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,

@@ -17,7 +17,16 @@ def _single(value: Any) -> tuple:
 
 class MaxPool1d(Module):
     """Maximum over windows of (N, C, L) or (C, L) input (stride defaults to the kernel size);
-    `return_indices=True` also returns each window's argmax along L."""
+    `return_indices=True` also returns each window's argmax along L.
+
+    Args:
+        kernel_size: the window length, an int.
+        stride: an int (None: kernel_size).
+        padding: implicit -inf padding on each side (at most half the kernel).
+        dilation: the spacing of the window's elements.
+        return_indices: forward also returns the int64 index of each window's maximum.
+        ceil_mode: round the output size up instead of down.
+    """
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                  return_indices: bool = False, ceil_mode: bool = False) -> None:
@@ -42,7 +51,15 @@ class MaxPool1d(Module):
 
 class AvgPool1d(Module):
     """Mean over windows of (N, C, L) or (C, L) input (zero padding counted in the divisor when
-    count_include_pad, as PyTorch)."""
+    count_include_pad, as PyTorch).
+
+    Args:
+        kernel_size: the window length, an int.
+        stride: an int (None: kernel_size).
+        padding: zero padding on each side (at most half the kernel).
+        ceil_mode: round the output size up instead of down.
+        count_include_pad: count the zero padding in the divisor.
+    """
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True) -> None:
@@ -65,7 +82,16 @@ class AvgPool1d(Module):
 
 class AvgPool2d(Module):
     """Mean over windows of (N, C, H, W) or (C, H, W) input; `divisor_override` replaces the
-    window size as the divisor."""
+    window size as the divisor.
+
+    Args:
+        kernel_size: the window, an int or a pair.
+        stride: an int or a pair (None: kernel_size).
+        padding: zero padding on each side, an int or a pair (at most half the kernel).
+        ceil_mode: round the output size up instead of down.
+        count_include_pad: count the zero padding in the divisor.
+        divisor_override: the divisor of every window, or None.
+    """
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True,
@@ -89,7 +115,11 @@ class AvgPool2d(Module):
 
 
 class AdaptiveAvgPool1d(Module):
-    """Average over `output_size` windows covering the last axis, PyTorch's windows."""
+    """Average over `output_size` windows covering the last axis, PyTorch's windows.
+
+    Args:
+        output_size: the output length (an int).
+    """
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
@@ -106,7 +136,11 @@ class AdaptiveAvgPool1d(Module):
 
 class AdaptiveAvgPool2d(Module):
     """Average over an `output_size` grid of windows (an int or a pair; None keeps that axis's
-    size), PyTorch's windows."""
+    size), PyTorch's windows.
+
+    Args:
+        output_size: (H_out, W_out): an int, or a pair whose None entries keep the input's size.
+    """
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
@@ -123,7 +157,12 @@ class AdaptiveAvgPool2d(Module):
 
 class AdaptiveMaxPool1d(Module):
     """Maximum over `output_size` windows covering the last axis of (N, C, L) or (C, L) input,
-    PyTorch's windows; `return_indices=True` also returns each window's argmax along L."""
+    PyTorch's windows; `return_indices=True` also returns each window's argmax along L.
+
+    Args:
+        output_size: the output length (an int).
+        return_indices: forward also returns the int64 index of each window's maximum.
+    """
 
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__()
@@ -142,7 +181,12 @@ class AdaptiveMaxPool1d(Module):
 class AdaptiveMaxPool2d(Module):
     """Maximum over an `output_size` grid of windows of (N, C, H, W) or (C, H, W) input (an int
     or a pair; None keeps that axis's size), PyTorch's windows; `return_indices=True` also returns
-    the flat index h * W + w of each window's maximum."""
+    the flat index h * W + w of each window's maximum.
+
+    Args:
+        output_size: (H_out, W_out): an int, or a pair whose None entries keep the input's size.
+        return_indices: forward also returns the int64 index of each window's maximum.
+    """
 
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__()

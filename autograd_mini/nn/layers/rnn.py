@@ -64,7 +64,21 @@ def _run_direction(mode: str, x: Tensor, h0: Any, c0: Any, weights: list, revers
 
 
 class RNNBase(Module):
-    """The common machinery of RNN, LSTM and GRU (PyTorch's `nn.RNNBase`)."""
+    """The common machinery of RNN, LSTM and GRU (PyTorch's `nn.RNNBase`).
+
+    Args:
+        mode: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'.
+        input_size: the number of input features H_in.
+        hidden_size: the number of hidden features H.
+        num_layers: the number of stacked layers.
+        bias: learn the biases b_ih and b_hh.
+        batch_first: input and output are (N, L, *) instead of (L, N, *).
+        dropout: the dropout probability between layers, while training.
+        bidirectional: also run backward in time (D = 2).
+        proj_size: LSTM's projection size P (0: none).
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
+    """
 
     mode: str
     input_size: int
@@ -272,13 +286,21 @@ class RNNBase(Module):
 class RNN(RNNBase):
     """Elman RNN, h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), act tanh or relu.
 
-    Args (PyTorch's, in its order): input_size, hidden_size, num_layers=1, nonlinearity='tanh',
-    bias=True, batch_first=False, dropout=0.0 (between layers, while training),
-    bidirectional=False.
-
     forward(input, hx=None): input (L, N, H_in) ((N, L, H_in) with batch_first) or unbatched
     (L, H_in); hx (D * num_layers, N, H) or (D * num_layers, H), zeros if None. Returns
     (output (L, N, D * H), h_n (D * num_layers, N, H)).
+
+    Args:
+        input_size: the number of input features H_in.
+        hidden_size: the number of hidden features H.
+        num_layers: the number of stacked layers.
+        nonlinearity: 'tanh' or 'relu'.
+        bias: learn the biases b_ih and b_hh.
+        batch_first: input and output are (N, L, *) instead of (L, N, *).
+        dropout: the dropout probability between layers, while training.
+        bidirectional: also run backward in time (D = 2).
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
@@ -303,12 +325,21 @@ class RNN(RNNBase):
 class LSTM(RNNBase):
     """Long short-term memory, PyTorch's gates (i, f, g, o) and parameter layout.
 
-    Args: input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-    bidirectional=False, proj_size=0 (P > 0: h = (o tanh(c)) W_hr^T of size P, with
-    PyTorch's `weight_hr_l{k}` (P, hidden_size); h_0 and the output have size P, c_0 hidden_size).
-
     forward(input, hx=None): hx = (h_0, c_0), zeros if None. Returns
     (output (L, N, D * H), (h_n, c_n)), each (D * num_layers, N, H) (no N for unbatched input).
+
+    Args:
+        input_size: the number of input features H_in.
+        hidden_size: the number of hidden features H.
+        num_layers: the number of stacked layers.
+        bias: learn the biases b_ih and b_hh.
+        batch_first: input and output are (N, L, *) instead of (L, N, *).
+        dropout: the dropout probability between layers, while training.
+        bidirectional: also run backward in time (D = 2).
+        proj_size: P > 0: h = (o tanh(c)) W_hr^T of size P, with PyTorch's `weight_hr_l{k}`
+            (P, hidden_size); h_0 and the output have size P, c_0 hidden_size. 0: none.
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
@@ -334,8 +365,18 @@ class GRU(RNNBase):
     """Gated recurrent unit, PyTorch's gates (r, z, n): n = tanh(W_in x + b_in + r (W_hn h +
     b_hn)), h' = (1 - z) n + z h.
 
-    Args: input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-    bidirectional=False. forward(input, hx=None) -> (output, h_n), as RNN.
+    forward(input, hx=None) -> (output, h_n), as RNN.
+
+    Args:
+        input_size: the number of input features H_in.
+        hidden_size: the number of hidden features H.
+        num_layers: the number of stacked layers.
+        bias: learn the biases b_ih and b_hh.
+        batch_first: input and output are (N, L, *) instead of (L, N, *).
+        dropout: the dropout probability between layers, while training.
+        bidirectional: also run backward in time (D = 2).
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
@@ -356,7 +397,16 @@ class GRU(RNNBase):
 
 class RNNCellBase(Module):
     """The common machinery of the cells: one step, parameters `weight_ih` (G, input_size),
-    `weight_hh` (G, hidden_size), `bias_ih`, `bias_hh` (G,)."""
+    `weight_hh` (G, hidden_size), `bias_ih`, `bias_hh` (G,).
+
+    Args:
+        mode: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'.
+        input_size: the number of input features H_in.
+        hidden_size: the number of hidden features H.
+        bias: learn the biases b_ih and b_hh.
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
+    """
 
     input_size: int
     hidden_size: int
@@ -442,6 +492,14 @@ class RNNCell(RNNCellBase):
     """One Elman RNN step: h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh), act tanh or relu.
 
     forward(input (N, input_size) or (input_size,), hx=None (zeros)) -> h' (N, hidden_size).
+
+    Args:
+        input_size: the number of input features H_in.
+        hidden_size: the number of hidden features H.
+        bias: learn the biases b_ih and b_hh.
+        nonlinearity: 'tanh' or 'relu'.
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
@@ -460,7 +518,15 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
-    """One LSTM step. forward(input, hx=None): hx = (h, c), zeros if None; returns (h', c')."""
+    """One LSTM step. forward(input, hx=None): hx = (h, c), zeros if None; returns (h', c').
+
+    Args:
+        input_size: the number of input features H_in.
+        hidden_size: the number of hidden features H.
+        bias: learn the biases b_ih and b_hh.
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
                  dtype: Any = None) -> None:
@@ -482,7 +548,15 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
-    """One GRU step. forward(input, hx=None (zeros)) -> h'."""
+    """One GRU step. forward(input, hx=None (zeros)) -> h'.
+
+    Args:
+        input_size: the number of input features H_in.
+        hidden_size: the number of hidden features H.
+        bias: learn the biases b_ih and b_hh.
+        device: the parameters' device (only the CPU).
+        dtype: the parameters' dtype (None: the default dtype).
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
                  dtype: Any = None) -> None:

@@ -13,7 +13,15 @@ from ..module import Module
 class Upsample(Module):
     """Resample (N, C, *spatial) input to `size` or by `scale_factor` with `mode` ('nearest',
     'nearest-exact', 'linear', 'bilinear', 'trilinear', 'area'), as PyTorch's Upsample; see
-    `nn.functional.interpolate`."""
+    `nn.functional.interpolate`.
+
+    Args:
+        size: the output's spatial size (an int or a tuple), or None.
+        scale_factor: a multiplier (a number or a tuple) of the spatial size, or None.
+        mode: 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear' or 'area'.
+        align_corners: for the linear modes: line up the corner pixels' centres (None: False).
+        recompute_scale_factor: compute the source positions from the output size.
+    """
 
     def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
                  align_corners: bool | None = None,
@@ -44,21 +52,35 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
-    """Upsample with mode='nearest' (PyTorch's fixed-mode form)."""
+    """Upsample with mode='nearest' (PyTorch's fixed-mode form).
+
+    Args:
+        size: the output's spatial size (an int or a tuple), or None.
+        scale_factor: a multiplier (a number or a tuple) of the spatial size, or None.
+    """
 
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
-    """Upsample with mode='bilinear' and align_corners=True (PyTorch's fixed-mode form)."""
+    """Upsample with mode='bilinear' and align_corners=True (PyTorch's fixed-mode form).
+
+    Args:
+        size: the output's spatial size (an int or a tuple), or None.
+        scale_factor: a multiplier (a number or a tuple) of the spatial size, or None.
+    """
 
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
 
 
 class PixelShuffle(Module):
-    """(*, C r^2, H, W) -> (*, C, H r, W r) with r = upscale_factor (sub-pixel convolution)."""
+    """(*, C r^2, H, W) -> (*, C, H r, W r) with r = upscale_factor (sub-pixel convolution).
+
+    Args:
+        upscale_factor: r.
+    """
 
     def __init__(self, upscale_factor: int) -> None:
         super().__init__()
@@ -74,7 +96,11 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
-    """(*, C, H r, W r) -> (*, C r^2, H, W) with r = downscale_factor (PixelShuffle's inverse)."""
+    """(*, C, H r, W r) -> (*, C r^2, H, W) with r = downscale_factor (PixelShuffle's inverse).
+
+    Args:
+        downscale_factor: r.
+    """
 
     def __init__(self, downscale_factor: int) -> None:
         super().__init__()
