@@ -407,6 +407,8 @@ def _expand(draw: Any) -> tuple:
 def _sum_to(draw: Any) -> tuple:
     small, big = broadcast_shapes(draw)
     full = np.broadcast_shapes(small, big)
+    if tuple(small) == full:  # nothing to sum (sum_to returns its input): add a leading axis
+        full = (2,) + full
     return (lambda a: ops.sum_to(a, small)), (smooth(draw, full),)
 
 

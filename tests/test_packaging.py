@@ -80,7 +80,9 @@ def test_wheel_holds_the_package_license_and_typing_marker_only(dists) -> None:
 
 def test_sdist_holds_what_its_tests_and_readme_need(dists) -> None:
     names = _sdist_names(dists["sdist"])
-    needed = ["LICENSE", "README.md", "Makefile", "pyproject.toml", "MANIFEST.in",
+    needed = ["LICENSE", "README.md", "Makefile", "pyproject.toml", "MANIFEST.in", "mkdocs.yml",
+              ".ci/run", *_tracked("docs/*.md"), *_tracked("docs/api/*.md"),
+              *_tracked("notebooks/*.ipynb"),
               "scripts/ensure-graphviz.sh", "tests/conftest.py", "tests/README.md",
               *_tracked("tests/test_*.py"), *_tracked("tests/op_rules*.py"),
               *_tracked("examples/*.py"), *_tracked("examples/gradcheck_suite/*.py"),

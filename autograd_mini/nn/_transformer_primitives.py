@@ -21,6 +21,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..autograd.record import SAVES_INPUTS
 from ..primitives import Erf, Rsqrt, _erf, register
+from ..tensor import Tensor
 
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -60,8 +61,8 @@ class Gelu(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (x,) = ctx.saved_tensors
-        if isinstance(g, np.ndarray):
-            xw = _wide(x)
+        if not isinstance(g, Tensor):  # array mode (g may be a NumPy scalar for a 0-d x)
+            xw = _wide(np.asarray(x))
             cdf = _normal_cdf(xw)
             pdf = np.exp(xw * xw * -0.5)
             pdf *= xw.dtype.type(_INV_SQRT_2PI)
@@ -141,7 +142,7 @@ class LayerNorm(Function):
         ndim, eps = params.get("ndim", 1), params.get("eps", 1e-5)
         axes = tuple(range(g.ndim - ndim, g.ndim))
         need = ctx.needs_input_grad
-        if not isinstance(g, np.ndarray):  # recorded: xhat and rstd as ops of x
+        if isinstance(g, Tensor):  # recorded: xhat and rstd as ops of x
             xhat, _, rstd = _normalise(_TensorOps, x, axes, eps)
         elif g.dtype.char == "e":  # float16: the VJP in float32, the gradients back in float16
             grads = LayerNorm.backward(_Widened(ctx), g.astype(np.float32))
