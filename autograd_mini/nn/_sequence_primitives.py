@@ -365,24 +365,29 @@ def _lstm_steps(kit: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: 
                 b_hh: Any, reverse: bool) -> tuple[list, Any, list]:
     """LSTM, PyTorch's gate order (i, f, g, o): c' = f c + i g, h' = o tanh(c').
     (hs, the last c, per-step (i, f, g, o, c_prev, tanh(c'), h_prev))."""
-    n = w_hh.shape[1]
+    n = w_hh.shape[0] // 4
     xp = _input_projection(x, w_ih, b_ih, b_hh)
     h, c = h0, c0
     hs: list = [None] * x.shape[0]
     saved: list = [None] * x.shape[0]
     for t in _order(x.shape[0], reverse):
-        gates = xp[t] + h @ w_hh.mT
-        in_forget = kit.sigmoid(gates[:, :2 * n])
-        i, f = in_forget[:, :n], in_forget[:, n:]
-        g = kit.tanh(gates[:, 2 * n:3 * n])
-        o = kit.sigmoid(gates[:, 3 * n:])
         c_prev, h_prev = c, h
-        c = f * c + i * g
-        tc = kit.tanh(c)
+        i, f, g, o, c, tc = _lstm_cell(kit, xp[t] + h @ w_hh.mT, c, n)
         h = o * tc
         hs[t] = h
         saved[t] = (i, f, g, o, c_prev, tc, h_prev)
     return hs, c, saved
+
+
+def _lstm_cell(kit: Any, gates: Any, c: Any, n: int) -> tuple:
+    """One LSTM cell update from its gates' pre-activations (PyTorch's order i, f, g, o, each of
+    width n): (i, f, g, o, c' = f c + i g, tanh(c'))."""
+    in_forget = kit.sigmoid(gates[:, :2 * n])
+    i, f = in_forget[:, :n], in_forget[:, n:]
+    g = kit.tanh(gates[:, 2 * n:3 * n])
+    o = kit.sigmoid(gates[:, 3 * n:])
+    c = f * c + i * g
+    return i, f, g, o, c, kit.tanh(c)
 
 
 @register
@@ -506,14 +511,8 @@ def _lstm_proj_steps(kit: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, w
     hs: list = [None] * x.shape[0]
     saved: list = [None] * x.shape[0]
     for t in _order(x.shape[0], reverse):
-        gates = xp[t] + h @ w_hh.mT
-        in_forget = kit.sigmoid(gates[:, :2 * n])
-        i, f = in_forget[:, :n], in_forget[:, n:]
-        g = kit.tanh(gates[:, 2 * n:3 * n])
-        o = kit.sigmoid(gates[:, 3 * n:])
         c_prev, h_prev = c, h
-        c = f * c + i * g
-        tc = kit.tanh(c)
+        i, f, g, o, c, tc = _lstm_cell(kit, xp[t] + h @ w_hh.mT, c, n)
         m = o * tc
         h = m @ w_hr.mT
         hs[t] = h
