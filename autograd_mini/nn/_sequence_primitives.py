@@ -29,7 +29,7 @@ import numpy as np
 from .. import _random, ops
 from .._grad_mode import is_grad_enabled
 from ..autograd.function import Function
-from ..primitives import Clip, Exp, Relu, Sigmoid, Softmax, Tanh, Where, const, register
+from ..primitives import Clip, Exp, Relu, Rsqrt, Sigmoid, Softmax, Tanh, Where, const, register
 from ..tensor import Tensor
 
 
@@ -82,6 +82,10 @@ class _ArrayKit:
         return Relu.forward(_SCRATCH, a)
 
     @staticmethod
+    def rsqrt(a: np.ndarray) -> np.ndarray:
+        return Rsqrt.forward(_SCRATCH, a)
+
+    @staticmethod
     def softmax(a: np.ndarray) -> np.ndarray:
         return Softmax.forward(_SCRATCH, a, axis=-1)
 
@@ -116,6 +120,7 @@ class _TensorKit:
 
     tanh = staticmethod(Tanh.apply)
     relu = staticmethod(Relu.apply)
+    rsqrt = staticmethod(Rsqrt.apply)
 
     @staticmethod
     def softmax(a: Any) -> Any:
@@ -135,8 +140,9 @@ class _TensorKit:
 
 
 def _kit(g: Any) -> Any:
-    """The array kit when the engine runs a backward on arrays, else the Tensor kit."""
-    return _ArrayKit if isinstance(g, np.ndarray) else _TensorKit
+    """The Tensor kit when the backward is recorded (its gradient is a Tensor), else the array kit
+    (the engine's array mode, where a 0-d gradient may arrive as a NumPy scalar)."""
+    return _TensorKit if isinstance(g, Tensor) else _ArrayKit
 
 
 def _plain_backward(ctx: Any, grads: tuple) -> tuple[Any, tuple, tuple]:

@@ -20,8 +20,9 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..autograd.record import SAVES_INPUTS
-from ..primitives import Erf, Rsqrt, _erf, register
+from ..primitives import Erf, _erf, register
 from ..tensor import Tensor
+from ._sequence_primitives import _ArrayKit, _TensorKit
 
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -82,14 +83,6 @@ def _mean(a: Any, axes: tuple) -> Any:
     return a.sum(axes, keepdims=True) * (1.0 / n)
 
 
-class _ArrayOps:
-    rsqrt = staticmethod(lambda a: Rsqrt.forward(None, a))
-
-
-class _TensorOps:
-    rsqrt = staticmethod(lambda a: a.rsqrt())
-
-
 def _normalise(kit: Any, x: Any, axes: tuple, eps: float) -> tuple[Any, Any, Any]:
     """(xhat, mean, rstd): x centred and scaled by rstd = 1 / sqrt(biased variance + eps), with the
     same operations on ndarrays (the forward) and on Tensors (a recorded VJP)."""
@@ -125,11 +118,11 @@ class LayerNorm(Function):
     def forward(ctx: Any, x: Any, weight: Any = None, bias: Any = None, *, ndim: int = 1,
                 eps: float = 1e-5) -> Any:
         axes = tuple(range(x.ndim - ndim, x.ndim))
-        xhat, mean, rstd = _normalise(_ArrayOps, _wide(x), axes, eps)
+        xhat, mean, rstd = _normalise(_ArrayKit, _wide(x), axes, eps)
         # xhat is recomputed in the VJP from these (two operations): keeping it held a second
         # activation-sized array per layer, which PyTorch does not
         ctx.save_for_backward(x, mean, rstd, *(() if weight is None else (weight,)))
-        out = xhat * weight if weight is not None else xhat.copy()
+        out = xhat * weight if weight is not None else xhat  # (xhat is not kept: no copy)
         if bias is not None:
             out += bias
         return out if out.dtype == x.dtype else out.astype(x.dtype)
@@ -143,7 +136,7 @@ class LayerNorm(Function):
         axes = tuple(range(g.ndim - ndim, g.ndim))
         need = ctx.needs_input_grad
         if isinstance(g, Tensor):  # recorded: xhat and rstd as ops of x
-            xhat, _, rstd = _normalise(_TensorOps, x, axes, eps)
+            xhat, _, rstd = _normalise(_TensorKit, x, axes, eps)
         elif g.dtype.char == "e":  # float16: the VJP in float32, the gradients back in float16
             grads = LayerNorm.backward(_Widened(ctx), g.astype(np.float32))
             return tuple(None if a is None else a.astype(np.float16) for a in grads)
