@@ -1075,3 +1075,11 @@ def test_bad_options_are_refused() -> None:
         F.normalize(am.randn(3))
     with pytest.warns(UserWarning, match="implicit dimension"):
         F.softmin(x)
+
+
+def test_inplace_activation_reprs_are_pytorchs():
+    # torch 2.13: ReLU and Mish show inplace=True, Hardsigmoid and Hardswish do not
+    assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)" and repr(nn.ReLU()) == "ReLU()"
+    assert repr(nn.Mish(inplace=True)) == "Mish(inplace=True)"
+    assert repr(nn.Hardsigmoid(inplace=True)) == "Hardsigmoid()"
+    assert repr(nn.Hardswish(inplace=True)) == "Hardswish()"

@@ -14,7 +14,27 @@ from ..module import Module
 from ..parameter import Parameter
 
 
-class ReLU(Module):
+class _InplaceActivation(Module):
+    """An elementwise activation whose one setting is `inplace` (write the result into the input's
+    array): the module calls `function(input, inplace=...)`."""
+
+    function: Any  # the nn.functional function, set by each subclass
+    shows_inplace = True  # PyTorch's repr says `inplace=True` (Hardsigmoid's and Hardswish's do not)
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        """Apply the activation elementwise; the result has the input's shape (any shape)."""
+        return type(self).function(input, inplace=self.inplace)
+
+    def extra_repr(self) -> str:
+        """The module's settings, as shown in its repr."""
+        return "inplace=True" if self.inplace and self.shows_inplace else ""
+
+
+class ReLU(_InplaceActivation):
     """The rectified linear unit, elementwise: max(x, 0); with `inplace=True` written into the input's
     array (see `Tensor.relu_`).
 
@@ -26,13 +46,7 @@ class ReLU(Module):
         - output: the input's shape.
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        """Apply ReLU elementwise; the result has the input's shape (any shape)."""
-        return F.relu(input, inplace=self.inplace)
+    function = staticmethod(F.relu)
 
 
 class LeakyReLU(Module):
@@ -319,7 +333,7 @@ class ReLU6(Hardtanh):
         return "inplace=True" if self.inplace else ""
 
 
-class Hardsigmoid(Module):
+class Hardsigmoid(_InplaceActivation):
     """A piecewise-linear sigmoid, elementwise: relu6(x + 3) / 6.
 
     Args:
@@ -330,16 +344,11 @@ class Hardsigmoid(Module):
         - output: the input's shape.
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        """Apply Hardsigmoid elementwise; the result has the input's shape (any shape)."""
-        return F.hardsigmoid(input, self.inplace)
+    function = staticmethod(F.hardsigmoid)
+    shows_inplace = False
 
 
-class Hardswish(Module):
+class Hardswish(_InplaceActivation):
     """A piecewise approximation of SiLU, elementwise: x * relu6(x + 3) / 6.
 
     Args:
@@ -350,16 +359,11 @@ class Hardswish(Module):
         - output: the input's shape.
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        """Apply Hardswish elementwise; the result has the input's shape (any shape)."""
-        return F.hardswish(input, self.inplace)
+    function = staticmethod(F.hardswish)
+    shows_inplace = False
 
 
-class Mish(Module):
+class Mish(_InplaceActivation):
     """The Mish activation, elementwise: x * tanh(softplus(x)).
 
     Args:
@@ -370,13 +374,7 @@ class Mish(Module):
         - output: the input's shape.
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        """Apply Mish elementwise; the result has the input's shape (any shape)."""
-        return F.mish(input, self.inplace)
+    function = staticmethod(F.mish)
 
 
 class Softsign(Module):
