@@ -155,14 +155,10 @@ class AdaptiveAvgPool2d(Module):
         return f"output_size={self.output_size}"
 
 
-class AdaptiveMaxPool1d(Module):
-    """Maximum over `output_size` windows covering the last axis of (N, C, L) or (C, L) input,
-    PyTorch's windows; `return_indices=True` also returns each window's argmax along L.
+class _AdaptiveMaxPoolNd(Module):
+    """Adaptive max pooling: the module calls `pool(input, output_size, return_indices)`."""
 
-    Args:
-        output_size: the output length (an int).
-        return_indices: forward also returns the int64 index of each window's maximum.
-    """
+    pool: Any  # F.adaptive_max_pool1d or 2d, set by each subclass
 
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__()
@@ -171,14 +167,26 @@ class AdaptiveMaxPool1d(Module):
 
     def forward(self, input: Tensor) -> Any:
         """The pooled input (and the indices when `return_indices`)."""
-        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+        return type(self).pool(input, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
         """PyTorch's summary: `output_size=...`."""
         return f"output_size={self.output_size}"
 
 
-class AdaptiveMaxPool2d(Module):
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    """Maximum over `output_size` windows covering the last axis of (N, C, L) or (C, L) input,
+    PyTorch's windows; `return_indices=True` also returns each window's argmax along L.
+
+    Args:
+        output_size: the output length (an int).
+        return_indices: forward also returns the int64 index of each window's maximum.
+    """
+
+    pool = staticmethod(F.adaptive_max_pool1d)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     """Maximum over an `output_size` grid of windows of (N, C, H, W) or (C, H, W) input (an int
     or a pair; None keeps that axis's size), PyTorch's windows; `return_indices=True` also returns
     the flat index h * W + w of each window's maximum.
@@ -188,15 +196,4 @@ class AdaptiveMaxPool2d(Module):
         return_indices: forward also returns the int64 index of each window's maximum.
     """
 
-    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
-        super().__init__()
-        self.output_size = output_size
-        self.return_indices = return_indices
-
-    def forward(self, input: Tensor) -> Any:
-        """The pooled input (and the indices when `return_indices`)."""
-        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
-
-    def extra_repr(self) -> str:
-        """PyTorch's summary: `output_size=...`."""
-        return f"output_size={self.output_size}"
+    pool = staticmethod(F.adaptive_max_pool2d)
