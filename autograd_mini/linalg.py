@@ -90,9 +90,6 @@ LinalgQRResult = namedtuple("linalg_qr", ["Q", "R"])
 LinalgSVDResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
 LinalgEighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 
-_matrices = ops.matrices_arg
-_TORCH_NAMES = ops.TORCH_DTYPE_NAMES
-
 
 def inv(A: Any) -> Tensor:
     """The inverse of each square matrix in A (..., n, n); a singular matrix raises LinAlgError
@@ -129,7 +126,7 @@ def slogdet(A: Any) -> LinalgSlogdetResult:
     Returns:
         A named tuple (sign, logabsdet), each (...).
     """
-    sign, logabsdet = _lp.LinalgSlogdet.apply(_matrices(A, "linalg.slogdet"))
+    sign, logabsdet = _lp.LinalgSlogdet.apply(ops.matrices_arg(A, "linalg.slogdet"))
     return LinalgSlogdetResult(sign, logabsdet)
 
 
@@ -146,14 +143,14 @@ def solve(A: Any, B: Any, *, left: bool = True) -> Tensor:
     Returns:
         X, of B's shape (batch dimensions broadcast).
     """
-    A = _matrices(A, "linalg.solve")
+    A = ops.matrices_arg(A, "linalg.solve")
     B = ops.tensor_arg(B, "linalg.solve")
     if B.ndim == 0:
         raise RuntimeError("linalg.solve: B must have at least 1 dimension, got a 0-d tensor")
     if B.dtype != A.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A "
-                           f"of type {_TORCH_NAMES.get(A.dtype.name, A.dtype)} and B of type "
-                           f"{_TORCH_NAMES.get(B.dtype.name, B.dtype)} instead")
+                           f"of type {ops.TORCH_DTYPE_NAMES.get(A.dtype.name, A.dtype)} and B of type "
+                           f"{ops.TORCH_DTYPE_NAMES.get(B.dtype.name, B.dtype)} instead")
     n = A.shape[-1]
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
     b = B.unsqueeze(-1) if vector else B  # a vector is a column, also for left=False
@@ -184,7 +181,7 @@ def cholesky(A: Any, *, upper: bool = False) -> Tensor:
     Returns:
         A tensor (..., n, n), triangular.
     """
-    A = _matrices(A, "linalg.cholesky")
+    A = ops.matrices_arg(A, "linalg.cholesky")
     if upper:  # the upper triangle of A is the lower one of A^T
         return _lp.LinalgCholesky.apply(A.mT).mT
     return _lp.LinalgCholesky.apply(A)
@@ -204,7 +201,7 @@ def qr(A: Any, mode: str = "reduced") -> LinalgQRResult:
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
                            "'reduced' (default), 'r', or 'complete'")
-    q, r = _lp.LinalgQR.apply(_matrices(A, "linalg.qr", square=False), mode=mode)
+    q, r = _lp.LinalgQR.apply(ops.matrices_arg(A, "linalg.qr", square=False), mode=mode)
     return LinalgQRResult(q, r)
 
 
@@ -219,7 +216,7 @@ def svd(A: Any, full_matrices: bool = True) -> LinalgSVDResult:
     Returns:
         A named tuple (U (..., m, k), S (..., k), Vh (..., k, n)) for full_matrices=False.
     """
-    u, s, vh = _lp.LinalgSVD.apply(_matrices(A, "linalg.svd", square=False),
+    u, s, vh = _lp.LinalgSVD.apply(ops.matrices_arg(A, "linalg.svd", square=False),
                                    full_matrices=bool(full_matrices))
     return LinalgSVDResult(u, s, vh)
 
@@ -234,7 +231,7 @@ def svdvals(A: Any) -> Tensor:
     Returns:
         A tensor (..., min(m, n)), descending.
     """
-    return _lp.LinalgSVD.apply(_matrices(A, "linalg.svdvals", square=False),
+    return _lp.LinalgSVD.apply(ops.matrices_arg(A, "linalg.svdvals", square=False),
                                full_matrices=False)[1]
 
 
@@ -255,7 +252,7 @@ def eigh(A: Any, UPLO: str = "L") -> LinalgEighResult:  # noqa: N803  (PyTorch's
     Returns:
         A named tuple (eigenvalues (..., n), eigenvectors (..., n, n)).
     """
-    w, v = _lp.LinalgEigh.apply(_matrices(A, "linalg.eigh"), UPLO=_uplo(UPLO, "linalg.eigh"))
+    w, v = _lp.LinalgEigh.apply(ops.matrices_arg(A, "linalg.eigh"), UPLO=_uplo(UPLO, "linalg.eigh"))
     return LinalgEighResult(w, v)
 
 
@@ -288,7 +285,7 @@ def pinv(A: Any, *, atol: float | None = None, rtol: float | None = None,
     Returns:
         A tensor (..., n, m).
     """
-    A = _matrices(A, "linalg.pinv", square=bool(hermitian))
+    A = ops.matrices_arg(A, "linalg.pinv", square=bool(hermitian))
     atol_v = 0.0 if atol is None else float(atol)
     if rtol is None:
         rtol = 0.0 if atol_v > 0 else float(np.finfo(A.dtype).eps) * max(A.shape[-2:])
