@@ -1216,15 +1216,19 @@ def _special_function(name: str, a: np.ndarray) -> np.ndarray:
     return np.asarray(fn(a), dtype=a.dtype)
 
 
-# erf in float32 as tanh(x * h(x**2)): h is smooth, so a degree-12 polynomial in
-# t = x**2 / 8 - 1 (|x| <= 4: beyond, erf rounds to +-1 in float32) fits it, Chebyshev-interpolated
-# from atanh(math.erf(x)) / x. Within 2.5 float32 ulps of the exact erf (tests/test_ops_math.py
-# checks a dense grid against math.erf), in ~30 in-place NumPy operations: 10-100x faster than a
-# Python call per element or SciPy's float32 loop, which makes the exact GELU cheap.
-_ERF32_POLY = (1.8314188870383799, 0.5783141772673275, -0.09687208238454956, 0.029306347311121233,
-               -0.008282024272903534, -5.3294471697330455e-05, 0.0027453347919393135,
-               -0.0019106818924179024, 0.0017926084057333634, -0.003269222012592853,
-               0.0017409828640420723, 0.000980833275663909, -0.0007962707495226375)
+# erf in float32 as tanh(x * h(x**2)): h is smooth, so a degree-9 polynomial in s = x**2
+# (clamped at 16: for |x| >= 4, erf rounds to +-1 in float32) fits it: a minimax fit to
+# atanh(erf(x)) / x (from math.erfc), weighted by how much an error in h moves erf relative to erf
+# (fully at small x; little in the tail, where tanh flattens), so three degrees fewer than an
+# unweighted fit; made in Chebyshev form in s / 8 - 1, then expanded into powers of s (Horner's
+# scheme in s: no shift or scaling pass). Within 2.0 float32 ulps and 1.2e-7 of the exact erf
+# (tests/test_ops_math.py checks a dense grid against math.erf), in ~22 in-place NumPy operations:
+# 10-100x faster than a Python call per element or SciPy's float32 loop, which makes the exact
+# GELU cheap.
+_ERF32_POLY = (1.1283791765853033, 0.10277208164419038, -0.0002062985228901068,
+               -0.0005958363702034388, 6.96989022917001e-05, 1.182019005471977e-06,
+               -1.2582064777143797e-06, 1.5254021651324824e-07, -8.251463162430286e-09,
+               1.7356392884618934e-10)
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
@@ -1234,27 +1238,28 @@ def _erf(x: np.ndarray) -> np.ndarray:
         return _special_function("erf", x)
     flat = np.ascontiguousarray(x, dtype=np.float32).reshape(-1)
     out = np.empty(flat.shape, np.float32)
-    # in blocks that stay in the CPU's cache: on a large array, each of the ~30 passes would
+    # in blocks that stay in the CPU's cache: on a large array, each of the ~22 passes would
     # otherwise stream the whole array through memory (4x slower at 3 million elements)
+    scratch = np.empty(min(flat.size, _ERF_BLOCK), np.float32)
     for start in range(0, flat.size, _ERF_BLOCK):
-        _erf32_block(flat[start:start + _ERF_BLOCK], out[start:start + _ERF_BLOCK])
+        xb = flat[start:start + _ERF_BLOCK]
+        _erf32_block(xb, out[start:start + _ERF_BLOCK], scratch[:xb.size])
     out = out.reshape(x.shape)
     return out if x.dtype.char == "f" else out.astype(x.dtype)
 
 
-_ERF_BLOCK = 1 << 16  # elements (256 KiB of float32: within a core's L2 cache)
+_ERF_BLOCK = 1 << 16  # elements (256 KiB of float32: a block and its scratch stay in L2)
 
 
-def _erf32_block(x: np.ndarray, y: np.ndarray) -> None:
-    """y = erf(x) for 1-d float32 arrays, with Horner's scheme in place."""
-    t = np.multiply(x, x)
-    np.minimum(t, 16.0, out=t)
-    t *= 0.125
-    t -= 1.0
-    np.multiply(t, _ERF32_POLY[-1], out=y)
+def _erf32_block(x: np.ndarray, y: np.ndarray, v: np.ndarray) -> None:
+    """y = erf(x) for 1-d float32 arrays, with Horner's scheme in place; v is scratch of x's size.
+    (np.clip with both bounds: ~3x faster than np.minimum with a scalar.)"""
+    np.multiply(x, x, out=v)
+    np.clip(v, 0.0, 16.0, out=v)
+    np.multiply(v, _ERF32_POLY[-1], out=y)
     y += _ERF32_POLY[-2]
     for c in _ERF32_POLY[-3::-1]:
-        y *= t
+        y *= v
         y += c
     y *= x
     np.tanh(y, out=y)

@@ -9,6 +9,12 @@ Each backward is written twice over the same formulas: on ndarrays (the engine's
 with the saved arrays) and on Tensors (create_graph), where what was saved is recomputed from the
 inputs with recorded ops, so the VJP is differentiable again (the registry's gradgradcheck runs on
 both). float16 computes in float32 and casts back, as PyTorch does on the CPU.
+
+float32 (and float16) take fast array paths (tests/test_transformer_fast_paths.py holds them to
+the float64 results and to PyTorch's): GELU's forward and VJP run the erf polynomial block by
+block in one pass over memory, with no activation-sized temporary; LayerNorm takes its sums over
+the normalised axes as BLAS matrix-vector products. float64 keeps the operations the recorded VJP
+repeats, so its array and recorded VJPs agree to the bit.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..autograd.record import SAVES_INPUTS
-from ..primitives import Erf, _erf, register
+from ..primitives import _ERF32_POLY, _ERF_BLOCK, Erf, _erf, register
 from ..tensor import Tensor
 from ._sequence_primitives import _ArrayKit, _TensorKit
 
@@ -34,13 +40,83 @@ def _wide(x: np.ndarray) -> np.ndarray:
 
 
 def _normal_cdf(x: np.ndarray) -> np.ndarray:
-    """Phi(x) = (1 + erf(x / sqrt 2)) / 2 in x's dtype, as a new array. Computed twice per GELU
-    (forward and VJP) rather than kept: keeping it for a large GPT held 75 MB more than PyTorch
-    does, and recomputing costs one erf (~1% of that model's step)."""
+    """Phi(x) = (1 + erf(x / sqrt 2)) / 2 in x's dtype, as a new array (float64 GELU). Computed
+    twice per GELU (forward and VJP) rather than kept: keeping it for a large GPT held 75 MB more
+    than PyTorch does."""
     cdf = _erf(x * x.dtype.type(_INV_SQRT2))
     cdf += 1.0
     cdf *= 0.5
     return cdf
+
+
+# float32 GELU, fused: erf(u) = tanh(u * p(u**2)) with u = x / sqrt 2 is primitives._erf's
+# polynomial (_ERF32_POLY, in s = u**2). The forward evaluates it in h = x / 2 instead, so that
+# x * Phi(x) = (1 + tanh(.)) * h: u**2 = 2 h**2, so coefficient k is times 2**k (exact), and
+# u = sqrt 2 * h, so every coefficient is times sqrt 2 (rounded: within an ulp of the same values).
+_GELU32_POLY = tuple(c * 2.0 ** k * math.sqrt(2.0) for k, c in enumerate(_ERF32_POLY))
+_LOG_2_OVER_SQRT_PI = math.log(2.0 / math.sqrt(math.pi))
+
+
+def _horner(v: np.ndarray, y: np.ndarray, poly: tuple) -> None:
+    """y = poly(v) in place (coefficients lowest first)."""
+    np.multiply(v, poly[-1], out=y)
+    y += poly[-2]
+    for c in poly[-3::-1]:
+        y *= v
+        y += c
+
+
+def _blocks(n_scratch: int, *arrays: np.ndarray) -> Any:
+    """The flat float32 arrays' matching blocks of _ERF_BLOCK elements, each with `n_scratch`
+    scratch blocks of its size: each element is then read from memory and written once, every
+    pass between working in the CPU's cache."""
+    size = arrays[0].size
+    scratch = np.empty((n_scratch, min(size, _ERF_BLOCK)), np.float32)
+    for start in range(0, size, _ERF_BLOCK):
+        stop = min(start + _ERF_BLOCK, size)
+        yield (*(a[start:stop] for a in arrays), *(s[:stop - start] for s in scratch))
+
+
+def _flat32(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.float32).reshape(-1)
+
+
+def _gelu32(x: np.ndarray) -> np.ndarray:
+    """x * Phi(x) for float32 (and float16, computed in float32), fused block by block."""
+    flat = _flat32(x)
+    out = np.empty_like(flat)
+    for xb, yb, h, v in _blocks(2, flat, out):
+        np.multiply(xb, 0.5, out=h)
+        np.multiply(h, h, out=v)
+        np.clip(v, 0.0, 8.0, out=v)  # |u| <= 4, as primitives._erf
+        _horner(v, yb, _GELU32_POLY)
+        yb *= h
+        np.tanh(yb, out=yb)  # erf(x / sqrt 2)
+        yb += 1.0
+        yb *= h  # (in this order, as PyTorch: -0.0 and large negative x give -0.0)
+    return out.reshape(x.shape)
+
+
+def _gelu32_vjp(x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """g * (Phi(x) + x phi(x)) for float32, fused block by block: with u = x / sqrt 2,
+    2 (Phi + x phi) = 1 + erf(u) + 2 u exp(-u**2) / sqrt pi, erf(u) as primitives._erf."""
+    flat, gflat = _flat32(x), _flat32(np.broadcast_to(g, x.shape))
+    out = np.empty_like(flat)
+    for xb, gb, yb, u, v, e in _blocks(3, flat, gflat, out):
+        np.multiply(xb, _INV_SQRT2, out=u)
+        np.multiply(u, u, out=v)
+        np.subtract(_LOG_2_OVER_SQRT_PI, v, out=e)
+        np.exp(e, out=e)
+        e *= u  # 2 u exp(-u**2) / sqrt pi
+        np.clip(v, 0.0, 16.0, out=v)
+        _horner(v, yb, _ERF32_POLY)
+        yb *= u
+        np.tanh(yb, out=yb)  # erf(u)
+        yb += e
+        yb += 1.0
+        yb *= gb
+        yb *= 0.5
+    return out.reshape(x.shape)
 
 
 @register
@@ -54,16 +130,21 @@ class Gelu(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        xw = _wide(x)
-        out = _normal_cdf(xw)
-        out *= xw
-        return out if out.dtype == x.dtype else out.astype(x.dtype)
+        if x.dtype.char in "fe":
+            out = _gelu32(x)
+            return out if x.dtype.char == "f" else out.astype(x.dtype)
+        out = _normal_cdf(x)
+        out *= x
+        return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (x,) = ctx.saved_tensors
         if not isinstance(g, Tensor):  # array mode (g may be a NumPy scalar for a 0-d x)
-            xw = _wide(np.asarray(x))
+            xw = np.asarray(x)
+            if xw.dtype.char in "fe":
+                out = _gelu32_vjp(xw, g)
+                return out if out.dtype == g.dtype else out.astype(g.dtype)
             cdf = _normal_cdf(xw)
             pdf = np.exp(xw * xw * -0.5)
             pdf *= xw.dtype.type(_INV_SQRT_2PI)
@@ -101,6 +182,72 @@ class _Widened:
         self.saved_tensors = tuple(_wide(a) for a in ctx.saved_tensors)
 
 
+# float32 (and float16, computed in float32) layer norm over rows of n = the normalised size: NumPy
+# reduces a short contiguous last axis (64, 192) row by row, many times slower than a matrix-vector
+# product with a ones vector (BLAS, one call), so every sum below is one. (float64 keeps the
+# operations above: its array VJP must equal the recorded one to the bit.)
+def _fast(x: np.ndarray) -> bool:
+    return x.dtype.char in "fe" and x.size > 0
+
+
+def _layer_norm32(x: np.ndarray, weight: Any, bias: Any, ndim: int,
+                  eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(out, mean, rstd) in float32, mean and rstd of shape lead + (1,) * ndim."""
+    keep = x.shape[:x.ndim - ndim] + (1,) * ndim
+    rows = _wide(x).reshape(-1, math.prod(x.shape[x.ndim - ndim:]))
+    inv_n = np.full(rows.shape[1], 1.0 / rows.shape[1], np.float32)  # means as sums of x / n
+    mean = rows @ inv_n
+    out = rows - mean[:, None]
+    var = np.multiply(out, out) @ inv_n
+    var += eps
+    rstd = np.sqrt(var, out=var)
+    np.divide(1.0, rstd, out=rstd)
+    out *= rstd[:, None]
+    if weight is not None:
+        out *= _wide(weight).reshape(-1)
+    if bias is not None:
+        out += _wide(bias).reshape(-1)
+    return out.reshape(x.shape), mean.reshape(keep), rstd.reshape(keep)
+
+
+def _layer_norm32_vjp(ctx: Any, g: np.ndarray) -> tuple:
+    """LayerNorm's array VJP in float32 (see LayerNorm): with xm = x - mean, xhat = xm * rstd,
+    gx = rstd * gxhat - rstd * mean(gxhat) - xm * rstd**3 * mean(gxhat * xm) and
+    gweight = rstd @ (g * xm) over the rows, gbias = ones @ g, already reduced. The row sums of
+    gxhat = g * weight and gxhat * xm are products with weight (g @ weight, (g * xm) @ weight), so
+    neither is formed; two activation-sized temporaries in all, gx written into the second."""
+    x, mean, rstd, *rest = ctx.saved_tensors
+    need = tuple(ctx.needs_input_grad) + (False,) * (3 - len(ctx.needs_input_grad))
+    normalised = x.shape[x.ndim - ctx.params.get("ndim", 1):]
+    n = math.prod(normalised)
+    rows, grows = _wide(x).reshape(-1, n), _wide(g).reshape(-1, n)
+    r = rstd.reshape(-1)
+    gx = gw = gb = None
+    if need[2]:
+        gb = (np.ones(rows.shape[0], np.float32) @ grows).reshape(normalised)
+    if need[0] or need[1]:
+        xm = rows - mean.reshape(-1, 1)
+        p = np.multiply(grows, xm)  # g * xhat / rstd
+        if need[1]:
+            gw = (r @ p).reshape(rest[0].shape)
+    if need[0]:
+        w = _wide(rest[0]).reshape(-1) if rest else np.ones(n, np.float32)
+        shift = grows @ w
+        shift *= r * (1.0 / n)  # rstd * mean(gxhat)
+        scale = p @ w
+        scale *= r * r * r * (1.0 / n)  # rstd**3 * mean(gxhat * xm)
+        if rest:
+            np.multiply(grows, w, out=p)
+            p *= r[:, None]
+        else:
+            np.multiply(grows, r[:, None], out=p)
+        xm *= scale[:, None]
+        p -= xm
+        p -= shift[:, None]
+        gx = p.reshape(g.shape)
+    return (gx, gw, gb)[:len(ctx.needs_input_grad)]
+
+
 @register
 class LayerNorm(Function):
     """(x - mean) / sqrt(var + eps) * weight + bias over the trailing `ndim` axes (biased
@@ -109,7 +256,7 @@ class LayerNorm(Function):
     VJP: with xhat the normalised input and rstd = 1 / sqrt(var + eps), over the normalised axes,
     gx = rstd * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat)) where gxhat = g * weight;
     gweight = g * xhat and gbias = g, summed over the leading axes (by the engine, which sums
-    every broadcast gradient back to its input's shape).
+    every broadcast gradient back to its input's shape; float32's array VJP sums them itself).
     """
 
     array_backward = True
@@ -117,6 +264,10 @@ class LayerNorm(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, weight: Any = None, bias: Any = None, *, ndim: int = 1,
                 eps: float = 1e-5) -> Any:
+        if _fast(x):
+            out, mean, rstd = _layer_norm32(x, weight, bias, ndim, eps)
+            ctx.save_for_backward(x, mean, rstd, *(() if weight is None else (weight,)))
+            return out if out.dtype == x.dtype else out.astype(x.dtype)
         axes = tuple(range(x.ndim - ndim, x.ndim))
         xhat, mean, rstd = _normalise(_ArrayKit, _wide(x), axes, eps)
         # xhat is recomputed in the VJP from these (two operations): keeping it held a second
@@ -137,6 +288,10 @@ class LayerNorm(Function):
         need = ctx.needs_input_grad
         if isinstance(g, Tensor):  # recorded: xhat and rstd as ops of x
             xhat, _, rstd = _normalise(_TensorKit, x, axes, eps)
+        elif _fast(g):
+            grads = _layer_norm32_vjp(ctx, g)
+            return tuple(a if a is None or a.dtype == g.dtype else a.astype(g.dtype)
+                         for a in grads)
         elif g.dtype.char == "e":  # float16: the VJP in float32, the gradients back in float16
             grads = LayerNorm.backward(_Widened(ctx), g.astype(np.float32))
             return tuple(None if a is None else a.astype(np.float16) for a in grads)
