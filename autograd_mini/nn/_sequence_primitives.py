@@ -29,7 +29,22 @@ import numpy as np
 from .. import _random, ops
 from .._grad_mode import is_grad_enabled
 from ..autograd.function import Function
-from ..primitives import Clip, Exp, Relu, Rsqrt, Sigmoid, Softmax, Tanh, Where, const, register
+from ..primitives import (
+    Clip,
+    Exp,
+    Relu,
+    Rsqrt,
+    Sigmoid,
+    Softmax,
+    Tanh,
+    Where,
+    const,
+    finite_or_zero,
+    last_axis_max,
+    last_axis_sum,
+    register,
+    softmax_last_axis_,
+)
 from ..tensor import Tensor
 
 
@@ -101,6 +116,8 @@ class _ArrayKit:
     def cat(items: list, axis: int) -> np.ndarray:
         return np.concatenate(items, axis=axis)
 
+    contiguous = staticmethod(np.ascontiguousarray)
+
 
 class _TensorKit:
     """The Tensor side: the core primitives themselves, recorded (differentiable again)."""
@@ -138,6 +155,10 @@ class _TensorKit:
     def cat(items: list, axis: int) -> Any:
         return ops.cat(items, axis)
 
+    @staticmethod
+    def contiguous(a: Any) -> Any:
+        return a.contiguous()
+
 
 def _kit(g: Any) -> Any:
     """The Tensor kit when the backward is recorded (its gradient is a Tensor), else the array kit
@@ -162,13 +183,99 @@ def _plain_backward(ctx: Any, grads: tuple) -> tuple[Any, tuple, tuple]:
 # ---- attention ------------------------------------------------------------------------------
 def _attention_probabilities(kit: Any, q: Any, k: Any, bias: Any, mask: np.ndarray | None,
                              scale: np.ndarray) -> Any:
-    """softmax(q k^T * scale + bias, with -inf where mask is False) over the last axis."""
-    s = (q @ k.mT) * kit.const(scale)
+    """softmax(q k^T * scale + bias, with -inf where mask is False) over the last axis.
+
+    k^T is copied compact first: BLAS multiplies by a compact matrix up to twice as fast as by a
+    transposed view when the inner size is small (head sizes of 16 to 64)."""
+    s = (q @ kit.contiguous(k.mT)) * kit.const(scale)
     if bias is not None:
         s = s + bias
     if mask is not None:
         s = kit.where(mask, s, -np.inf)
     return kit.softmax(s)
+
+
+def _fits(shape: tuple, into: tuple) -> bool:
+    """Whether an operand of `shape` broadcasts into `into` (so an in-place op can take it)."""
+    try:
+        return np.broadcast_shapes(shape, into) == into
+    except ValueError:
+        return False
+
+
+def _masked_scores(q: np.ndarray, k: np.ndarray, bias: np.ndarray | None,
+                   mask: np.ndarray | None, scale: np.ndarray, add_mask: bool = False
+                   ) -> np.ndarray:
+    """q k^T * scale + bias with -inf where mask is False, as a fresh array: the numbers of
+    `_attention_probabilities`'s scores, with the scale, bias and mask applied in place.
+
+    `add_mask` adds a 0 / -inf bias made from a mask smaller than the scores (a causal (L, S)
+    mask: four times faster than a masked copy); that gives the same numbers unless a masked
+    score is +inf or NaN (then NaN): the caller checks (a NaN row max) and redoes it exactly."""
+    s = np.matmul(q, np.ascontiguousarray(k.mT))
+    np.multiply(s, scale, out=s)
+    if bias is not None:
+        if _fits(bias.shape, s.shape):
+            np.add(s, bias, out=s)
+        else:
+            s = s + bias
+    if mask is not None:
+        if not _fits(mask.shape, s.shape):
+            s = Where.forward(_SCRATCH, mask, s, -np.inf)
+        elif add_mask and mask.size < s.size:
+            kind = s.dtype.type
+            with np.errstate(invalid="ignore"):  # inf - inf: NaN, seen and redone by the caller
+                np.add(s, np.where(mask, kind(0), kind(-np.inf)), out=s)
+        else:
+            np.copyto(s, -np.inf, where=~mask)
+    return s
+
+
+def _softmax_scores(ctx: Any, q: np.ndarray, k: np.ndarray, bias: np.ndarray | None,
+                    mask: np.ndarray | None, scale: np.ndarray) -> tuple:
+    """(probabilities, row max, row sums) of the masked scores, the softmax in place on them;
+    notes on ctx how the mask went in (`add_mask`), for the backward to do the same."""
+    s = _masked_scores(q, k, bias, mask, scale, add_mask=True)
+    m = last_axis_max(s)
+    added = not np.isnan(m).any()
+    if not added:  # a NaN score, maybe a masked +inf or NaN: mask exactly
+        s = _masked_scores(q, k, bias, mask, scale)
+        m = last_axis_max(s)
+    ctx.add_mask = added
+    m = finite_or_zero(m)
+    np.subtract(s, m, out=s)
+    return s, m, softmax_last_axis_(s)
+
+
+# True: the forward keeps the probabilities for the backward (no recomputation, L * S floats per
+# query kept); False: only the row max and sum, as PyTorch's CPU flash attention.
+_KEEP_PROBABILITIES = False
+
+
+def _exp_rows_(s: np.ndarray, m: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """exp(s - m) / total in place: the probabilities again from the forward's row max and row
+    sums (the numbers `softmax_last_axis_` gave, bit for bit)."""
+    np.subtract(s, m, out=s)
+    np.exp(s, out=s)
+    np.divide(s, total, out=s)
+    return s
+
+
+def _scores_grad(kit: Any, p: Any, gw: Any) -> Any:
+    """The softmax's VJP p * (gw - sum(gw * p)) over the last axis; on arrays in place on gw
+    (which the caller owns), the same calls in the same order."""
+    if kit is _TensorKit:
+        return p * (gw - last_axis_sum(gw * p))
+    np.subtract(gw, last_axis_sum(gw * p), out=gw)
+    np.multiply(gw, p, out=gw)
+    return gw
+
+
+def _times_scale(kit: Any, a: Any, scale: np.ndarray) -> Any:
+    """a * scale (in place on an array the caller owns)."""
+    if kit is _TensorKit:
+        return a * kit.const(scale)
+    return np.multiply(a, scale, out=a)
 
 
 @register
@@ -182,6 +289,10 @@ class ScaledDotProductAttention(Function):
     am.Generator): the dropout mask is drawn in the forward and kept for the backward.
     `need_weights=True` returns the attention weights (after dropout) as a second output.
     The softmax is max-shifted (stable for scores of +-1000).
+
+    Without dropout and weights (float32 / float64) the forward keeps, as PyTorch's CPU flash
+    attention, only a row max and a row sum per query instead of the probabilities; the
+    backward recomputes the scores and exp(s - max) / sum, the forward's numbers bit for bit.
     """
 
     array_backward = True
@@ -191,7 +302,16 @@ class ScaledDotProductAttention(Function):
                 mask: np.ndarray | None = None, scale: float = 1.0, dropout_p: float = 0.0,
                 generator: Any = None, need_weights: bool = False) -> Any:
         sc = np.asarray(scale, dtype=q.dtype)
-        p = _attention_probabilities(_ArrayKit, q, k, bias, mask, sc)
+        inputs = (q, k, v) if bias is None else (q, k, v, bias)
+        if dropout_p == 0.0 and not need_weights and q.dtype in (np.float32, np.float64):
+            # softmax in place on the scores; kept: the row max and sums (freed with the inputs)
+            p, m, total = _softmax_scores(ctx, q, k, bias, mask, sc)
+            ctx.recompute = not _KEEP_PROBABILITIES
+            ctx.save_for_backward(*inputs, *((p,) if _KEEP_PROBABILITIES else (m, total)))
+            return np.matmul(p, v)
+        ctx.recompute = False
+        s = _masked_scores(q, k, bias, mask, sc)
+        p = Softmax.forward(_SCRATCH, s, axis=-1)
         drop = None
         if dropout_p > 0.0:
             draw = q.dtype if q.dtype in (np.float32, np.float64) else np.float64
@@ -202,7 +322,6 @@ class ScaledDotProductAttention(Function):
         weights = p if drop is None else p * drop
         out = np.matmul(weights, v)
         # the probabilities (and the dropout mask) are saved with the inputs: freed with them
-        inputs = (q, k, v) if bias is None else (q, k, v, bias)
         ctx.save_for_backward(*inputs, p, *(() if drop is None else (drop,)))
         if need_weights:
             return out, (weights.copy() if drop is None else weights)
@@ -214,31 +333,38 @@ class ScaledDotProductAttention(Function):
         saved = ctx.saved_tensors
         q, k, v = saved[:3]
         bias = saved[3] if len(need) > 3 else None
-        p, *rest = saved[len(need):]
-        drop = rest[0] if rest else None
+        rest = saved[len(need):]
+        recompute = getattr(ctx, "recompute", False)
+        drop = rest[1] if len(rest) > 1 and not recompute else None
         params = ctx.params
         sc = np.asarray(params.get("scale", 1.0), dtype=q.dtype)
         g = grads[0]
         kit = _kit(g)
         if kit is _TensorKit:  # recorded: the probabilities as ops of q, k and the bias
             p = _attention_probabilities(kit, q, k, bias, params.get("mask"), sc)
+        elif recompute:  # a fresh array, this backward's own
+            scores = _masked_scores(q, k, bias, params.get("mask"), sc, ctx.add_mask)
+            p = _exp_rows_(scores, *rest)
+        else:
+            p = rest[0]
         weights = p if drop is None else p * drop
-        gq = gk = gv = gb = None
+        gq = gk = gv = None
         if need[2]:
             gv = weights.mT @ g
         if need[0] or need[1] or (len(need) > 3 and need[3]):
-            gw = g @ v.mT
+            gw = g @ kit.contiguous(v.mT)  # (compact: see _attention_probabilities)
             if params.get("need_weights", False):
                 gw = gw + grads[1]
             if drop is not None:
                 gw = gw * drop
-            gs = p * (gw - (gw * p).sum(axis=-1, keepdims=True))
+            gs = _scores_grad(kit, p, gw)
             if need[0]:
-                gq = (gs @ k) * kit.const(sc)
+                gq = _times_scale(kit, gs @ k, sc)
             if need[1]:
-                gk = (gs.mT @ q) * kit.const(sc)
-            gb = gs
-        return (gq, gk, gv) if len(need) == 3 else (gq, gk, gv, gb if need[3] else None)
+                gk = _times_scale(kit, gs.mT @ q, sc)
+        if len(need) == 3:
+            return gq, gk, gv
+        return gq, gk, gv, (gs if need[3] else None)
 
 
 # ---- recurrent layers -----------------------------------------------------------------------
