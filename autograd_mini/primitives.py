@@ -13,6 +13,7 @@ exponent's gradient of 0**y is 0. softmax/log_softmax/logsumexp subtract the max
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -852,9 +853,12 @@ class Permute(Function):
     def forward(ctx: Any, a: Any, axes: tuple) -> Any:
         return np.transpose(a, axes)
 
+    array_backward = True
+
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        return g.permute(tuple(np.argsort(ctx.params["axes"]).tolist()))
+        inverse = tuple(np.argsort(ctx.params["axes"]).tolist())
+        return g.permute(inverse) if isinstance(g, Tensor) else g.transpose(inverse)
 
 
 @register
@@ -897,9 +901,14 @@ class GetItem(Function):
             out = a[tuple(i for i in parts if i is not Ellipsis) + (Ellipsis,)]
         return out
 
+    array_backward = True
+
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        return ScatterAdd.apply(g, index=ctx.params["index"], shape=ctx.input_shapes[0])
+        index, shape = ctx.params["index"], ctx.input_shapes[0]
+        if isinstance(g, Tensor):
+            return ScatterAdd.apply(g, index=index, shape=shape)
+        return ScatterAdd.forward(None, g, index, shape)  # array mode: no node to record
 
 
 def _picks_rows(index: Any, g: Any, shape: tuple) -> bool:
@@ -909,12 +918,27 @@ def _picks_rows(index: Any, g: Any, shape: tuple) -> bool:
             and g.shape == index.shape + tuple(shape[1:]))
 
 
+# A table of at most this many rows, picked at most this many times in all, takes its gradient as
+# one matrix product (one-hot rows @ g): on a character model's embedding (27 rows, 96 to 4,096
+# picks) it is 2-3x faster than sorting, and the one-hot matrix stays under 4 MB of float32.
+_ONE_HOT_ROWS, _ONE_HOT_ELEMENTS = 256, 1 << 20
+
+
 def _add_rows(out: np.ndarray, index: np.ndarray, g: np.ndarray) -> None:
-    """out[index[k]] += g[k], repeats accumulating: the rows are sorted by target (stably) and
+    """out[index[k]] += g[k], repeats accumulating (out is zeros): for a small float table, one
+    matrix product of the one-hot picks with g; else the rows are sorted by target (stably) and
     each run summed by np.add.reduceat, 5-8x faster than np.add.at on an embedding's gradient."""
     flat = index.reshape(-1)
     flat = np.where(flat < 0, flat + out.shape[0], flat)
     rows = g.reshape((flat.size,) + out.shape[1:])
+    n_rows = out.shape[0]
+    if (out.dtype.char in "fd" and n_rows <= _ONE_HOT_ROWS
+            and flat.size * n_rows <= _ONE_HOT_ELEMENTS):
+        picks = np.zeros((n_rows, flat.size), dtype=out.dtype)
+        picks[flat, np.arange(flat.size)] = 1
+        width = math.prod(out.shape[1:])  # (explicit: -1 is ambiguous for a width of 0)
+        np.matmul(picks, rows.reshape(flat.size, width), out=out.reshape(n_rows, width))
+        return
     order = np.argsort(flat, kind="stable")
     targets = flat[order]
     starts = np.flatnonzero(np.concatenate(([True], targets[1:] != targets[:-1])))
