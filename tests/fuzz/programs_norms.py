@@ -75,7 +75,10 @@ def _propose_pad(draw: Any, values: list) -> Any:
         return None
     x = values[i]
     mode = draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]))
-    k = draw(st.integers(1, min(x.ndim - 1, 3)))
+    # PyTorch pads the last 1-3 dimensions of a (C, ...) or (N, C, ...) input in the non-constant
+    # modes: k padded dimensions need ndim k + 1 or k + 2 (a 4-d input takes 2 or 3)
+    low_k = 1 if mode == "constant" else max(1, x.ndim - 2)
+    k = draw(st.integers(low_k, min(x.ndim - 1, 3)))
     widths: list[int] = []
     for d in range(k):
         n = x.shape[x.ndim - 1 - d]
