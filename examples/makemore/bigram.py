@@ -14,7 +14,7 @@ Model: P(next | previous) as a 27x27 table.
 
 Measured with the defaults (500 steps, seed 0, one thread): counts train 2.3414 / val 2.3599
 nats per character; gradient descent train 2.3422 / val 2.3592 (the L2 term left out), in about
-7 s of CPU time.
+4 s of CPU time.
 
 Run: python examples/makemore/bigram.py [--steps 500] [--lr 50] [--quick] [--out out/makemore]
 Writes bigram_curves.png (loss against step, counts as reference lines) and bigram.npz (W).

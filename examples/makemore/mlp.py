@@ -14,8 +14,8 @@ weights from N(0, (5/3)^2 / fan_in) (nn.init.kaiming_normal_, tanh gain) and shr
 layer by 10x with a zero bias, so the first loss is near -log(1/27) = 3.30 rather than large.
 
 Measured with the defaults (30,000 steps, seed 0, one thread): train 1.8201 / val 2.0040 nats per
-character, in about 16 s of CPU time. The variants, same steps: --batchnorm val 1.9833 (25 s),
---init kaiming val 2.0094 (12 s), --batchnorm --init kaiming val 1.9984 (24 s).
+character, in about 9 s of CPU time. The variants, same steps: --batchnorm val 1.9833 (17 s),
+--init kaiming val 2.0094 (9 s), --batchnorm --init kaiming val 1.9984 (17 s).
 
 Run: python examples/makemore/mlp.py [--steps 30000] [--batchnorm] [--init kaiming] [--quick]
 Writes mlp_curves.png and mlp.npz (the weights) into --out (default out/makemore).

@@ -13,7 +13,7 @@ are transposed around it (`SequenceBatchNorm`). Mini-batch SGD, batch 32, lr 0.1
 half of the steps and 0.01 after.
 
 Measured with the defaults (30,000 steps, seed 0, one thread): train 1.4427 / val 1.9514 nats
-per character, in about 71 s of CPU time. It beats the MLP (val 2.0040) but overfits these 4,130
+per character, in about 59 s of CPU time. It beats the MLP (val 2.0040) but overfits these 4,130
 training names (train 1.44): more data or dropout would help more than more steps.
 
 Run: python examples/makemore/wavenet.py [--steps 30000] [--quick] [--out out/makemore]
