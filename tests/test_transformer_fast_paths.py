@@ -270,3 +270,14 @@ def test_float32_layer_norm_agrees_with_torch_live():
     for mine, theirs in ((wa.grad, wt.grad), (ba.grad, bt.grad)):  # sums over 4096 rows
         scale = np.abs(theirs.numpy()).max()
         np.testing.assert_allclose(mine.numpy(), theirs.numpy(), rtol=0, atol=2e-6 * scale)
+
+
+def test_layer_norm_variance_without_vecdot_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NumPy before 2.0 has no np.vecdot: the row sums of squares come from einsum instead."""
+    rows = np.random.default_rng(3).standard_normal((300, 48)).astype(np.float32)
+    with_vecdot = TP._row_sums_of_squares(rows)
+    monkeypatch.delattr(np, "vecdot", raising=False)
+    without = TP._row_sums_of_squares(rows)
+    want = (rows.astype(np.float64) ** 2).sum(axis=1)
+    np.testing.assert_allclose(with_vecdot, want, rtol=2e-6)
+    np.testing.assert_allclose(without, want, rtol=2e-6)
