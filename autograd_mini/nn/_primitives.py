@@ -256,13 +256,13 @@ class _IndexTargets:
 def _log_softmax_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(log_softmax(z), exp(z - max), its sum) along axis 1, shifted by the max; a group that is
     all -inf is shifted by 0 (its log-probabilities are NaN: there is no distribution)."""
-    shifted, m = shift_by_max(z, 1)
+    shifted, m = shift_by_max(z, 1)  # (a new array: the log-probabilities are made in it)
     e = np.exp(shifted)
     total = np.sum(e, axis=1, keepdims=True)
     if np.isfinite(m).all():  # every sum is at least 1
-        return shifted - np.log(total), e, total
+        return np.subtract(shifted, np.log(total), out=shifted), e, total
     with np.errstate(divide="ignore", invalid="ignore"):
-        return shifted - np.log(total), e, total
+        return np.subtract(shifted, np.log(total), out=shifted), e, total
 
 
 def _reduce_array(loss: np.ndarray, reduction: str, denominator: float) -> np.ndarray:
@@ -312,7 +312,7 @@ class CrossEntropy(Function):
         denominator = terms.denominator() if reduction == "mean" else 1.0
         ctx.terms = terms
         if ctx.needs_input_grad is not None:  # kept for a backward that is not recorded
-            ctx.softmax = e / total
+            ctx.softmax = np.divide(e, total, out=e)  # (in place: e is this forward's own)
         ctx.denominator = denominator
         return _reduce_array(terms.losses(logp), reduction, denominator)
 

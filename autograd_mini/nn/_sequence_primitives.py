@@ -248,16 +248,16 @@ def _softmax_scores(ctx: Any, q: np.ndarray, k: np.ndarray, bias: np.ndarray | N
 
 
 # True: the forward keeps the probabilities for the backward (no recomputation, L * S floats per
-# query kept); False: only the row max and sum, as PyTorch's CPU flash attention.
+# query kept); False: only the row max (one number per query, as PyTorch's CPU flash attention
+# keeps a log-sum-exp), the row sums recomputed with the probabilities.
 _KEEP_PROBABILITIES = False
 
 
-def _exp_rows_(s: np.ndarray, m: np.ndarray, total: np.ndarray) -> np.ndarray:
-    """exp(s - m) / total in place: the probabilities again from the forward's row max and row
-    sums (the numbers `softmax_last_axis_` gave, bit for bit)."""
+def _exp_rows_(s: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The probabilities again, in place on the scores, from the forward's row max: the same
+    calls as the forward's softmax, so the same numbers bit for bit."""
     np.subtract(s, m, out=s)
-    np.exp(s, out=s)
-    np.divide(s, total, out=s)
+    softmax_last_axis_(s)
     return s
 
 
@@ -291,8 +291,8 @@ class ScaledDotProductAttention(Function):
     The softmax is max-shifted (stable for scores of +-1000).
 
     Without dropout and weights (float32 / float64) the forward keeps, as PyTorch's CPU flash
-    attention, only a row max and a row sum per query instead of the probabilities; the
-    backward recomputes the scores and exp(s - max) / sum, the forward's numbers bit for bit.
+    attention, only a row max per query instead of the probabilities; the backward recomputes
+    the scores and their softmax from it, the forward's numbers bit for bit.
     """
 
     array_backward = True
@@ -304,10 +304,10 @@ class ScaledDotProductAttention(Function):
         sc = np.asarray(scale, dtype=q.dtype)
         inputs = (q, k, v) if bias is None else (q, k, v, bias)
         if dropout_p == 0.0 and not need_weights and q.dtype in (np.float32, np.float64):
-            # softmax in place on the scores; kept: the row max and sums (freed with the inputs)
-            p, m, total = _softmax_scores(ctx, q, k, bias, mask, sc)
+            # softmax in place on the scores; kept: the row max (freed with the inputs)
+            p, m, _ = _softmax_scores(ctx, q, k, bias, mask, sc)
             ctx.recompute = not _KEEP_PROBABILITIES
-            ctx.save_for_backward(*inputs, *((p,) if _KEEP_PROBABILITIES else (m, total)))
+            ctx.save_for_backward(*inputs, p if _KEEP_PROBABILITIES else m)
             return np.matmul(p, v)
         ctx.recompute = False
         s = _masked_scores(q, k, bias, mask, sc)
