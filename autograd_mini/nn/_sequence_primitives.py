@@ -494,9 +494,11 @@ class RNNSequence(Function):
 
 
 def _lstm_steps(kit: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any,
-                b_hh: Any, reverse: bool) -> tuple[list, Any, list]:
-    """LSTM, PyTorch's gate order (i, f, g, o): c' = f c + i g, h' = o tanh(c').
-    (hs, the last c, per-step (i, f, g, o, c_prev, tanh(c'), h_prev))."""
+                b_hh: Any, reverse: bool, w_hr: Any = None) -> tuple[list, Any, list]:
+    """LSTM, PyTorch's gate order (i, f, g, o): c' = f c + i g, h' = o tanh(c'), or with a
+    projection w_hr (P, H), h' = (o tanh(c')) W_hr^T (h of size P, c of size H).
+    (hs, the last c, per-step (i, f, g, o, c_prev, tanh(c'), h_prev), with o tanh(c') appended
+    when projected)."""
     n = w_hh.shape[0] // 4
     xp = _input_projection(x, w_ih, b_ih, b_hh)
     h, c = h0, c0
@@ -505,9 +507,14 @@ def _lstm_steps(kit: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: 
     for t in _order(x.shape[0], reverse):
         c_prev, h_prev = c, h
         i, f, g, o, c, tc = _lstm_cell(kit, xp[t] + h @ w_hh.mT, c, n)
-        h = o * tc
+        m = o * tc
+        if w_hr is None:
+            h = m
+            saved[t] = (i, f, g, o, c_prev, tc, h_prev)
+        else:
+            h = m @ w_hr.mT
+            saved[t] = (i, f, g, o, c_prev, tc, h_prev, m)
         hs[t] = h
-        saved[t] = (i, f, g, o, c_prev, tc, h_prev)
     return hs, c, saved
 
 
@@ -632,26 +639,6 @@ class GRUSequence(Function):
 
 
 # ---- LSTM with projections (nn.LSTM(proj_size=P)) --------------------------------------------
-def _lstm_proj_steps(kit: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, w_hr: Any,
-                     b_ih: Any, b_hh: Any, reverse: bool) -> tuple[list, Any, list]:
-    """LSTM with a projected hidden state, as PyTorch's: c' = f c + i g, h' = (o tanh(c')) W_hr^T
-    (h of size P, c of size H). (hs, the last c, per-step (i, f, g, o, c_prev, tanh(c'),
-    h_prev, o tanh(c')))."""
-    n = w_hh.shape[0] // 4
-    xp = _input_projection(x, w_ih, b_ih, b_hh)
-    h, c = h0, c0
-    hs: list = [None] * x.shape[0]
-    saved: list = [None] * x.shape[0]
-    for t in _order(x.shape[0], reverse):
-        c_prev, h_prev = c, h
-        i, f, g, o, c, tc = _lstm_cell(kit, xp[t] + h @ w_hh.mT, c, n)
-        m = o * tc
-        h = m @ w_hr.mT
-        hs[t] = h
-        saved[t] = (i, f, g, o, c_prev, tc, h_prev, m)
-    return hs, c, saved
-
-
 @register
 class LSTMProjSequence(Function):
     """One direction of one LSTM layer with projections over a whole sequence.
@@ -664,8 +651,8 @@ class LSTMProjSequence(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, w_hr: Any,
                 b_ih: Any = None, b_hh: Any = None, *, reverse: bool = False) -> Any:
-        hs, c, saved = _lstm_proj_steps(_ArrayKit, x, h0, c0, w_ih, w_hh, w_hr, b_ih, b_hh,
-                                        reverse)
+        hs, c, saved = _lstm_steps(_ArrayKit, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse,
+                                   w_hr)
         _save_steps(ctx, (x, h0, c0, w_ih, w_hh, w_hr, b_ih, b_hh), saved)
         last = hs[0 if reverse else -1]
         return np.stack(hs), last.copy(), c.copy()
@@ -679,7 +666,7 @@ class LSTMProjSequence(Function):
         x, h0, c0, w_ih, w_hh, w_hr = all_saved[:6]
         b_ih, b_hh = all_saved[6:n] if n > 6 else (None, None)
         saved = _saved_steps(all_saved, n, 8) if kit is _ArrayKit else \
-            _lstm_proj_steps(kit, x, h0, c0, w_ih, w_hh, w_hr, b_ih, b_hh, reverse)[2]
+            _lstm_steps(kit, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, w_hr)[2]
         dh, dc = g_h, g_c
         steps = x.shape[0]
         d_gates: list = [None] * steps
