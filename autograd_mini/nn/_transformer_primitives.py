@@ -26,7 +26,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..autograd.record import SAVES_INPUTS
-from ..primitives import _ERF32_POLY, _ERF_BLOCK, Erf, _erf, register
+from ..primitives import _ERF32_POLY, Erf, _erf, cache_blocks, flat32, horner_, register
 from ..tensor import Tensor
 from ._sequence_primitives import _ArrayKit, _TensorKit
 
@@ -57,39 +57,15 @@ _GELU32_POLY = tuple(c * 2.0 ** k * math.sqrt(2.0) for k, c in enumerate(_ERF32_
 _LOG_2_OVER_SQRT_PI = math.log(2.0 / math.sqrt(math.pi))
 
 
-def _horner(v: np.ndarray, y: np.ndarray, poly: tuple) -> None:
-    """y = poly(v) in place (coefficients lowest first)."""
-    np.multiply(v, poly[-1], out=y)
-    y += poly[-2]
-    for c in poly[-3::-1]:
-        y *= v
-        y += c
-
-
-def _blocks(n_scratch: int, *arrays: np.ndarray) -> Any:
-    """The flat float32 arrays' matching blocks of _ERF_BLOCK elements, each with `n_scratch`
-    scratch blocks of its size: each element is then read from memory and written once, every
-    pass between working in the CPU's cache."""
-    size = arrays[0].size
-    scratch = np.empty((n_scratch, min(size, _ERF_BLOCK)), np.float32)
-    for start in range(0, size, _ERF_BLOCK):
-        stop = min(start + _ERF_BLOCK, size)
-        yield (*(a[start:stop] for a in arrays), *(s[:stop - start] for s in scratch))
-
-
-def _flat32(a: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(a, dtype=np.float32).reshape(-1)
-
-
 def _gelu32(x: np.ndarray) -> np.ndarray:
     """x * Phi(x) for float32 (and float16, computed in float32), fused block by block."""
-    flat = _flat32(x)
+    flat = flat32(x)
     out = np.empty_like(flat)
-    for xb, yb, h, v in _blocks(2, flat, out):
+    for xb, yb, h, v in cache_blocks(2, flat, out):
         np.multiply(xb, 0.5, out=h)
         np.multiply(h, h, out=v)
         np.clip(v, 0.0, 8.0, out=v)  # |u| <= 4, as primitives._erf
-        _horner(v, yb, _GELU32_POLY)
+        horner_(v, yb, _GELU32_POLY)
         yb *= h
         np.tanh(yb, out=yb)  # erf(x / sqrt 2)
         yb += 1.0
@@ -100,16 +76,16 @@ def _gelu32(x: np.ndarray) -> np.ndarray:
 def _gelu32_vjp(x: np.ndarray, g: np.ndarray) -> np.ndarray:
     """g * (Phi(x) + x phi(x)) for float32, fused block by block: with u = x / sqrt 2,
     2 (Phi + x phi) = 1 + erf(u) + 2 u exp(-u**2) / sqrt pi, erf(u) as primitives._erf."""
-    flat, gflat = _flat32(x), _flat32(np.broadcast_to(g, x.shape))
+    flat, gflat = flat32(x), flat32(np.broadcast_to(g, x.shape))
     out = np.empty_like(flat)
-    for xb, gb, yb, u, v, e in _blocks(3, flat, gflat, out):
+    for xb, gb, yb, u, v, e in cache_blocks(3, flat, gflat, out):
         np.multiply(xb, _INV_SQRT2, out=u)
         np.multiply(u, u, out=v)
         np.subtract(_LOG_2_OVER_SQRT_PI, v, out=e)
         np.exp(e, out=e)
         e *= u  # 2 u exp(-u**2) / sqrt pi
         np.clip(v, 0.0, 16.0, out=v)
-        _horner(v, yb, _ERF32_POLY)
+        horner_(v, yb, _ERF32_POLY)
         yb *= u
         np.tanh(yb, out=yb)  # erf(u)
         yb += e
