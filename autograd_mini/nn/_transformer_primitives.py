@@ -26,7 +26,16 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..autograd.record import SAVES_INPUTS
-from ..primitives import _ERF32_POLY, Erf, _erf, cache_blocks, flat32, horner_, register
+from ..primitives import (
+    _ERF32_POLY,
+    Erf,
+    _erf,
+    cache_blocks,
+    first_axis_sum,
+    flat32,
+    horner_,
+    register,
+)
 from ..tensor import Tensor
 from ._sequence_primitives import _ArrayKit, _TensorKit
 
@@ -209,7 +218,7 @@ def _layer_norm32_vjp(ctx: Any, g: np.ndarray) -> tuple:
     r = rstd.reshape(-1)
     gx = gw = gb = None
     if need[2]:
-        gb = (np.ones(rows.shape[0], np.float32) @ grows).reshape(normalised)
+        gb = first_axis_sum(grows).reshape(normalised)
     if need[0] or need[1]:
         xm = rows - mean.reshape(-1, 1)
         p = np.multiply(grows, xm)  # g * xhat / rstd
