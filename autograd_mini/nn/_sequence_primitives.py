@@ -233,7 +233,7 @@ def _masked_scores(q: np.ndarray, k: np.ndarray, bias: np.ndarray | None,
 
 def _softmax_scores(ctx: Any, q: np.ndarray, k: np.ndarray, bias: np.ndarray | None,
                     mask: np.ndarray | None, scale: np.ndarray) -> tuple:
-    """(probabilities, row max, row sums) of the masked scores, the softmax in place on them;
+    """(probabilities, row max) of the masked scores, the softmax in place on them;
     notes on ctx how the mask went in (`add_mask`), for the backward to do the same."""
     s = _masked_scores(q, k, bias, mask, scale, add_mask=True)
     m = last_axis_max(s)
@@ -243,8 +243,7 @@ def _softmax_scores(ctx: Any, q: np.ndarray, k: np.ndarray, bias: np.ndarray | N
         m = last_axis_max(s)
     ctx.add_mask = added
     m = finite_or_zero(m)
-    np.subtract(s, m, out=s)
-    return s, m, softmax_last_axis_(s)
+    return _exp_rows_(s, m), m
 
 
 # True: the forward keeps the probabilities for the backward (no recomputation, L * S floats per
@@ -254,8 +253,9 @@ _KEEP_PROBABILITIES = False
 
 
 def _exp_rows_(s: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """The probabilities again, in place on the scores, from the forward's row max: the same
-    calls as the forward's softmax, so the same numbers bit for bit."""
+    """softmax(s) in place on the scores, from their (finite) row max: the forward computes the
+    probabilities with it and the backward recomputes them with it, the same numbers bit for
+    bit."""
     np.subtract(s, m, out=s)
     softmax_last_axis_(s)
     return s
@@ -305,7 +305,7 @@ class ScaledDotProductAttention(Function):
         inputs = (q, k, v) if bias is None else (q, k, v, bias)
         if dropout_p == 0.0 and not need_weights and q.dtype in (np.float32, np.float64):
             # softmax in place on the scores; kept: the row max (freed with the inputs)
-            p, m, _ = _softmax_scores(ctx, q, k, bias, mask, sc)
+            p, m = _softmax_scores(ctx, q, k, bias, mask, sc)
             ctx.recompute = not _KEEP_PROBABILITIES
             ctx.save_for_backward(*inputs, p if _KEEP_PROBABILITIES else m)
             return np.matmul(p, v)
