@@ -797,11 +797,12 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, axis: tuple | int = -1) -> Any:
-        if _is_last_axis(a, axis) and fast_sum_dtype(a):  # in place on a - max, fast sums
-            out = a - finite_max(a, axis)
-            softmax_last_axis_(out)
+        shifted = shift_by_max(a, axis)[0]  # (a new array)
+        if _is_last_axis(a, axis) and fast_sum_dtype(a):  # in place on it, fast sums
+            softmax_last_axis_(shifted)
+            out = shifted
         else:
-            e = np.exp(shift_by_max(a, axis)[0])
+            e = np.exp(shifted)
             s = np.sum(e, axis=axis, keepdims=True)
             out = e / np.where(s == 0, 1, s).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
