@@ -518,6 +518,27 @@ def _lstm_steps(kit: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: 
     return hs, c, saved
 
 
+def _lstm_step_grads(kit: Any, saved: list, g_out: Any, dh: Any, dc: Any, w_hh: Any,
+                     reverse: bool, w_hr: Any = None) -> tuple[list, list, Any, Any]:
+    """Backpropagation through time over `_lstm_steps`' saved steps, from every step's output
+    gradient g_out and the last states' (dh, dc): (every step's gate gradients, every step's
+    gradient of h, and the gradients of h0 and c0). With a projection, h = m W_hr^T."""
+    d_gates: list = [None] * len(saved)
+    d_hs: list = [None] * len(saved)
+    for t in _order(len(saved), not reverse):
+        i, f, g, o, c_prev, tc = saved[t][:6]
+        dh = dh + g_out[t]
+        d_hs[t] = dh
+        dm = dh if w_hr is None else dh @ w_hr  # the gradient of o tanh(c')
+        dc = dc + dm * o * (1.0 - tc * tc)
+        d = kit.cat([dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
+                     dc * i * (1.0 - g * g), dm * tc * o * (1.0 - o)], 1)
+        d_gates[t] = d
+        dc = dc * f
+        dh = d @ w_hh
+    return d_gates, d_hs, dh, dc
+
+
 def _lstm_cell(kit: Any, gates: Any, c: Any, n: int) -> tuple:
     """One LSTM cell update from its gates' pre-activations (PyTorch's order i, f, g, o, each of
     width n): (i, f, g, o, c' = f c + i g, tanh(c'))."""
@@ -554,17 +575,7 @@ class LSTMSequence(Function):
         x, (h0, c0), w_ih, w_hh, b_ih, b_hh = _split_inputs(all_saved[:n], 2)
         saved = _saved_steps(all_saved, n, 7) if kit is _ArrayKit else \
             _lstm_steps(kit, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)[2]
-        dh, dc = g_h, g_c
-        d_gates: list = [None] * x.shape[0]
-        for t in _order(x.shape[0], not reverse):
-            i, f, g, o, c_prev, tc, _ = saved[t]
-            dh = dh + g_out[t]
-            dc = dc + dh * o * (1.0 - tc * tc)
-            d = kit.cat([dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
-                         dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o)], 1)
-            d_gates[t] = d
-            dc = dc * f
-            dh = d @ w_hh
+        d_gates, _, dh, dc = _lstm_step_grads(kit, saved, g_out, g_h, g_c, w_hh, reverse)
         h_prev = [s[6] for s in saved]
         return _sequence_grads(kit, ctx.needs_input_grad, 2, x, w_ih, w_hh, d_gates, None,
                                h_prev, (dh, dc))
@@ -667,21 +678,9 @@ class LSTMProjSequence(Function):
         b_ih, b_hh = all_saved[6:n] if n > 6 else (None, None)
         saved = _saved_steps(all_saved, n, 8) if kit is _ArrayKit else \
             _lstm_steps(kit, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, w_hr)[2]
-        dh, dc = g_h, g_c
+        d_gates, d_hs, dh, dc = _lstm_step_grads(kit, saved, g_out, g_h, g_c, w_hh, reverse,
+                                                 w_hr)
         steps = x.shape[0]
-        d_gates: list = [None] * steps
-        d_hs: list = [None] * steps
-        for t in _order(steps, not reverse):
-            i, f, g, o, c_prev, tc, _, _ = saved[t]
-            dh = dh + g_out[t]
-            d_hs[t] = dh
-            dm = dh @ w_hr
-            dc = dc + dm * o * (1.0 - tc * tc)
-            d = kit.cat([dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
-                         dc * i * (1.0 - g * g), dm * tc * o * (1.0 - o)], 1)
-            d_gates[t] = d
-            dc = dc * f
-            dh = d @ w_hh
         h_prev = [s[6] for s in saved]
         # _sequence_grads knows (x, h0, c0, w_ih, w_hh, b_ih, b_hh): w_hr's is added here
         grads = list(_sequence_grads(kit, need[:5] + need[6:], 2, x, w_ih, w_hh, d_gates, None,
