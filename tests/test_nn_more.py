@@ -1083,3 +1083,29 @@ def test_inplace_activation_reprs_are_pytorchs():
     assert repr(nn.Mish(inplace=True)) == "Mish(inplace=True)"
     assert repr(nn.Hardsigmoid(inplace=True)) == "Hardsigmoid()"
     assert repr(nn.Hardswish(inplace=True)) == "Hardswish()"
+
+
+CONV_REPRS = [  # (layer, keyword arguments, torch 2.13's repr); compared live below
+    ("Conv2d", {"padding": "valid"},
+     "Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), padding=valid)"),
+    ("Conv2d", {"padding": "same"},
+     "Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), padding=same)"),
+    ("Conv2d", {"dilation": 2, "groups": 2, "bias": False},
+     "Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), dilation=(2, 2), groups=2, bias=False)"),
+    ("Conv1d", {"padding": 1, "padding_mode": "reflect"},
+     "Conv1d(2, 4, kernel_size=(3,), stride=(1,), padding=(1,), padding_mode=reflect)"),
+    ("Conv1d", {"padding": "valid"}, "Conv1d(2, 4, kernel_size=(3,), stride=(1,), padding=valid)"),
+    ("ConvTranspose2d", {"stride": 2, "output_padding": 1},
+     "ConvTranspose2d(2, 4, kernel_size=(3, 3), stride=(2, 2), output_padding=(1, 1))"),
+    ("ConvTranspose1d", {"stride": 2, "padding": 1, "bias": False},
+     "ConvTranspose1d(2, 4, kernel_size=(3,), stride=(2,), padding=(1,), bias=False)"),
+]
+
+
+@pytest.mark.parametrize("layer, kwargs, want", CONV_REPRS)
+def test_convolution_reprs_are_pytorchs(layer: str, kwargs: dict, want: str) -> None:
+    """One summary for every convolution, as PyTorch's _ConvNd.extra_repr (a string padding such
+    as 'valid' is shown)."""
+    assert repr(getattr(nn, layer)(2, 4, 3, **kwargs)) == want
+    torch = pytest.importorskip("torch")
+    assert repr(getattr(torch.nn, layer)(2, 4, 3, **kwargs)) == want

@@ -18,6 +18,26 @@ from ..module import Module
 from ..parameter import Parameter
 
 
+def conv_extra_repr(m: Module, spatial: int) -> str:
+    """A convolution's summary, as PyTorch's _ConvNd.extra_repr: channels, kernel and stride, then
+    each option that is not at its default (a string padding such as 'valid' is shown)."""
+    text = (f"{m.in_channels}, {m.out_channels}, kernel_size={m.kernel_size}, "
+            f"stride={m.stride}")
+    if m.padding != (0,) * spatial:
+        text += f", padding={m.padding}"
+    if m.dilation != (1,) * spatial:
+        text += f", dilation={m.dilation}"
+    if getattr(m, "output_padding", (0,) * spatial) != (0,) * spatial:
+        text += f", output_padding={m.output_padding}"
+    if m.groups != 1:
+        text += f", groups={m.groups}"
+    if m.bias is None:
+        text += ", bias=False"
+    if getattr(m, "padding_mode", "zeros") != "zeros":
+        text += f", padding_mode={m.padding_mode}"
+    return text
+
+
 class Conv2d(Module):
     """2-D convolution (cross-correlation) over (N, C_in, H, W) input.
 
@@ -70,18 +90,8 @@ class Conv2d(Module):
                         self.groups)
 
     def extra_repr(self) -> str:
-        """The module's settings, as shown in its repr."""
-        text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride}")
-        if self.padding not in ((0, 0), "valid"):
-            text += f", padding={self.padding}"
-        if self.dilation != (1, 1):
-            text += f", dilation={self.dilation}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        return text
+        """PyTorch's summary: channels, kernel and stride, then the options not at default."""
+        return conv_extra_repr(self, 2)
 
 
 class MaxPool2d(Module):
@@ -202,20 +212,7 @@ class _ConvTransposeNd(Module):
 
     def extra_repr(self) -> str:
         """PyTorch's summary: channels, kernel and stride, then the options not at default."""
-        n = self._spatial
-        text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride}")
-        if self.padding != (0,) * n:
-            text += f", padding={self.padding}"
-        if self.dilation != (1,) * n:
-            text += f", dilation={self.dilation}"
-        if self.output_padding != (0,) * n:
-            text += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        return text
+        return conv_extra_repr(self, self._spatial)
 
 
 class ConvTranspose2d(_ConvTransposeNd):

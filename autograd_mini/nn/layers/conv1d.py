@@ -16,7 +16,7 @@ from .._sequence_functional import _ints, conv1d
 from ..functional import conv_transpose1d
 from ..module import Module
 from ..parameter import Parameter
-from .conv import _ConvTransposeNd
+from .conv import _ConvTransposeNd, conv_extra_repr
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -130,20 +130,8 @@ class Conv1d(Module):
         return conv1d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
-        """The module's settings, as shown in its repr."""
-        text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride}")
-        if self.padding != (0,):
-            text += f", padding={self.padding}"
-        if self.dilation != (1,):
-            text += f", dilation={self.dilation}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        if self.padding_mode != "zeros":
-            text += f", padding_mode={self.padding_mode}"
-        return text
+        """PyTorch's summary: channels, kernel and stride, then the options not at default."""
+        return conv_extra_repr(self, 1)
 
 
 class ConvTranspose1d(_ConvTransposeNd):
